@@ -60,6 +60,7 @@ extern const char *const sw_perr_names[SW_PERR__MAX];
 #define SW_PKT_F_TCP_MSS	0x0040	/* tcp_mss holds an MSS option */
 #define SW_PKT_F_IP4_OPTS	0x0080	/* IPv4 options were present */
 #define SW_PKT_F_VLAN		0x0100	/* at least one 802.1Q tag */
+#define SW_PKT_F_SCTP_CHUNK	0x0200	/* sctp_chunk is valid (0 is DATA) */
 
 /* TCP flag bits as on the wire (byte 13 of the header) plus ECE/CWR. */
 #define SW_TCP_FIN 0x01
@@ -95,7 +96,7 @@ struct sw_pkt {
 	uint16_t sport;		/* TCP/UDP/SCTP; ICMP echo: identifier */
 	uint16_t dport;
 	uint16_t wire_len;	/* bytes on the wire (mbuf pkt_len) */
-	uint16_t ip_len;	/* IPv4 total length / IPv6 payload + 40 */
+	uint16_t ip_len;	/* IPv4 total length / IPv6 payload + 40 (saturated) */
 	uint16_t ip_id;		/* IPv4 identification; IPv6: 0 */
 	uint8_t  ttl;		/* IPv4 TTL / IPv6 hop limit */
 	uint8_t  tcp_flags;
@@ -109,6 +110,13 @@ struct sw_pkt {
 	uint8_t  icmp_code;
 	uint8_t  sctp_chunk;	/* type of the first SCTP chunk */
 	uint8_t  l3_off;	/* offset of the IP header from the frame start */
+	/*
+	 * The next three are set for every IP packet parsed OK. l4_off is
+	 * where the IP (and IPv6 extension) headers end. Without
+	 * SW_PKT_F_L4 (later fragment, ESP, unknown protocol) the payload is
+	 * everything from l4_off on. payload_len never counts Ethernet
+	 * padding or bytes beyond the frame.
+	 */
 	uint16_t l4_off;	/* offset of the L4 header */
 	uint16_t payload_off;	/* offset of the L4 payload */
 	uint16_t payload_len;	/* bytes of L4 payload present in the frame */
@@ -122,6 +130,8 @@ struct sw_pkt {
  * Never reads outside [data, data + len). On error the fields parsed so far
  * are left set; callers must only use the packet when the result is
  * SW_PERR_OK. Non-IP frames (ARP, LLDP ...) are OK with af == 0.
+ * The whole struct is zeroed first, ts_ns and wire_len included: the
+ * caller sets those two after the call.
  *
  * @param data  first byte of the Ethernet header
  * @param len   bytes available (the first segment's data_len)

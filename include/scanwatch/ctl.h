@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SW_CTL_H
+#define SW_CTL_H
+
+/**
+ * @file
+ * The control thread: drains the workers' event rings, hands events to the
+ * decision stage, writes alerts and stats. Runs on the main lcore.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <signal.h>
+
+#include <scanwatch/conf.h>
+#include <scanwatch/eve.h>
+#include <scanwatch/json.h>
+#include <scanwatch/worker.h>
+
+struct sw_decide;
+
+struct sw_ctl {
+	const struct sw_conf *conf;
+	struct sw_worker **workers;
+	unsigned nw;
+	bool offline;
+	struct sw_eve eve;
+	struct sw_json js;
+	struct sw_decide *dec;		/* decisions and alerts (src/detect/) */
+	uint64_t start_ns;		/* wall clock at start */
+	uint64_t start_tsc;
+	uint64_t next_stats_tsc;
+	uint64_t events;		/* events drained */
+	uint64_t ev_by_type[8];
+};
+
+/** Set from signal handlers; served by the control loop. */
+extern volatile sig_atomic_t sw_hup;
+
+int sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
+		unsigned nw, bool offline, char *err, size_t errlen);
+
+/** Loop until every worker is done (offline) or sw_quit is set. */
+void sw_ctl_run(struct sw_ctl *ctl);
+
+/** Dequeue and process every event waiting on the rings. @return events */
+unsigned sw_ctl_drain(struct sw_ctl *ctl);
+
+/** After the workers stopped: last drain, pending alerts, final stats, close. */
+void sw_ctl_finish(struct sw_ctl *ctl);
+
+/** Write one EVE stats event with the current counters. */
+void sw_ctl_write_stats(struct sw_ctl *ctl);
+
+#endif /* SW_CTL_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SW_DETECT_H
+#define SW_DETECT_H
+
+/**
+ * @file
+ * Scan detection. Workers classify packets (probe, negative or positive
+ * response), count first contacts in their own sketch and raise events
+ * when a source crosses a threshold (src/detect/detect.c); the control
+ * thread sums every worker's counters for that source, names the kind and
+ * writes the alert (src/detect/decide.c).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <scanwatch/conf.h>
+#include <scanwatch/pkt.h>
+#include <scanwatch/sketch.h>
+
+struct sw_worker;
+struct sw_ctl;
+struct sw_event;
+
+enum sw_role {
+	SW_ROLE_NONE = 0,
+	SW_ROLE_PROBE,		/* initiating packet */
+	SW_ROLE_MAYBE,		/* a probe unless it belongs to a known flow */
+	SW_ROLE_NEG,		/* RST, ICMP unreachable, SCTP ABORT */
+	SW_ROLE_POS,		/* SYN-ACK, UDP reply, echo reply, INIT-ACK */
+};
+
+/** Protocol classes: counters and alerts are kept per class. */
+enum sw_class {
+	SW_C_TCP, SW_C_UDP, SW_C_ICMP, SW_C_SCTP, SW_C_IP, SW_C__MAX
+};
+
+enum sw_technique {
+	SW_T_NONE, SW_T_SYN, SW_T_CONNECT, SW_T_FIN, SW_T_NULL, SW_T_XMAS,
+	SW_T_ACK, SW_T_MAIMON, SW_T_WINDOW, SW_T_UDP, SW_T_ICMP_ECHO,
+	SW_T_ICMP_TS, SW_T_ICMP_MASK, SW_T_SCTP_INIT, SW_T_SCTP_COOKIE,
+	SW_T_IPPROTO, SW_T_TCP_OTHER, SW_T__MAX
+};
+
+enum sw_tool {
+	SW_TOOL_UNKNOWN, SW_TOOL_NMAP, SW_TOOL_MASSCAN, SW_TOOL_ZMAP, SW_TOOL_HPING3,
+	SW_TOOL__MAX
+};
+
+extern const char *const sw_technique_names[SW_T__MAX];
+extern const char *const sw_class_names[SW_C__MAX];
+extern const char *const sw_tool_names[SW_TOOL__MAX];
+
+/** A packet's part in a scan, in the scanner's orientation. */
+struct sw_role_info {
+	uint8_t role;		/* enum sw_role */
+	uint8_t cls;		/* enum sw_class */
+	uint8_t technique;	/* probes */
+	uint8_t proto;
+	uint16_t port;		/* the probed port (ICMP: request type; class ip: protocol) */
+	uint8_t negative_kind;	/* NEG: 1 RST, 2 ICMP port/proto unreachable, 3 other ICMP error */
+	const struct sw_addr *scanner;
+	const struct sw_addr *target;
+};
+
+/** Classify one parsed packet. Pure function of the packet. */
+void sw_role(const struct sw_pkt *p, struct sw_role_info *r);
+
+/** Guess the tool from header fields of a probe (no payload needed). */
+enum sw_tool sw_fingerprint(const struct sw_pkt *p);
+
+/** Thresholds a worker applies locally (already divided across workers). */
+struct sw_detect_conf {
+	uint32_t win_s[SW_TS];
+	uint32_t ports[SW_TS];
+	uint32_t targets[SW_TS];
+	uint32_t contacts[SW_TS];
+	uint32_t icmp_targets[SW_TS];
+	uint32_t protos[SW_TS];
+	uint32_t trw_failures;	/* failed - answered that decides (Jung et al.) */
+	uint32_t distributed_sources;
+};
+
+struct sw_detect;
+
+/**
+ * Create a worker's detection state (sketch on the NIC's socket).
+ * @param nworkers  thresholds are split across workers
+ * @return NULL with errno on failure
+ */
+struct sw_detect *sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket);
+void sw_detect_free(struct sw_detect *d);
+
+/** The worker's sketch (read by the control thread to merge). */
+const struct sw_sketch *sw_detect_sketch(const struct sw_detect *d);
+
+/** Thresholds from the configuration, scaled for nworkers. */
+void sw_detect_conf_from(struct sw_detect_conf *dc, const struct sw_conf *c,
+			 unsigned nworkers);
+
+/** TRW: failures in excess of successes that reach the upper threshold
+ *  ln(beta/alpha) of the sequential test; Jung, Paxson, Berger,
+ *  Balakrishnan, "Fast portscan detection using sequential hypothesis
+ *  testing", IEEE S&P 2004, section 4. */
+uint32_t sw_trw_failures(double theta0, double theta1, double alpha, double beta);
+
+/** Worker side: count a burst of parsed packets; events to w->ring. */
+void sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts,
+		     unsigned n);
+/** Worker side: housekeeping between bursts (filter scrub). */
+void sw_detect_tick(struct sw_detect *d, struct sw_worker *w);
+/** Worker side: nothing is pending on the worker; kept for symmetry. */
+void sw_detect_flush(struct sw_detect *d, struct sw_worker *w);
+
+/* counters of the detection stage, per worker */
+struct sw_detect_stats {
+	uint64_t probes;
+	uint64_t first_contacts;
+	uint64_t negatives;
+	uint64_t positives;
+	uint64_t suspects;	/* SUSPECT events raised */
+};
+const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
+
+/* Control side ------------------------------------------------------------- */
+
+struct sw_decide;
+
+struct sw_decide *sw_decide_create(const struct sw_conf *c, struct sw_ctl *ctl,
+				   char *err, size_t errlen);
+void sw_decide_free(struct sw_decide *dec);
+void sw_decide_event(struct sw_decide *dec, const struct sw_event *ev);
+/** Periodic: updates for continuing scans. */
+void sw_decide_tick(struct sw_decide *dec);
+/** At exit: write pending updates. */
+void sw_decide_finish(struct sw_decide *dec);
+
+struct sw_decide_stats {
+	uint64_t alerts;
+	uint64_t updates;
+	uint64_t suppressed;	/* within the suppression period */
+	uint64_t allowlisted;	/* decided, not alerted (allowlist.action: tag) */
+	uint64_t scanners;	/* distinct sources alerted */
+	uint64_t dropped;	/* events lost to a full record table */
+};
+const struct sw_decide_stats *sw_decide_stats(const struct sw_decide *dec);
+
+#endif /* SW_DETECT_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SW_EVENT_H
+#define SW_EVENT_H
+
+/**
+ * @file
+ * Fixed-size records a worker hands to the control thread over its own
+ * single-producer/single-consumer rte_ring. A full ring is counted
+ * (sw_wstats.ring_drops) and the event dropped; a worker never waits.
+ */
+
+#include <stdint.h>
+#include <scanwatch/pkt.h>
+
+enum sw_ev_type {
+	SW_EV_NONE = 0,
+	SW_EV_SUSPECT,		/* a source crossed a local threshold: ctl decides */
+	SW_EV_CONTACT,		/* a sampled first contact of a suspect (evidence) */
+	SW_EV_TARGET,		/* a target crossed the distributed threshold */
+	SW_EV_HOT_CONTACT,	/* a first contact to a hot target (any source) */
+	SW_EV__MAX
+};
+
+struct sw_event {
+	uint64_t ts_ns;		/* packet time of the triggering packet */
+	struct sw_addr src;	/* the scanner */
+	struct sw_addr dst;	/* the target of the triggering probe */
+	uint16_t dport;		/* its port (ICMP: type) */
+	uint8_t  type;		/* enum sw_ev_type */
+	uint8_t  proto;		/* IPPROTO_* of the probe */
+	uint8_t  technique;	/* enum sw_technique (src/detect/) */
+	uint8_t  timescale;	/* index into the configured windows */
+	uint8_t  worker;	/* producer */
+	uint8_t  reason;	/* type-specific */
+	uint32_t n[4];		/* type-specific counts */
+};
+
+_Static_assert(sizeof(struct sw_event) == 64, "one cache line per event");
+
+#endif /* SW_EVENT_H */

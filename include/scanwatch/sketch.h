@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SW_SKETCH_H
+#define SW_SKETCH_H
+
+/**
+ * @file
+ * Per-worker counting state: a first-contact filter and a count-min sketch
+ * whose cells hold every counter of one key for all three time scales in
+ * one cache line, so an update touches `depth` lines whatever the number
+ * of windows. An exact twin (hash tables, same interface) measures the
+ * sketch's error in tests; select it with detect.mode: exact.
+ *
+ * Count-min: Cormode and Muthukrishnan, "An improved data stream summary:
+ * the count-min sketch and its applications", J. Algorithms 55(1), 2005
+ * (eps = e/w, delta = e^-d). Conservative update: Estan and Varghese,
+ * "New directions in traffic measurement and accounting", SIGCOMM 2002.
+ * Row indexes by double hashing: Kirsch and Mitzenmacher, "Less hashing,
+ * same performance", ESA 2006.
+ *
+ * Windows are tumbling per cell: a cell's window for time scale t starts
+ * with the first update after the previous one expired (as Snort's
+ * trackers do), so a scan is never split by a global clock edge.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <scanwatch/pkt.h>
+
+#define SW_TS 3			/* time scales: fast, medium, slow */
+
+/** Counters kept for every key and time scale. */
+enum sw_field {
+	SW_F_CONTACTS,	/* first contacts (distinct target, port) */
+	SW_F_FAILED,	/* first contacts answered negatively (RST, ICMP error) */
+	SW_F_ANSWERED,	/* first contacts answered positively (SYN-ACK, reply) */
+	SW_F_TARGETS,	/* distinct targets (dst-keyed cells: distinct sources) */
+	SW_F_PORTS,	/* distinct ports (ICMP: types; class ip: protocols) */
+	SW_F__MAX
+};
+
+struct sw_cell_ts {
+	uint32_t start;			/* window start, seconds since the epoch */
+	uint16_t v[SW_F__MAX];
+};
+
+/** One key's counters for every time scale: exactly one cache line. */
+struct sw_cell {
+	struct sw_cell_ts ts[SW_TS];
+	uint8_t pad[64 - SW_TS * sizeof(struct sw_cell_ts)];
+} __attribute__((aligned(64)));
+
+/** Estimates returned by queries. */
+struct sw_est {
+	uint32_t v[SW_TS][SW_F__MAX];
+};
+
+/** What a key describes. Kept in the key so every kind hashes apart. */
+enum sw_key_kind {
+	SW_K_TUPLE = 1,		/* (src, dst, port, proto): a first contact */
+	SW_K_SRC_DST,		/* (src, dst, class): distinct targets */
+	SW_K_SRC_PORT,		/* (src, port, class): distinct ports */
+	SW_K_ANSWER,		/* (src, dst, port, proto): first answer seen */
+	SW_K_DST_SRC,		/* (dst, src, class): distinct sources of a target */
+	SW_K_SRC,		/* (src, class): the per-source cell */
+	SW_K_DST,		/* (dst, class): the per-target cell */
+};
+
+struct sw_key {
+	struct sw_addr a;
+	struct sw_addr b;
+	uint16_t port;
+	uint8_t proto;		/* IPPROTO_* or a class */
+	uint8_t kind;		/* enum sw_key_kind */
+	uint32_t pad;
+};
+
+/** A key's hash, computed once and used for prefetch, filter and rows. */
+struct sw_hash {
+	uint32_t h1, h2;
+};
+
+struct sw_sketch_conf {
+	bool exact;
+	uint32_t width;		/* cells per row, power of two */
+	uint32_t depth;		/* rows */
+	uint32_t filter_log2;	/* log2 of the filter's 16-bit cells */
+	uint32_t filter_capacity; /* first contacts per slow window, for the FPR estimate */
+	uint32_t win_s[SW_TS];
+	int socket;		/* NUMA socket of the NIC */
+};
+
+struct sw_sketch;
+
+/**
+ * Allocate and zero a sketch (DPDK memory on c->socket); seeds are random.
+ * @return NULL with errno set on failure
+ */
+struct sw_sketch *sw_sketch_create(const struct sw_sketch_conf *c);
+void sw_sketch_free(struct sw_sketch *s);
+
+/** Bytes of memory the sketch holds. */
+size_t sw_sketch_bytes(const struct sw_sketch *s);
+
+/** Print memory, eps, delta and the filter's false-positive rate. */
+void sw_sketch_describe(const struct sw_sketch *s, FILE *out);
+
+/** Error bounds: eps (fraction of the stream total), delta, filter FPR. */
+void sw_sketch_bounds(const struct sw_sketch *s, double *eps, double *delta,
+		      double *fpr);
+
+void sw_sketch_hash(const struct sw_sketch *s, const struct sw_key *k, struct sw_hash *h);
+
+/** Prefetch what a filter test and a cell update of h will touch. */
+void sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h);
+void sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h);
+
+/**
+ * Test and set in the first-contact filter.
+ * @return bit t set when k was not seen within time scale t's window
+ */
+unsigned sw_sketch_first(struct sw_sketch *s, const struct sw_key *k,
+			 const struct sw_hash *h, uint32_t now_s);
+
+/** Test only: bit t set when k was seen within time scale t's window. */
+unsigned sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k,
+			const struct sw_hash *h, uint32_t now_s);
+
+/**
+ * Add one to field f of k for every time scale in mask (conservative
+ * update); out[t] receives the new estimate for the scales in mask.
+ */
+void sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+		   enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS]);
+
+/** Read every counter of k (expired windows read as zero). */
+void sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k,
+		   const struct sw_hash *h, uint32_t now_s, struct sw_est *e);
+
+/** Clear filter cells older than the longest window, a few lines per call,
+ *  so 16-bit time stamps never wrap onto live entries. */
+void sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s);
+
+/** Exact mode: entries dropped because a table was full (0 for sketches). */
+uint64_t sw_sketch_overflows(const struct sw_sketch *s);
+
+#endif /* SW_SKETCH_H */

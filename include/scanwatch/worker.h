@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SW_WORKER_H
+#define SW_WORKER_H
+
+/**
+ * @file
+ * The per-lcore worker: receive a burst, parse it, hand it to detection,
+ * free it. Everything here is owned by one worker lcore and read (never
+ * written) by the control thread, which tolerates torn but monotonic
+ * 64-bit counters (x86-64 loads of aligned 64-bit words are atomic).
+ */
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <rte_common.h>
+#include <scanwatch/pkt.h>
+
+#define SW_BURST_MAX	512
+#define SW_MAX_RXQ	8	/* (port, queue) pairs polled by one worker */
+#define SW_MAX_WORKERS	64
+
+struct rte_ring;
+struct rte_mbuf;
+struct sw_detect;
+
+/** Counters a worker writes and the control thread reads. */
+struct sw_wstats {
+	uint64_t pkts;		/* frames received */
+	uint64_t bytes;		/* bytes on the wire received */
+	uint64_t ip;		/* frames with an IPv4/IPv6 header */
+	uint64_t non_ip;	/* ARP, LLDP ... (parsed OK, af == 0) */
+	uint64_t invalid;	/* frames rejected by the parser */
+	uint64_t perr[SW_PERR__MAX]; /* by reason */
+	uint64_t ring_drops;	/* events lost to a full ring */
+	uint64_t events;	/* events enqueued */
+	uint64_t polls;		/* rx_burst calls */
+	uint64_t idle_polls;	/* rx_burst calls that returned nothing */
+} __rte_cache_aligned;
+
+/** One (port, queue) a worker polls. */
+struct sw_rxq {
+	uint16_t port;
+	uint16_t queue;
+	bool eof;		/* offline: the pcap is exhausted */
+};
+
+/** Time source: capture timestamps offline, the TSC live. */
+struct sw_clock {
+	int ts_dynfield;	/* offset of the mbuf timestamp field, or -1 */
+	uint64_t ts_dynflag;	/* ol_flags bit set when it is valid */
+	uint64_t tsc_hz;
+	uint64_t tsc0;		/* TSC at start */
+	uint64_t wall0_ns;	/* wall clock at start */
+};
+
+struct sw_worker {
+	/* written by ctl before launch, read-only on the worker */
+	unsigned id;
+	unsigned lcore;
+	unsigned nrxq;
+	struct sw_rxq rxq[SW_MAX_RXQ];
+	uint16_t burst;
+	bool offline;
+	struct sw_clock clock;
+	struct rte_ring *ring;		/* to ctl: single producer, single consumer */
+	struct sw_detect *det;		/* this worker's detection state, or NULL */
+
+	/* written by the worker */
+	struct sw_wstats st;
+	volatile bool done;		/* offline: every queue hit EOF */
+	uint64_t last_ts_ns;		/* packet time of the newest packet */
+
+	struct sw_pkt meta[SW_BURST_MAX] __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/** Set by signal handlers and by ctl; workers leave their loop when true. */
+extern volatile bool sw_quit;
+
+/**
+ * Process one burst of received mbufs: parse, count, detect, free.
+ * Exposed so bench/ and tests/ can drive it from memory.
+ * @return number of packets that parsed
+ */
+unsigned sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n);
+
+/** lcore entry point: arg is a struct sw_worker. */
+int sw_worker_main(void *arg);
+
+/** Initialise the clock (timestamp dynfield lookup, TSC calibration). */
+void sw_clock_init(struct sw_clock *c);
+
+#endif /* SW_WORKER_H */

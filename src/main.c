@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * scanwatch: start, arguments, launch, shutdown. The only file that exits.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include <scanwatch/conf.h>
+#include <scanwatch/ctl.h>
+#include <scanwatch/detect.h>
+#include <scanwatch/event.h>
+#include <scanwatch/worker.h>
+#include "port/port.h"
+
+#define EAL_ARGS_MAX 128
+#define ERRLEN 512
+
+static const char usage_text[] =
+"usage: scanwatch [options] [-- EAL options]\n"
+"\n"
+"Kernel-bypass port-scan detector: reads packets with DPDK, flags scanning\n"
+"sources, writes Suricata-EVE-compatible JSON alerts.\n"
+"\n"
+"  -r, --read FILE        read a pcap file (offline; no EAL options needed)\n"
+"  -i, --interface DEV    capture from DEV: a PCI address (0000:3b:00.0) or a\n"
+"                         DPDK vdev (net_af_packet0,iface=eth1); repeatable\n"
+"  -w, --workers N        RX queues per port, one pinned worker lcore each\n"
+"  -c, --config FILE      YAML configuration\n"
+"      --set KEY=VALUE    override one configuration key (repeatable)\n"
+"  -l, --log-dir DIR      write DIR/eve.json instead of stdout\n"
+"  -T, --test-config      check the configuration and exit\n"
+"      --dump-config      print the effective configuration as YAML and exit\n"
+"  -h, --help             this text\n"
+"  -V, --version          print the version\n"
+"\n"
+"Anything after -- goes to DPDK's EAL (e.g. -- -l 0-4 --huge-dir /mnt/huge).\n"
+"Signals: SIGINT/SIGTERM drain and exit; SIGHUP reopens eve.json.\n";
+
+enum { OPT_SET = 256, OPT_DUMP };
+
+static const struct option long_opts[] = {
+	{ "read",	  required_argument, NULL, 'r' },
+	{ "interface",	  required_argument, NULL, 'i' },
+	{ "workers",	  required_argument, NULL, 'w' },
+	{ "config",	  required_argument, NULL, 'c' },
+	{ "set",	  required_argument, NULL, OPT_SET },
+	{ "log-dir",	  required_argument, NULL, 'l' },
+	{ "test-config",  no_argument,	     NULL, 'T' },
+	{ "dump-config",  no_argument,	     NULL, OPT_DUMP },
+	{ "help",	  no_argument,	     NULL, 'h' },
+	{ "version",	  no_argument,	     NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	const char *config;
+	const char *sets[64];
+	unsigned nsets;
+	const char *ifaces[SW_MAX_STRS];
+	unsigned nifaces;
+	const char *pcap;
+	const char *log_dir;
+	const char *workers;
+	bool test_config, dump_config;
+	int eal_argc;			/* arguments after "--" */
+	char **eal_argv;
+};
+
+static void
+die(int code, const char *fmt, const char *what)
+{
+	fprintf(stderr, "scanwatch: ");
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void
+parse_args(int argc, char **argv, struct args *a)
+{
+	int opt;
+
+	memset(a, 0, sizeof(*a));
+	while ((opt = getopt_long(argc, argv, "r:i:w:c:l:ThV", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': a->pcap = optarg; break;
+		case 'i':
+			if (a->nifaces == SW_MAX_STRS)
+				die(2, "too many -i devices (at most %s)", "32");
+			a->ifaces[a->nifaces++] = optarg;
+			break;
+		case 'w': a->workers = optarg; break;
+		case 'c': a->config = optarg; break;
+		case 'l': a->log_dir = optarg; break;
+		case OPT_SET:
+			if (a->nsets == RTE_DIM(a->sets))
+				die(2, "too many --set options (at most %s)", "64");
+			a->sets[a->nsets++] = optarg;
+			break;
+		case 'T': a->test_config = true; break;
+		case OPT_DUMP: a->dump_config = true; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		case 'V': printf("scanwatch %s\n", SW_VERSION); exit(0);
+		default:
+			fputs(usage_text, stderr);
+			exit(2);
+		}
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+		die(2, "unexpected argument '%s' (EAL options go after --)", argv[optind]);
+	a->eal_argc = argc - optind;
+	a->eal_argv = argv + optind;
+}
+
+/* Defaults, then the file, then --set, then the short options: the later
+ * source wins, and --dump-config shows the result. */
+static void
+build_conf(const struct args *a, struct sw_conf *c)
+{
+	char err[ERRLEN], kv[SW_MAX_STR + 32];
+
+	sw_conf_defaults(c);
+	if (a->config != NULL && sw_conf_load_file(c, a->config, err, sizeof(err)) != 0)
+		die(2, "%s", err);
+	for (unsigned i = 0; i < a->nsets; i++)
+		if (sw_conf_set(c, a->sets[i], err, sizeof(err)) != 0)
+			die(2, "%s", err);
+	if (a->nifaces > 0) {
+		c->interfaces.n = 0;
+		for (unsigned i = 0; i < a->nifaces; i++) {
+			if (strlen(a->ifaces[i]) >= SW_MAX_STR)
+				die(2, "device name too long: %s", a->ifaces[i]);
+			strcpy(c->interfaces.v[c->interfaces.n++], a->ifaces[i]);
+		}
+	}
+	if (a->pcap != NULL) {
+		snprintf(kv, sizeof(kv), "capture.pcap=%s", a->pcap);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+			die(2, "%s", err);
+	}
+	if (a->log_dir != NULL) {
+		snprintf(kv, sizeof(kv), "output.dir=%s", a->log_dir);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+			die(2, "%s", err);
+	}
+	if (a->workers != NULL) {
+		snprintf(kv, sizeof(kv), "capture.workers=%s", a->workers);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+			die(2, "%s", err);
+	}
+	if (sw_conf_validate(c, err, sizeof(err)) != 0)
+		die(2, "%s", err);
+	if (c->pcap[0] != '\0' && c->interfaces.n > 0)
+		die(2, "%s", "-r (offline) and -i (live) exclude each other");
+}
+
+/* EAL argument vector ------------------------------------------------------ */
+
+struct eal_args {
+	int argc;
+	char *argv[EAL_ARGS_MAX];
+	char store[EAL_ARGS_MAX][SW_MAX_STR + 64];
+};
+
+static void
+eal_add(struct eal_args *e, const char *fmt, const char *s)
+{
+	if (e->argc == EAL_ARGS_MAX - 1)
+		die(2, "too many EAL arguments (at most %s)", "127");
+	snprintf(e->store[e->argc], sizeof(e->store[0]), fmt, s);
+	e->argv[e->argc] = e->store[e->argc];
+	e->argc++;
+}
+
+static bool
+eal_has(const struct eal_args *e, const char *const *opts)
+{
+	for (int i = 1; i < e->argc; i++)
+		for (const char *const *o = opts; *o != NULL; o++) {
+			size_t n = strlen(*o);
+
+			if (strncmp(e->argv[i], *o, n) == 0 &&
+			    (e->argv[i][n] == '\0' || e->argv[i][n] == '=' || (*o)[1] != '-'))
+				return true;
+		}
+	return false;
+}
+
+static bool
+is_pci(const char *dev)
+{
+	unsigned a, b, c, d;
+	char tail;
+
+	return sscanf(dev, "%x:%x:%x.%x%c", &a, &b, &c, &d, &tail) == 4 ||
+	       sscanf(dev, "%x:%x.%x%c", &b, &c, &d, &tail) == 3;
+}
+
+/* Workers are pinned one to a CPU of our affinity set, the control thread
+ * on the first; with fewer CPUs than lcores they wrap around and share. */
+static void
+eal_lcores(struct eal_args *e, unsigned nlcores)
+{
+	cpu_set_t set;
+	int cpus[CPU_SETSIZE], ncpu = 0;
+	char map[SW_MAX_STR], *p = map;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		CPU_ZERO(&set);
+	for (int i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			cpus[ncpu++] = i;
+	if (ncpu == 0)
+		cpus[ncpu++] = 0;
+	if ((int)nlcores > ncpu)
+		fprintf(stderr, "scanwatch: %u lcores on %d CPUs: workers share cores "
+			"(expect lower throughput; give -- -l to choose)\n", nlcores, ncpu);
+	for (unsigned l = 0; l < nlcores && p < map + sizeof(map) - 16; l++)
+		p += snprintf(p, (size_t)(map + sizeof(map) - p), "%s%u@%d",
+			      l ? "," : "", l, cpus[l % (unsigned)ncpu]);
+	eal_add(e, "--lcores=%s", map);
+}
+
+static void
+build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
+{
+	static const char *const lcore_opts[] = { "-l", "-c", "--lcores", NULL };
+	static const char *const mem_opts[] = { "-m", "--socket-mem", NULL };
+	static const char *const prefix_opts[] = { "--file-prefix", NULL };
+	bool offline = c->pcap[0] != '\0';
+	bool any_pci = false;
+	char prefix[64];
+
+	e->argc = 0;
+	eal_add(e, "%s", "scanwatch");
+	/* EAL's start-up chatter is not for the admin; errors still show. */
+	eal_add(e, "%s", "--log-level=lib.eal:error");
+	for (unsigned i = 0; i < c->eal_params.n; i++)
+		eal_add(e, "%s", c->eal_params.v[i]);
+	for (int i = 0; i < a->eal_argc; i++)
+		eal_add(e, "%s", a->eal_argv[i]);
+
+	if (!eal_has(e, lcore_opts))
+		eal_lcores(e, offline ? 2 : c->workers + 1);
+
+	if (offline) {
+		/* Several offline runs at once (tests, batch jobs) must not
+		 * share EAL runtime files: a fresh prefix and no hugepages. */
+		snprintf(prefix, sizeof(prefix), "scanwatch-%d-%lx", (int)getpid(),
+			 (unsigned long)time(NULL));
+		eal_add(e, "%s", "--no-huge");
+		eal_add(e, "%s", "--no-pci");
+		eal_add(e, "%s", "--in-memory");
+		eal_add(e, "%s", "--no-telemetry");
+		if (!eal_has(e, mem_opts))
+			eal_add(e, "%s", "-m512");
+		if (!eal_has(e, prefix_opts))
+			eal_add(e, "--file-prefix=%s", prefix);
+		eal_add(e, "--vdev=net_pcap0,rx_pcap=%s", c->pcap);
+		return;
+	}
+	for (unsigned i = 0; i < c->interfaces.n; i++) {
+		const char *dev = c->interfaces.v[i];
+
+		if (is_pci(dev)) {
+			eal_add(e, "-a%s", dev);
+			any_pci = true;
+		} else if (strncmp(dev, "net_af_packet", 13) == 0 &&
+			   strstr(dev, "qpairs=") == NULL && c->workers > 1) {
+			char spec[SW_MAX_STR + 32];
+
+			/* af_packet opens one socket per queue pair (PACKET_FANOUT) */
+			snprintf(spec, sizeof(spec), "%s,qpairs=%u", dev, c->workers);
+			eal_add(e, "--vdev=%s", spec);
+		} else {
+			eal_add(e, "--vdev=%s", dev);
+		}
+	}
+	/* Only the devices named: never grab every NIC bound to vfio-pci. */
+	if (!any_pci && c->interfaces.n > 0)
+		eal_add(e, "%s", "--no-pci");
+}
+
+/* Workers ------------------------------------------------------------------ */
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		sw_hup = 1;
+	else
+		sw_quit = true;
+}
+
+static int
+create_workers(const struct sw_conf *c, uint16_t nq, bool offline,
+	       struct sw_worker **w, char *err, size_t errlen)
+{
+	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
+	uint16_t port;
+
+	if (rte_lcore_count() < (unsigned)nq + 1) {
+		snprintf(err, errlen, "%u workers need %u lcores (one for control), EAL has %u: "
+			 "widen -l in dpdk.eal-params or lower capture.workers",
+			 nq, nq + 1, rte_lcore_count());
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < nq; i++) {
+		char name[RTE_RING_NAMESIZE];
+		int socket = sw_port_socket(0);
+
+		w[i] = rte_zmalloc_socket("sw_worker", sizeof(*w[i]), RTE_CACHE_LINE_SIZE, socket);
+		if (w[i] == NULL) {
+			snprintf(err, errlen, "cannot allocate worker %u state on socket %d", i, socket);
+			return -ENOMEM;
+		}
+		w[i]->det = sw_detect_create(c, nq, socket);
+		if (w[i]->det == NULL) {
+			snprintf(err, errlen, "cannot allocate worker %u detection state on socket %d "
+				 "(%s): lower sketch.width/sketch.filter-bits or give EAL more memory (-m)",
+				 i, socket, strerror(errno));
+			return -ENOMEM;
+		}
+		if (i == 0)
+			sw_sketch_describe(sw_detect_sketch(w[i]->det), stderr);
+		w[i]->id = i;
+		w[i]->lcore = lcore;
+		w[i]->burst = (uint16_t)c->burst;
+		w[i]->offline = offline;
+		sw_clock_init(&w[i]->clock);
+		w[i]->last_ts_ns = w[i]->clock.wall0_ns;
+		RTE_ETH_FOREACH_DEV(port) {
+			if (w[i]->nrxq == SW_MAX_RXQ) {
+				snprintf(err, errlen, "at most %u ports per worker", SW_MAX_RXQ);
+				return -EINVAL;
+			}
+			w[i]->rxq[w[i]->nrxq].port = port;
+			w[i]->rxq[w[i]->nrxq].queue = (uint16_t)i;
+			w[i]->nrxq++;
+		}
+		snprintf(name, sizeof(name), "sw_ev_%u", i);
+		w[i]->ring = rte_ring_create_elem(name, sizeof(struct sw_event), c->ring_size,
+						  socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w[i]->ring == NULL) {
+			snprintf(err, errlen, "cannot create event ring %s of %u: %s",
+				 name, c->ring_size, rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+		lcore = rte_get_next_lcore(lcore, 1, 0);
+	}
+	return 0;
+}
+
+static void
+free_workers(struct sw_worker **w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (w[i] == NULL)
+			continue;
+		rte_ring_free(w[i]->ring);
+		sw_detect_free(w[i]->det);
+		rte_free(w[i]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct sw_conf conf;
+	static struct eal_args eal;
+	struct sw_worker *workers[SW_MAX_WORKERS] = { NULL };
+	struct sw_ctl ctl;
+	struct args a;
+	char err[ERRLEN];
+	bool offline;
+	uint16_t nq;
+	int rc;
+
+	parse_args(argc, argv, &a);
+	build_conf(&a, &conf);
+	if (a.dump_config) {
+		sw_conf_dump(&conf, stdout);
+		return 0;
+	}
+	if (a.test_config) {
+		fprintf(stderr, "scanwatch: configuration OK\n");
+		return 0;
+	}
+	offline = conf.pcap[0] != '\0';
+	if (offline && access(conf.pcap, R_OK) != 0)
+		die(2, "cannot read %s", conf.pcap);
+	if (!offline && conf.interfaces.n == 0 && a.eal_argc == 0 && conf.eal_params.n == 0)
+		die(2, "%s", "nothing to read: give -r FILE.pcap or -i DEVICE (see --help)");
+	if (conf.workers > SW_MAX_WORKERS)
+		die(2, "%s", "capture.workers is above the build limit");
+	/* net_pcap reads a file through one queue. */
+	nq = offline ? 1 : (uint16_t)conf.workers;
+
+	build_eal(&a, &conf, &eal);
+	rc = rte_eal_init(eal.argc, eal.argv);
+	if (rc < 0)
+		die(1, "DPDK EAL init failed: %s (see the EAL messages above)",
+		    rte_strerror(rte_errno));
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+
+	rc = sw_port_setup(&conf, nq, offline, err, sizeof(err));
+	if (rc != 0)
+		goto fail_port;
+	rc = create_workers(&conf, nq, offline, workers, err, sizeof(err));
+	if (rc != 0)
+		goto fail_workers;
+	rc = sw_ctl_init(&ctl, &conf, workers, nq, offline, err, sizeof(err));
+	if (rc != 0)
+		goto fail_workers;
+
+	for (unsigned i = 0; i < nq; i++)
+		rte_eal_remote_launch(sw_worker_main, workers[i], workers[i]->lcore);
+	sw_ctl_run(&ctl);
+	sw_quit = true;
+	rte_eal_mp_wait_lcore();
+	sw_ctl_finish(&ctl);
+
+	free_workers(workers, nq);
+	sw_port_close();
+	rte_eal_cleanup();
+	return 0;
+
+fail_workers:
+	free_workers(workers, nq);
+fail_port:
+	fprintf(stderr, "scanwatch: %s\n", err);
+	sw_port_close();
+	rte_eal_cleanup();
+	return 1;
+}

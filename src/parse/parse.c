@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * L2-L4 parser: one Ethernet frame -> struct sw_pkt.
+ *
+ * Runs once per received packet (~15 Mpps per port), so no allocation, no
+ * syscalls and no libc beyond fixed-size memcpy/memset, which the compiler
+ * inlines. Safety rests on one invariant: offsets are uint32_t from the frame
+ * start and off <= end holds at every step, so "end - off" never wraps and
+ * every read is preceded by a comparison against that remainder. end only
+ * ever shrinks (frame -> IP datagram), never grows.
+ */
+
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <scanwatch/pkt.h>
+
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+
+#define ETH_HLEN	14
+#define VLAN_HLEN	4
+#define ET_IPV4		0x0800
+#define ET_IPV6		0x86dd
+#define ET_VLAN		0x8100
+#define ET_QINQ		0x88a8
+
+#define IP4_HLEN	20
+#define IP4_MF		0x2000
+#define IP4_OFFMASK	0x1fff
+#define IP6_HLEN	40
+#define IP6_OFFMASK	0xfff8
+#define IP6_MF		0x0001
+/* Eight is more than any sane stack (HBH, DST, RH, FRAG, AH, DST) needs. */
+#define IP6_EXT_MAX	8
+
+#define TCP_HLEN	20
+#define UDP_HLEN	8
+#define ICMP_HLEN	8
+#define SCTP_HLEN	12
+
+#define TCPOPT_EOL	0
+#define TCPOPT_NOP	1
+#define TCPOPT_MSS	2
+
+/* ICMPv4 types that quote the offending datagram (RFC 792, RFC 1812). */
+#define ICMP4_ERR_MASK	((1u << 3) | (1u << 4) | (1u << 5) | (1u << 11) | \
+			 (1u << 12))
+
+const char *const sw_perr_names[SW_PERR__MAX] = {
+	[SW_PERR_OK]		= "ok",
+	[SW_PERR_ETH_TRUNC]	= "eth_trunc",
+	[SW_PERR_VLAN_TRUNC]	= "vlan_trunc",
+	[SW_PERR_VLAN_DEPTH]	= "vlan_depth",
+	[SW_PERR_IP4_TRUNC]	= "ip4_trunc",
+	[SW_PERR_IP4_VERSION]	= "ip4_version",
+	[SW_PERR_IP4_IHL]	= "ip4_ihl",
+	[SW_PERR_IP4_LEN]	= "ip4_len",
+	[SW_PERR_IP6_TRUNC]	= "ip6_trunc",
+	[SW_PERR_IP6_VERSION]	= "ip6_version",
+	[SW_PERR_IP6_EXT_TRUNC]	= "ip6_ext_trunc",
+	[SW_PERR_IP6_EXT_DEPTH]	= "ip6_ext_depth",
+	[SW_PERR_TCP_TRUNC]	= "tcp_trunc",
+	[SW_PERR_TCP_DOFF]	= "tcp_doff",
+	[SW_PERR_UDP_TRUNC]	= "udp_trunc",
+	[SW_PERR_ICMP_TRUNC]	= "icmp_trunc",
+	[SW_PERR_SCTP_TRUNC]	= "sctp_trunc",
+};
+
+/*
+ * Byte-wise big-endian loads: no alignment assumptions, and gcc/clang fold
+ * them into one load and a byte swap.
+ */
+static inline uint16_t
+rd16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t
+rd32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+/*
+ * The target was zeroed by sw_parse(), so only the ::ffff: marker and the
+ * address itself need writing.
+ */
+static inline void
+addr_v4(struct sw_addr *a, const uint8_t *b)
+{
+	a->b[10] = 0xff;
+	a->b[11] = 0xff;
+	memcpy(&a->b[12], b, 4);
+}
+
+static inline int
+is_vlan_tpid(uint16_t type)
+{
+	return type == ET_VLAN || type == ET_QINQ;
+}
+
+static inline int
+is_ip6_ext(uint8_t nh)
+{
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+	       nh == IPPROTO_DSTOPTS || nh == IPPROTO_FRAGMENT ||
+	       nh == IPPROTO_AH;
+}
+
+static inline int
+icmp_is_echo(uint8_t proto, uint8_t type)
+{
+	if (proto == IPPROTO_ICMP)
+		return type == 8 || type == 0;
+	return type == 128 || type == 129;
+}
+
+/*
+ * Walk IPv6 extension headers from *offp (next header *nhp) to the upper
+ * layer. Stops at ESP (opaque), no-next-header, a non-first fragment, or
+ * anything that is not an extension header. Bounded by IP6_EXT_MAX so a
+ * crafted chain costs at most eight iterations.
+ */
+static enum sw_perr
+ip6_walk(const uint8_t *d, uint32_t *offp, uint32_t end, uint8_t *nhp,
+	 uint16_t *flags)
+{
+	uint32_t off = *offp, hl;
+	uint8_t nh = *nhp;
+	unsigned int i;
+
+	for (i = 0; i < IP6_EXT_MAX; i++) {
+		const uint8_t *h = d + off;
+
+		switch (nh) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+			if (unlikely(end - off < 2))
+				return SW_PERR_IP6_EXT_TRUNC;
+			hl = ((uint32_t)h[1] + 1) * 8;
+			break;
+		case IPPROTO_AH:
+			/* RFC 4302: length in 4-byte units, minus 2 */
+			if (unlikely(end - off < 2))
+				return SW_PERR_IP6_EXT_TRUNC;
+			hl = ((uint32_t)h[1] + 2) * 4;
+			break;
+		case IPPROTO_FRAGMENT:
+			if (unlikely(end - off < 8))
+				return SW_PERR_IP6_EXT_TRUNC;
+			hl = 8;
+			if (rd16(h + 2) & (IP6_OFFMASK | IP6_MF))
+				*flags |= SW_PKT_F_FRAG;
+			if (rd16(h + 2) & IP6_OFFMASK) {
+				/* The rest is the middle of someone's payload. */
+				*flags |= SW_PKT_F_FRAG_LATER;
+				*nhp = h[0];
+				*offp = off + hl;
+				return SW_PERR_OK;
+			}
+			break;
+		default:
+			/* upper layer, ESP (50) or no next header (59) */
+			*nhp = nh;
+			*offp = off;
+			return SW_PERR_OK;
+		}
+		if (unlikely(end - off < hl))
+			return SW_PERR_IP6_EXT_TRUNC;
+		nh = h[0];
+		off += hl;
+	}
+	if (unlikely(is_ip6_ext(nh)))
+		return SW_PERR_IP6_EXT_DEPTH;
+	*nhp = nh;
+	*offp = off;
+	return SW_PERR_OK;
+}
+
+/*
+ * The datagram an ICMP error quotes: who probed whom, and on which port.
+ * A short quote is normal (RFC 792 only promises 8 bytes of L4), so nothing
+ * here is an error; we just set fewer flags. Nothing is written unless
+ * SW_PKT_F_INNER is set.
+ */
+static void
+inner_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
+{
+	struct sw_inner *in = &p->inner;
+	const uint8_t *ip = d + off;
+	uint32_t rem = end - off, l4;
+	uint16_t fl = 0;
+	uint8_t proto;
+	const uint8_t *h;
+
+	if (rem < 1)
+		return;
+	switch (ip[0] >> 4) {
+	case 4: {
+		uint32_t ihl = (ip[0] & 0x0f) * 4u;
+
+		if (rem < IP4_HLEN || ihl < IP4_HLEN)
+			return;
+		proto = ip[9];
+		addr_v4(&in->src, ip + 12);
+		addr_v4(&in->dst, ip + 16);
+		if (rd16(ip + 6) & IP4_OFFMASK)
+			fl |= SW_PKT_F_FRAG_LATER;
+		/* options may extend past the quote: then we get no ports */
+		l4 = ihl <= rem ? off + ihl : end;
+		break;
+	}
+	case 6:
+		if (rem < IP6_HLEN)
+			return;
+		l4 = off + IP6_HLEN;
+		proto = ip[6];
+		/* without the final next header the quote tells us nothing */
+		if (ip6_walk(d, &l4, end, &proto, &fl) != SW_PERR_OK)
+			return;
+		memcpy(&in->src, ip + 8, 16);
+		memcpy(&in->dst, ip + 24, 16);
+		break;
+	default:
+		return;
+	}
+	in->proto = proto;
+	p->flags |= SW_PKT_F_INNER;
+
+	if (fl & SW_PKT_F_FRAG_LATER)
+		return;
+	h = d + l4;
+	rem = end - l4;
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		if (rem < 4)
+			return;
+		in->sport = rd16(h);
+		in->dport = rd16(h + 2);
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (rem < ICMP_HLEN || !icmp_is_echo(proto, h[0]))
+			return;
+		in->sport = rd16(h + 4);
+		in->dport = rd16(h + 6);
+		break;
+	default:
+		return;
+	}
+	p->flags |= SW_PKT_F_INNER_L4;
+}
+
+/* Malformed options end the walk quietly: the header itself was fine. */
+static void
+tcp_opts(const uint8_t *o, uint32_t n, struct sw_pkt *p)
+{
+	uint32_t i = 0, nopts = 0;
+
+	/* n <= 40 and i grows by >= 1 per round: at most 40 rounds */
+	while (i < n) {
+		uint8_t kind = o[i], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			break;
+		olen = o[i + 1];
+		if (olen < 2 || olen > n - i)
+			break;
+		if (kind == TCPOPT_MSS && olen == 4) {
+			p->tcp_mss = rd16(o + i + 2);
+			p->flags |= SW_PKT_F_TCP_MSS;
+		}
+		nopts++;
+		i += olen;
+	}
+	p->tcp_nopts = (uint8_t)nopts;
+}
+
+static enum sw_perr
+l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
+{
+	const uint8_t *h = d + off;
+	uint32_t rem = end - off, hl;
+
+	/*
+	 * Until an L4 header is recognised, everything after the IP headers
+	 * is payload: later fragments, ESP, GRE ...
+	 */
+	p->l4_off = (uint16_t)off;
+	p->payload_off = (uint16_t)off;
+	p->payload_len = (uint16_t)rem;
+	if (p->flags & SW_PKT_F_FRAG_LATER)
+		return SW_PERR_OK;
+
+	switch (p->proto) {
+	case IPPROTO_TCP:
+		if (unlikely(rem < TCP_HLEN))
+			return SW_PERR_TCP_TRUNC;
+		hl = (h[12] >> 4) * 4u;
+		if (unlikely(hl < TCP_HLEN || hl > rem))
+			return SW_PERR_TCP_DOFF;
+		p->sport = rd16(h);
+		p->dport = rd16(h + 2);
+		p->tcp_seq = rd32(h + 4);
+		p->tcp_ack = rd32(h + 8);
+		p->tcp_flags = h[13];
+		p->tcp_win = rd16(h + 14);
+		p->tcp_optlen = (uint8_t)(hl - TCP_HLEN);
+		if (hl > TCP_HLEN)
+			tcp_opts(h + TCP_HLEN, hl - TCP_HLEN, p);
+		break;
+	case IPPROTO_UDP:
+		if (unlikely(rem < UDP_HLEN))
+			return SW_PERR_UDP_TRUNC;
+		hl = UDP_HLEN;
+		p->sport = rd16(h);
+		p->dport = rd16(h + 2);
+		break;
+	case IPPROTO_SCTP:
+		if (unlikely(rem < SCTP_HLEN))
+			return SW_PERR_SCTP_TRUNC;
+		hl = SCTP_HLEN;
+		p->sport = rd16(h);
+		p->dport = rd16(h + 2);
+		if (rem > SCTP_HLEN) {
+			p->sctp_chunk = h[SCTP_HLEN];
+			p->flags |= SW_PKT_F_SCTP_CHUNK;
+		}
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6: {
+		uint8_t type;
+
+		if (unlikely(rem < ICMP_HLEN))
+			return SW_PERR_ICMP_TRUNC;
+		hl = ICMP_HLEN;
+		type = h[0];
+		p->icmp_type = type;
+		p->icmp_code = h[1];
+		if (icmp_is_echo(p->proto, type)) {
+			p->sport = rd16(h + 4);
+			p->dport = rd16(h + 6);
+		} else if (p->proto == IPPROTO_ICMP ?
+			   type < 32 && (ICMP4_ERR_MASK >> type & 1) :
+			   type >= 1 && type <= 4) {
+			inner_parse(d, off + ICMP_HLEN, end, p);
+		}
+		break;
+	}
+	default:
+		return SW_PERR_OK;
+	}
+	p->flags |= SW_PKT_F_L4;
+	p->payload_off = (uint16_t)(off + hl);
+	p->payload_len = (uint16_t)(rem - hl);
+	return SW_PERR_OK;
+}
+
+static enum sw_perr
+ip4_parse(const uint8_t *d, uint32_t l3, uint32_t len, struct sw_pkt *p)
+{
+	const uint8_t *ip = d + l3;
+	uint32_t ihl, tot, end;
+	uint16_t frag;
+
+	if (unlikely(len - l3 < IP4_HLEN))
+		return SW_PERR_IP4_TRUNC;
+	if (unlikely(ip[0] >> 4 != 4))
+		return SW_PERR_IP4_VERSION;
+	ihl = (ip[0] & 0x0f) * 4u;
+	if (unlikely(ihl < IP4_HLEN || ihl > len - l3))
+		return SW_PERR_IP4_IHL;
+	tot = rd16(ip + 2);
+	if (unlikely(tot < ihl))
+		return SW_PERR_IP4_LEN;
+	/*
+	 * Shorter than the frame: Ethernet padding, not payload. Longer:
+	 * snaplen or a multi-segment mbuf; parse what we have.
+	 */
+	end = l3 + (tot < len - l3 ? tot : len - l3);
+
+	frag = rd16(ip + 6);
+	p->af = 4;
+	p->flags |= SW_PKT_F_IP |
+		    (ihl > IP4_HLEN ? SW_PKT_F_IP4_OPTS : 0) |
+		    ((frag & (IP4_MF | IP4_OFFMASK)) ? SW_PKT_F_FRAG : 0) |
+		    ((frag & IP4_OFFMASK) ? SW_PKT_F_FRAG_LATER : 0);
+	p->l3_off = (uint8_t)l3;
+	p->ip_len = (uint16_t)tot;
+	p->ip_id = rd16(ip + 4);
+	p->ttl = ip[8];
+	p->proto = ip[9];
+	addr_v4(&p->src, ip + 12);
+	addr_v4(&p->dst, ip + 16);
+	return l4_parse(d, l3 + ihl, end, p);
+}
+
+static enum sw_perr
+ip6_parse(const uint8_t *d, uint32_t l3, uint32_t len, struct sw_pkt *p)
+{
+	const uint8_t *ip = d + l3;
+	uint32_t plen, end, off;
+	enum sw_perr e;
+	uint8_t nh;
+
+	if (unlikely(len - l3 < IP6_HLEN))
+		return SW_PERR_IP6_TRUNC;
+	if (unlikely(ip[0] >> 4 != 6))
+		return SW_PERR_IP6_VERSION;
+	plen = rd16(ip + 4);
+	/*
+	 * Payload length 0 is a jumbogram (RFC 2675) or an offloaded
+	 * super-packet: trust the frame then, as for a short capture.
+	 */
+	end = plen == 0 || plen > len - l3 - IP6_HLEN ? len :
+	      l3 + IP6_HLEN + plen;
+
+	p->af = 6;
+	p->flags |= SW_PKT_F_IP;
+	p->l3_off = (uint8_t)l3;
+	/* saturates only for payloads Ethernet cannot carry */
+	p->ip_len = (uint16_t)(plen + IP6_HLEN > UINT16_MAX ? UINT16_MAX :
+			       plen + IP6_HLEN);
+	p->ttl = ip[7];
+	memcpy(&p->src, ip + 8, 16);
+	memcpy(&p->dst, ip + 24, 16);
+
+	off = l3 + IP6_HLEN;
+	nh = ip[6];
+	e = ip6_walk(d, &off, end, &nh, &p->flags);
+	if (unlikely(e != SW_PERR_OK))
+		return e;
+	p->proto = nh;
+	return l4_parse(d, off, end, p);
+}
+
+enum sw_perr
+sw_parse(const uint8_t *data, uint32_t len, struct sw_pkt *p)
+{
+	uint32_t off = ETH_HLEN;
+	uint16_t type;
+
+	/*
+	 * ~128 bytes, inlined as a few vector stores; cheaper than tracking
+	 * which of the fields a given packet type happens to write.
+	 */
+	memset(p, 0, sizeof(*p));
+	/* Offsets in sw_pkt are 16-bit; an mbuf segment is never larger. */
+	if (unlikely(len > UINT16_MAX))
+		len = UINT16_MAX;
+	if (unlikely(len < ETH_HLEN))
+		return SW_PERR_ETH_TRUNC;
+
+	type = rd16(data + 12);
+	if (is_vlan_tpid(type)) {
+		if (unlikely(len - off < VLAN_HLEN))
+			return SW_PERR_VLAN_TRUNC;
+		p->flags |= SW_PKT_F_VLAN;
+		p->vlan = rd16(data + off) & 0x0fff;
+		type = rd16(data + off + 2);
+		off += VLAN_HLEN;
+		if (is_vlan_tpid(type)) {
+			if (unlikely(len - off < VLAN_HLEN))
+				return SW_PERR_VLAN_TRUNC;
+			type = rd16(data + off + 2);
+			off += VLAN_HLEN;
+			if (unlikely(is_vlan_tpid(type)))
+				return SW_PERR_VLAN_DEPTH;
+		}
+	}
+
+	if (likely(type == ET_IPV4))
+		return ip4_parse(data, off, len, p);
+	if (type == ET_IPV6)
+		return ip6_parse(data, off, len, p);
+	return SW_PERR_OK;	/* ARP, LLDP ...: not ours, not an error */
+}

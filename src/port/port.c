@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ethdev bring-up: queues, RSS, mempools per NUMA socket.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <inttypes.h>
+
+#include "port/port.h"
+
+/*
+ * A Toeplitz key of repeated 0x6d5a hashes (src, dst) and (dst, src) to the
+ * same value, so both directions of a conversation, and a probe and the
+ * RST/ICMP error it provokes, reach the same queue. Woo and Park, "Scalable
+ * TCP Session Monitoring with Symmetric Receive-side Scaling", KAIST 2012.
+ */
+static uint8_t sym_rss_key[52];
+
+static struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+static char port_names[RTE_MAX_ETHPORTS][RTE_ETH_NAME_MAX_LEN];
+
+static uint64_t
+rss_fields(const struct sw_conf *c)
+{
+	uint64_t hf = 0;
+
+	for (unsigned i = 0; i < c->rss_fields.n; i++) {
+		const char *f = c->rss_fields.v[i];
+
+		if (strcmp(f, "ip") == 0)
+			hf |= RTE_ETH_RSS_IP;
+		else if (strcmp(f, "tcp") == 0)
+			hf |= RTE_ETH_RSS_TCP;
+		else if (strcmp(f, "udp") == 0)
+			hf |= RTE_ETH_RSS_UDP;
+		else if (strcmp(f, "sctp") == 0)
+			hf |= RTE_ETH_RSS_SCTP;
+	}
+	return hf;
+}
+
+/* Every RX descriptor can hold an mbuf, every lcore cache can hold some,
+ * and a burst can be in flight on each worker; round to 2^k - 1, which is
+ * what the ring-based mempool handles best. */
+static unsigned
+pool_size(unsigned nports, uint16_t nq, const struct sw_conf *c)
+{
+	unsigned n = nports * nq * c->rx_desc +
+		     rte_lcore_count() * (c->mbuf_cache + c->burst) + 1024;
+	unsigned p = 1;
+
+	while (p - 1 < n)
+		p <<= 1;
+	return p - 1;
+}
+
+static struct rte_mempool *
+pool_for_socket(int socket, unsigned nbufs, const struct sw_conf *c,
+		char *err, size_t errlen)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned idx = socket < 0 ? 0 : (unsigned)socket;
+
+	if (pools[idx] != NULL)
+		return pools[idx];
+	snprintf(name, sizeof(name), "sw_mbuf_%u", idx);
+	pools[idx] = rte_pktmbuf_pool_create(name, nbufs, c->mbuf_cache, 0,
+					     RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	if (pools[idx] == NULL)
+		snprintf(err, errlen, "cannot create a pool of %u mbufs on socket %d: %s "
+			 "(reserve hugepages, or lower capture.rx-descriptors)",
+			 nbufs, socket, rte_strerror(rte_errno));
+	return pools[idx];
+}
+
+static int
+port_start(uint16_t port, uint16_t nq, bool timestamps, const struct sw_conf *c,
+	   struct rte_mempool *mp, char *err, size_t errlen)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	uint16_t nrxd = c->rx_desc, ntxd = 64, ntx;
+	int rc;
+
+	rc = rte_eth_dev_info_get(port, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u: cannot read device info: %s", port, strerror(-rc));
+		return rc;
+	}
+	rte_eth_dev_get_name_by_port(port, port_names[port]);
+	if (info.max_rx_queues < nq) {
+		snprintf(err, errlen, "port %u (%s) has %u RX queues; capture.workers %u needs "
+			 "as many (for af_packet add qpairs=%u to the device)",
+			 port, port_names[port], info.max_rx_queues, nq, nq);
+		return -EINVAL;
+	}
+
+	memset(&conf, 0, sizeof(conf));
+	if (nq > 1) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = sym_rss_key;
+		conf.rx_adv_conf.rss_conf.rss_key_len =
+			info.hash_key_size ? info.hash_key_size : 40;
+		conf.rx_adv_conf.rss_conf.rss_hf = rss_fields(c) & info.flow_type_rss_offloads;
+		if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
+			snprintf(err, errlen, "port %u (%s) cannot hash on capture.rss-fields; "
+				 "it supports RSS types 0x%" PRIx64, port, port_names[port],
+				 info.flow_type_rss_offloads);
+			return -EINVAL;
+		}
+	}
+	if (timestamps && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP))
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+
+	/* A tap has nothing to send, but some PMDs refuse zero TX queues. */
+	ntx = info.max_tx_queues > 0 ? 1 : 0;
+	rc = rte_eth_dev_configure(port, nq, ntx, &conf);
+	if (rc != 0 && ntx > 0) {
+		ntx = 0;
+		rc = rte_eth_dev_configure(port, nq, ntx, &conf);
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u (%s): configure with %u RX queues failed: %s",
+			 port, port_names[port], nq, strerror(-rc));
+		return rc;
+	}
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nrxd, &ntxd);
+	if (rc != 0)
+		nrxd = c->rx_desc;
+	for (uint16_t q = 0; q < nq; q++) {
+		rc = rte_eth_rx_queue_setup(port, q, nrxd, rte_eth_dev_socket_id(port),
+					    NULL, mp);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %u (%s): RX queue %u setup failed: %s",
+				 port, port_names[port], q, strerror(-rc));
+			return rc;
+		}
+	}
+	for (uint16_t q = 0; q < ntx; q++) {
+		rc = rte_eth_tx_queue_setup(port, q, ntxd, rte_eth_dev_socket_id(port), NULL);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %u (%s): TX queue setup failed: %s",
+				 port, port_names[port], strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(port);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %u (%s): start failed: %s",
+			 port, port_names[port], strerror(-rc));
+		return rc;
+	}
+	/* A tap or mirror port sees traffic for other MACs. Not every PMD
+	 * has the notion (net_pcap, net_ring), which is fine. */
+	rte_eth_promiscuous_enable(port);
+	return 0;
+}
+
+int
+sw_port_setup(const struct sw_conf *c, uint16_t nq, bool timestamps,
+	      char *err, size_t errlen)
+{
+	unsigned nports = rte_eth_dev_count_avail();
+	uint16_t port;
+	int rc;
+
+	for (unsigned i = 0; i < sizeof(sym_rss_key); i += 2) {
+		sym_rss_key[i] = 0x6d;
+		sym_rss_key[i + 1] = 0x5a;
+	}
+	if (nports == 0) {
+		snprintf(err, errlen, "no capture port: give -i DEVICE (a PCI address bound to "
+			 "vfio-pci, or a vdev such as net_af_packet0,iface=eth1) or -r FILE");
+		return -ENODEV;
+	}
+	RTE_ETH_FOREACH_DEV(port) {
+		int socket = rte_eth_dev_socket_id(port);
+		struct rte_mempool *mp;
+
+		mp = pool_for_socket(socket, pool_size(nports, nq, c), c, err, errlen);
+		if (mp == NULL)
+			return -ENOMEM;
+		rc = port_start(port, nq, timestamps, c, mp, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+sw_port_close(void)
+{
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port) {
+		rte_eth_dev_stop(port);
+		rte_eth_dev_close(port);
+	}
+	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES; i++) {
+		rte_mempool_free(pools[i]);
+		pools[i] = NULL;
+	}
+}
+
+void
+sw_port_totals(struct sw_port_totals *t)
+{
+	uint16_t port;
+
+	memset(t, 0, sizeof(*t));
+	RTE_ETH_FOREACH_DEV(port) {
+		struct rte_eth_stats s;
+
+		if (rte_eth_stats_get(port, &s) != 0)
+			continue;
+		t->ipackets += s.ipackets;
+		t->ibytes += s.ibytes;
+		t->imissed += s.imissed;
+		t->ierrors += s.ierrors;
+		t->no_mbufs += s.rx_nombuf;
+	}
+}
+
+const char *
+sw_port_name(uint16_t port)
+{
+	return port < RTE_MAX_ETHPORTS ? port_names[port] : "?";
+}
+
+int
+sw_port_socket(uint16_t port)
+{
+	int s = rte_eth_dev_socket_id(port);
+
+	return s < 0 ? 0 : s;
+}

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * First-contact filter and count-min sketch with per-cell tumbling windows;
+ * an exact twin with the same semantics for measuring the sketch's error.
+ * Owned by one worker; the control thread only reads cells (sw_sketch_get)
+ * and tolerates the occasional torn 16-bit counter.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+#include <rte_random.h>
+
+#include <scanwatch/sketch.h>
+
+#define FILT_K		3	/* cells set per key, all in one cache line */
+#define FILT_LINE	32	/* 16-bit cells per 64-byte line */
+#define FILT_MOD	65535u	/* time stamps are (seconds mod 65535) + 1; 0 = empty */
+#define SAT16		0xffffu
+
+/* Exact twin: open addressing with linear probing, full keys. */
+struct exact_cell {
+	struct sw_key key;
+	bool used;
+	struct sw_cell cell;
+};
+
+struct exact_seen {
+	struct sw_key key;
+	bool used;
+	uint32_t last_s;
+};
+
+struct sw_sketch {
+	struct sw_sketch_conf c;
+	uint32_t seed1, seed2;
+	uint32_t wmask;
+	uint32_t lines_mask;		/* filter lines - 1 */
+	uint32_t scrub_line;		/* next filter line to scrub */
+	uint32_t scrub_s;		/* packet second of the last scrub */
+	uint32_t max_win;
+	struct sw_cell *cells;		/* depth rows of width cells */
+	uint16_t *filt;			/* (lines_mask + 1) * FILT_LINE cells */
+	/* exact twin */
+	struct exact_cell *xc;
+	struct exact_seen *xs;
+	uint32_t xmask;
+	uint64_t overflows;
+};
+
+static void *
+zalloc(size_t n, int socket)
+{
+	return rte_zmalloc_socket("sw_sketch", n, RTE_CACHE_LINE_SIZE, socket);
+}
+
+struct sw_sketch *
+sw_sketch_create(const struct sw_sketch_conf *c)
+{
+	struct sw_sketch *s;
+
+	if (!rte_is_power_of_2(c->width) || c->depth == 0 || c->filter_log2 < 5 ||
+	    c->filter_log2 > 32) {
+		errno = EINVAL;
+		return NULL;
+	}
+	s = zalloc(sizeof(*s), c->socket);
+	if (s == NULL)
+		goto fail;
+	s->c = *c;
+	/* Random per start: an attacker cannot aim for known collisions. */
+	s->seed1 = (uint32_t)rte_rand();
+	s->seed2 = (uint32_t)rte_rand();
+	s->wmask = c->width - 1;
+	for (unsigned t = 0; t < SW_TS; t++)
+		s->max_win = RTE_MAX(s->max_win, c->win_s[t]);
+	if (c->exact) {
+		/* Sized like the sketch's filter: tests keep it small. */
+		s->xmask = (1u << (c->filter_log2 > 24 ? 24 : c->filter_log2)) - 1;
+		s->xc = zalloc(sizeof(*s->xc) * ((size_t)s->xmask + 1), c->socket);
+		s->xs = zalloc(sizeof(*s->xs) * ((size_t)s->xmask + 1), c->socket);
+		if (s->xc == NULL || s->xs == NULL)
+			goto fail;
+		return s;
+	}
+	s->lines_mask = (uint32_t)((1ull << c->filter_log2) / FILT_LINE) - 1;
+	s->cells = zalloc(sizeof(struct sw_cell) * c->width * c->depth, c->socket);
+	s->filt = zalloc(sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE,
+			 c->socket);
+	if (s->cells == NULL || s->filt == NULL)
+		goto fail;
+	return s;
+fail:
+	sw_sketch_free(s);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+sw_sketch_free(struct sw_sketch *s)
+{
+	if (s == NULL)
+		return;
+	rte_free(s->cells);
+	rte_free(s->filt);
+	rte_free(s->xc);
+	rte_free(s->xs);
+	rte_free(s);
+}
+
+size_t
+sw_sketch_bytes(const struct sw_sketch *s)
+{
+	if (s->c.exact)
+		return ((size_t)s->xmask + 1) * (sizeof(*s->xc) + sizeof(*s->xs));
+	return sizeof(struct sw_cell) * s->c.width * s->c.depth +
+	       sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE;
+}
+
+void
+sw_sketch_bounds(const struct sw_sketch *s, double *eps, double *delta, double *fpr)
+{
+	double m = (double)((uint64_t)s->lines_mask + 1) * FILT_LINE;
+	double n = s->c.filter_capacity;
+
+	if (s->c.exact) {
+		*eps = *delta = *fpr = 0;
+		return;
+	}
+	*eps = M_E / s->c.width;
+	*delta = exp(-(double)s->c.depth);
+	/* Bloom filter FPR (1 - e^{-kn/m})^k, Bloom 1970; blocking into one
+	 * line adds a little (Putze et al. 2007), ignored here. */
+	*fpr = pow(1.0 - exp(-FILT_K * n / m), FILT_K);
+}
+
+void
+sw_sketch_describe(const struct sw_sketch *s, FILE *out)
+{
+	double eps, delta, fpr;
+
+	sw_sketch_bounds(s, &eps, &delta, &fpr);
+	if (s->c.exact) {
+		fprintf(out, "scanwatch: exact counting (tests): %.1f MiB per worker, "
+			"%u entries per table\n", sw_sketch_bytes(s) / 1048576.0, s->xmask + 1);
+		return;
+	}
+	fprintf(out, "scanwatch: sketch %u x %u cells + filter 2^%u: %.1f MiB per worker; "
+		"count-min eps=%.3g (of the window's first contacts) delta=%.3g; "
+		"filter false-positive rate %.3g at %u contacts per %us window\n",
+		s->c.depth, s->c.width, s->c.filter_log2, sw_sketch_bytes(s) / 1048576.0,
+		eps, delta, fpr, s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
+}
+
+void
+sw_sketch_hash(const struct sw_sketch *s, const struct sw_key *k, struct sw_hash *h)
+{
+	/* CRC32-C: one instruction per 8 bytes with SSE4.2 */
+	h->h1 = rte_hash_crc(k, sizeof(*k), s->seed1);
+	h->h2 = rte_hash_crc(k, sizeof(*k), s->seed2) | 1;
+}
+
+static inline uint16_t *
+filt_line(const struct sw_sketch *s, const struct sw_hash *h)
+{
+	return s->filt + (size_t)(h->h1 & s->lines_mask) * FILT_LINE;
+}
+
+static inline struct sw_cell *
+cell_at(const struct sw_sketch *s, const struct sw_hash *h, unsigned row)
+{
+	return &s->cells[(size_t)row * s->c.width + ((h->h1 + row * h->h2) & s->wmask)];
+}
+
+void
+sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
+{
+	if (!s->c.exact)
+		rte_prefetch0(filt_line(s, h));
+}
+
+void
+sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
+{
+	if (s->c.exact)
+		return;
+	for (unsigned r = 0; r < s->c.depth; r++)
+		rte_prefetch0(cell_at(s, h, r));
+}
+
+static inline uint16_t
+stamp(uint32_t now_s)
+{
+	return (uint16_t)(now_s % FILT_MOD + 1);
+}
+
+static inline uint32_t
+age(uint16_t cur, uint16_t cell)
+{
+	return (cur + FILT_MOD - cell) % FILT_MOD;
+}
+
+/* Exact twin --------------------------------------------------------------- */
+
+static struct exact_seen *
+x_seen(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+       bool insert)
+{
+	for (uint32_t i = 0, j = h->h1 & s->xmask; i <= s->xmask; i++, j = (j + 1) & s->xmask) {
+		struct exact_seen *e = &s->xs[j];
+
+		if (!e->used) {
+			if (!insert)
+				return NULL;
+			e->used = true;
+			e->key = *k;
+			e->last_s = 0;
+			return e;
+		}
+		if (memcmp(&e->key, k, sizeof(*k)) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static struct sw_cell *
+x_cell(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+       bool insert)
+{
+	for (uint32_t i = 0, j = h->h1 & s->xmask; i <= s->xmask; i++, j = (j + 1) & s->xmask) {
+		struct exact_cell *e = &s->xc[j];
+
+		if (!e->used) {
+			if (!insert)
+				return NULL;
+			e->used = true;
+			e->key = *k;
+			return &e->cell;
+		}
+		if (memcmp(&e->key, k, sizeof(*k)) == 0)
+			return &e->cell;
+	}
+	return NULL;
+}
+
+/* Filter ------------------------------------------------------------------- */
+
+static unsigned
+seen_mask(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	  uint32_t now_s)
+{
+	unsigned mask = 0;
+
+	if (s->c.exact) {
+		const struct exact_seen *e = x_seen(s, k, h, false);
+
+		if (e == NULL || e->last_s == 0)
+			return 0;
+		for (unsigned t = 0; t < SW_TS; t++)
+			if (now_s - e->last_s < s->c.win_s[t])
+				mask |= 1u << t;
+		return mask;
+	}
+
+	const uint16_t *line = filt_line(s, h);
+	uint16_t cur = stamp(now_s);
+	uint32_t oldest = 0;
+
+	for (unsigned i = 0; i < FILT_K; i++) {
+		uint16_t c = line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)];
+
+		if (c == 0)
+			return 0;
+		oldest = RTE_MAX(oldest, age(cur, c));
+	}
+	for (unsigned t = 0; t < SW_TS; t++)
+		if (oldest < s->c.win_s[t])
+			mask |= 1u << t;
+	return mask;
+}
+
+unsigned
+sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	       uint32_t now_s)
+{
+	return seen_mask(s, k, h, now_s);
+}
+
+unsigned
+sw_sketch_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+		uint32_t now_s)
+{
+	unsigned fresh = ~seen_mask(s, k, h, now_s) & ((1u << SW_TS) - 1);
+
+	if (s->c.exact) {
+		struct exact_seen *e = x_seen(s, k, h, true);
+
+		if (e == NULL) {
+			s->overflows++;
+			return 0;
+		}
+		e->last_s = now_s;
+		return fresh;
+	}
+
+	uint16_t *line = filt_line(s, h);
+	uint16_t cur = stamp(now_s);
+
+	for (unsigned i = 0; i < FILT_K; i++)
+		line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)] = cur;
+	return fresh;
+}
+
+void
+sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s)
+{
+	uint32_t lines, n;
+	uint16_t cur = stamp(now_s);
+
+	if (s->c.exact || now_s == s->scrub_s)
+		return;
+	/* Visit the whole filter every 2^14 seconds (4.5 h), well inside the
+	 * 18 h after which a 16-bit stamp would alias. */
+	lines = s->lines_mask + 1;
+	n = (uint32_t)RTE_MIN((uint64_t)lines,
+			      (uint64_t)(now_s - s->scrub_s) * (lines / 16384 + 1));
+	if (s->scrub_s == 0)
+		n = 0;
+	s->scrub_s = now_s;
+	while (n-- > 0) {
+		uint16_t *line = s->filt + (size_t)s->scrub_line * FILT_LINE;
+
+		for (unsigned i = 0; i < FILT_LINE; i++)
+			if (line[i] != 0 && age(cur, line[i]) >= s->max_win)
+				line[i] = 0;
+		s->scrub_line = (s->scrub_line + 1) & s->lines_mask;
+	}
+}
+
+/* Count-min ---------------------------------------------------------------- */
+
+static inline void
+cell_expire(struct sw_cell_ts *c, uint32_t now_s, uint32_t win)
+{
+	if (now_s - c->start >= win || now_s < c->start) {
+		memset(c->v, 0, sizeof(c->v));
+		c->start = now_s;
+	}
+}
+
+void
+sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	      enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS])
+{
+	if (s->c.exact) {
+		struct sw_cell *c = x_cell(s, k, h, true);
+
+		if (c == NULL) {
+			s->overflows++;
+			return;
+		}
+		for (unsigned t = 0; t < SW_TS; t++) {
+			if (!(mask & (1u << t)))
+				continue;
+			cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
+			if (c->ts[t].v[f] < SAT16)
+				c->ts[t].v[f]++;
+			out[t] = c->ts[t].v[f];
+		}
+		return;
+	}
+
+	struct sw_cell *row[16];
+	unsigned d = s->c.depth;
+
+	for (unsigned r = 0; r < d; r++)
+		row[r] = cell_at(s, h, r);
+	for (unsigned t = 0; t < SW_TS; t++) {
+		uint32_t min = SAT16;
+
+		if (!(mask & (1u << t)))
+			continue;
+		for (unsigned r = 0; r < d; r++) {
+			cell_expire(&row[r]->ts[t], now_s, s->c.win_s[t]);
+			min = RTE_MIN(min, (uint32_t)row[r]->ts[t].v[f]);
+		}
+		/* Conservative update: raise only the rows at the minimum. */
+		if (min < SAT16)
+			min++;
+		for (unsigned r = 0; r < d; r++)
+			if (row[r]->ts[t].v[f] < min)
+				row[r]->ts[t].v[f] = (uint16_t)min;
+		out[t] = min;
+	}
+}
+
+void
+sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	      uint32_t now_s, struct sw_est *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (s->c.exact) {
+		const struct sw_cell *c = x_cell(s, k, h, false);
+
+		if (c == NULL)
+			return;
+		for (unsigned t = 0; t < SW_TS; t++) {
+			if (now_s - c->ts[t].start >= s->c.win_s[t])
+				continue;
+			for (unsigned f = 0; f < SW_F__MAX; f++)
+				e->v[t][f] = c->ts[t].v[f];
+		}
+		return;
+	}
+	for (unsigned t = 0; t < SW_TS; t++) {
+		for (unsigned f = 0; f < SW_F__MAX; f++) {
+			uint32_t min = UINT32_MAX;
+
+			for (unsigned r = 0; r < s->c.depth; r++) {
+				const struct sw_cell_ts *c = &cell_at(s, h, r)->ts[t];
+				uint32_t v = now_s - c->start >= s->c.win_s[t] ? 0 : c->v[f];
+
+				min = RTE_MIN(min, v);
+			}
+			e->v[t][f] = min;
+		}
+	}
+}
+
+uint64_t
+sw_sketch_overflows(const struct sw_sketch *s)
+{
+	return s->overflows;
+}

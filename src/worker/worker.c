@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker lcore loop. One worker per RX queue index; it owns its
+ * struct sw_worker and the detection state hanging off it. No locks, no
+ * allocation, no system calls: the only shared writes are the events it
+ * enqueues on its own SPSC ring.
+ */
+
+#include <time.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_pause.h>
+#include <rte_prefetch.h>
+
+#include <scanwatch/worker.h>
+#include <scanwatch/detect.h>
+
+#define SW_PREFETCH	4	/* packets ahead: enough to hide one DRAM miss */
+#define SW_EOF_POLLS	8	/* offline: empty polls in a row that mean EOF */
+
+volatile bool sw_quit;
+
+void
+sw_clock_init(struct sw_clock *c)
+{
+	struct timespec now;
+
+	c->ts_dynfield = -1;
+	c->ts_dynflag = 0;
+	/* Registered by the pcap PMD when RTE_ETH_RX_OFFLOAD_TIMESTAMP is on. */
+	if (rte_mbuf_dyn_rx_timestamp_register(&c->ts_dynfield, NULL) == 0) {
+		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+
+		if (bit >= 0)
+			c->ts_dynflag = 1ULL << bit;
+	} else {
+		c->ts_dynfield = -1;
+	}
+	c->tsc_hz = rte_get_tsc_hz();
+	clock_gettime(CLOCK_REALTIME, &now);
+	c->tsc0 = rte_rdtsc();
+	c->wall0_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+}
+
+/* Live packets share one reading of the TSC per burst: at 15 Mpps the
+ * difference between packets of a burst is below a microsecond. */
+static inline uint64_t
+clock_now_ns(const struct sw_clock *c)
+{
+	uint64_t d = rte_rdtsc() - c->tsc0;
+
+	return c->wall0_ns + (d / c->tsc_hz) * 1000000000ULL +
+	       (d % c->tsc_hz) * 1000000000ULL / c->tsc_hz;
+}
+
+static inline uint64_t
+pkt_time_ns(const struct sw_worker *w, const struct rte_mbuf *m, uint64_t now)
+{
+	/* The pcap PMD stores nanoseconds since the epoch. */
+	if (w->offline && (m->ol_flags & w->clock.ts_dynflag))
+		return *RTE_MBUF_DYNFIELD(m, w->clock.ts_dynfield, const uint64_t *);
+	return now;
+}
+
+unsigned
+sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t now = w->offline ? w->last_ts_ns : clock_now_ns(&w->clock);
+	uint64_t bytes = 0;
+	unsigned ok = 0, ip = 0;
+	uint16_t i;
+
+	/* pass 1: parse; prefetch the frames a few packets ahead */
+	for (i = 0; i < n && i < SW_PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct sw_pkt *p = &w->meta[ok];
+		enum sw_perr e;
+
+		if (i + SW_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + SW_PREFETCH], void *));
+		bytes += m->pkt_len;
+		/* Headers live in the first segment; jumbo chains keep their
+		 * payload beyond it, which only the payload matcher reads. */
+		e = sw_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
+		if (unlikely(e != SW_PERR_OK)) {
+			w->st.perr[e]++;
+			continue;
+		}
+		p->ts_ns = pkt_time_ns(w, m, now);
+		p->wire_len = m->pkt_len > UINT16_MAX ? UINT16_MAX : (uint16_t)m->pkt_len;
+		ip += p->af != 0;
+		ok++;
+	}
+	if (n > 0 && w->offline && ok > 0)
+		w->last_ts_ns = w->meta[ok - 1].ts_ns;
+	else if (!w->offline)
+		w->last_ts_ns = now;
+
+	/* pass 2: roles, counting, decisions; events go to the ctl ring */
+	if (w->det != NULL && ok > 0)
+		sw_detect_burst(w->det, w, w->meta, ok);
+
+	w->st.pkts += n;
+	w->st.bytes += bytes;
+	w->st.ip += ip;
+	w->st.non_ip += ok - ip;
+	w->st.invalid += n - ok;
+	rte_pktmbuf_free_bulk(pkts, n);
+	return ok;
+}
+
+int
+sw_worker_main(void *arg)
+{
+	struct sw_worker *w = arg;
+	struct rte_mbuf *pkts[SW_BURST_MAX];
+	unsigned empty[SW_MAX_RXQ] = { 0 };
+	unsigned live = w->nrxq;
+
+	while (!sw_quit && live > 0) {
+		for (unsigned q = 0; q < w->nrxq; q++) {
+			struct sw_rxq *rq = &w->rxq[q];
+			uint16_t n;
+
+			if (rq->eof)
+				continue;
+			n = rte_eth_rx_burst(rq->port, rq->queue, pkts, w->burst);
+			w->st.polls++;
+			if (n > 0) {
+				empty[q] = 0;
+				sw_worker_burst(w, pkts, n);
+				continue;
+			}
+			w->st.idle_polls++;
+			/* net_pcap reads the file inside rx_burst, so an empty
+			 * burst means the capture is exhausted; a few in a row
+			 * rule out a transient mbuf shortage. */
+			if (w->offline && ++empty[q] >= SW_EOF_POLLS) {
+				rq->eof = true;
+				live--;
+			}
+		}
+		if (w->det != NULL)
+			sw_detect_tick(w->det, w);
+	}
+	if (w->det != NULL)
+		sw_detect_flush(w->det, w);
+	w->done = true;
+	return 0;
+}

@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuration: defaults, YAML files, --set, validation, dump round trip.
+ * Plain C; exits nonzero when any check fails.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <scanwatch/conf.h>
+
+#include "conf/keys.h"
+
+static int failures, checks;
+static char err[1024];
+
+#define CHECK(name, cond) check(name, (cond), __FILE__, __LINE__)
+
+static int
+check(const char *name, int ok, const char *file, int line)
+{
+	checks++;
+	if (ok) {
+		printf("ok   %s\n", name);
+		return 1;
+	}
+	failures++;
+	printf("FAIL %s (%s:%d) err='%s'\n", name, file, line, err);
+	return 0;
+}
+
+static int
+has(const char *s, const char *sub)
+{
+	return strstr(s, sub) != NULL;
+}
+
+/* dump to a malloc'ed string */
+static char *
+dump(const struct sw_conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL || sw_conf_dump(c, f) != 0) {
+		perror("dump");
+		exit(2);
+	}
+	fclose(f);
+	return buf;
+}
+
+static struct sw_conf *
+fresh(void)
+{
+	struct sw_conf *c = malloc(sizeof(*c));
+
+	sw_conf_defaults(c);
+	return c;
+}
+
+/*
+ * Load yaml on top of defaults; expect failure with every needle in the
+ * message; also checks the struct is untouched by the failed load.
+ */
+static void
+load_fails(const char *name, const char *yaml, ...)
+{
+	struct sw_conf *c = fresh(), *before = fresh();
+	const char *needle;
+	int rc, ok = 1;
+	va_list ap;
+
+	err[0] = '\0';
+	rc = sw_conf_load_string(c, yaml, "t.yaml", err, sizeof(err));
+	va_start(ap, yaml);
+	while ((needle = va_arg(ap, const char *)) != NULL) {
+		if (!has(err, needle)) {
+			printf("     missing '%s'\n", needle);
+			ok = 0;
+		}
+	}
+	va_end(ap);
+	CHECK(name, rc == -EINVAL && ok && memcmp(c, before, sizeof(*c)) == 0);
+	free(c);
+	free(before);
+}
+
+static void
+set_fails(const char *name, const char *kv, ...)
+{
+	struct sw_conf *c = fresh(), *before = fresh();
+	const char *needle;
+	int rc, ok = 1;
+	va_list ap;
+
+	err[0] = '\0';
+	rc = sw_conf_set(c, kv, err, sizeof(err));
+	va_start(ap, kv);
+	while ((needle = va_arg(ap, const char *)) != NULL) {
+		if (!has(err, needle)) {
+			printf("     missing '%s'\n", needle);
+			ok = 0;
+		}
+	}
+	va_end(ap);
+	CHECK(name, rc == -EINVAL && ok && !has(err, " line ") &&
+	      memcmp(c, before, sizeof(*c)) == 0);
+	free(c);
+	free(before);
+}
+
+/* ---- defaults ---- */
+
+static void
+defaults_validate(void)
+{
+	struct sw_conf *c = fresh();
+
+	CHECK("defaults_validate", sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK("defaults_have_documented_values",
+	      c->workers == 1 && c->rx_desc == 1024 && c->burst == 32 && c->mbuf_cache == 256 &&
+	      c->rss_fields.n == 3 && strcmp(c->rss_fields.v[0], "ip") == 0 &&
+	      strcmp(c->rss_fields.v[2], "udp") == 0 && c->interfaces.n == 0 &&
+	      c->eal_params.n == 0 && c->ring_size == 4096 && c->stats_interval == 60 &&
+	      strcmp(c->sketch_mode, "sketch") == 0 && c->cms_width == 65536 &&
+	      c->cms_depth == 4 && c->filter_bits_log2 == 24 && c->filter_capacity == 1000000 &&
+	      c->ts[0].window_s == 10 && c->ts[0].contacts == 30 && c->ts[0].protos == 5 &&
+	      c->ts[1].window_s == 300 && c->ts[1].ports == 25 && c->ts[1].protos == 8 &&
+	      c->ts[2].window_s == 3600 && c->ts[2].slots == 12 && c->ts[2].contacts == 100 &&
+	      c->trw_theta0 == 0.8 && c->trw_theta1 == 0.2 && c->trw_alpha == 0.01 &&
+	      c->trw_beta == 0.99 && c->decoy_sources == 5 && c->distributed_sources == 5 &&
+	      c->suppress_s == 3600 && c->update_s == 60 && c->allowlist.n == 0 &&
+	      strcmp(c->allowlist_action, "tag") == 0 && c->host[0] == '\0' &&
+	      c->pcap[0] == '\0' && c->log_dir[0] == '\0');
+	CHECK("timescale_names_in_order", strcmp(sw_timescale_names[0], "fast") == 0 &&
+	      strcmp(sw_timescale_names[1], "medium") == 0 &&
+	      strcmp(sw_timescale_names[2], "slow") == 0);
+	free(c);
+}
+
+static void
+every_default_is_accepted_by_set(void)
+{
+	struct sw_conf *c = fresh();
+	int ok = 1;
+
+	for (unsigned i = 0; i < sw_conf_nkeys; i++) {
+		char kv[512];
+
+		snprintf(kv, sizeof(kv), "%s=%s", sw_conf_keys[i].name, sw_conf_keys[i].def);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0) {
+			printf("     %s\n", err);
+			ok = 0;
+		}
+	}
+	CHECK("every_default_is_accepted_by_set", ok);
+	free(c);
+}
+
+/* Sections must be contiguous, or the dump would open one twice. */
+static void
+table_is_well_formed(void)
+{
+	int ok = 1;
+
+	for (unsigned i = 0; i < sw_conf_nkeys; i++) {
+		const struct sw_conf_key *k = &sw_conf_keys[i];
+
+		if (sw_conf_key_find(k->name) != k || k->help == NULL || k->def == NULL ||
+		    k->off + k->size > sizeof(struct sw_conf))
+			ok = 0;
+		for (const char *dot = strchr(k->name, '.'); dot; dot = strchr(dot + 1, '.')) {
+			size_t plen = (size_t)(dot - k->name);
+			int left = 0;
+
+			/* once a later key leaves this section, no key may come back */
+			for (unsigned j = i + 1; j < sw_conf_nkeys; j++) {
+				int in = strncmp(sw_conf_keys[j].name, k->name, plen + 1) == 0;
+
+				if (!in)
+					left = 1;
+				else if (left) {
+					printf("     %s reopens section %.*s\n",
+					       sw_conf_keys[j].name, (int)plen, k->name);
+					ok = 0;
+				}
+			}
+		}
+	}
+	CHECK("table_sections_contiguous_and_rows_sane", ok);
+}
+
+/* ---- full file ---- */
+
+static const char full_yaml[] =
+	"# every key, none at its default\n"
+	"host: sensor-7\n"
+	"capture:\n"
+	"  interfaces:\n"
+	"    - 0000:01:00.0\n"
+	"    - \"net_af_packet0,iface=veth1\"\n"
+	"  pcap: /tmp/x.pcap\n"
+	"  workers: 4\n"
+	"  rss-fields: [ip, sctp]\n"
+	"  rx-descriptors: 2048\n"
+	"  burst: 64\n"
+	"  mempool-cache: 128\n"
+	"dpdk:\n"
+	"  eal-params: [\"-l\", \"0-3\", --huge-dir, /mnt/huge]\n"
+	"events: {ring-size: 8192}\n"
+	"stats:\n"
+	"  interval: 0\n"
+	"output:\n"
+	"  dir: /var/log/scanwatch\n"
+	"detect:\n"
+	"  mode: exact\n"
+	"  trw:\n"
+	"    benign-success: 0.7\n"
+	"    scanner-success: 0.1\n"
+	"    false-positive: 0.001\n"
+	"    detection: 0.95\n"
+	"  decoy-sources: 6\n"
+	"  distributed-sources: 7\n"
+	"sketch:\n"
+	"  width: 1024\n"
+	"  depth: 3\n"
+	"  filter-bits: 20\n"
+	"  filter-capacity: 5000\n"
+	"windows:\n"
+	"  fast: {window: 20, slots: 5, ports: 11, targets: 12, contacts: 31, icmp-targets: 13, protos: 6}\n"
+	"  medium:\n"
+	"    window: 600\n"
+	"    slots: 20\n"
+	"    ports: 26\n"
+	"    targets: 27\n"
+	"    contacts: 61\n"
+	"    icmp-targets: 28\n"
+	"    protos: 9\n"
+	"  slow:\n"
+	"    window: 7200\n"
+	"    slots: 24\n"
+	"    ports: 51\n"
+	"    targets: 52\n"
+	"    contacts: 101\n"
+	"    icmp-targets: 53\n"
+	"    protos: 11\n"
+	"alerts:\n"
+	"  suppress: 60\n"
+	"  update-interval: 0\n"
+	"allowlist:\n"
+	"  entries:\n"
+	"    - 192.0.2.0/24\n"
+	"    - \"2001:db8::/32 22,443\"\n"
+	"    - 198.51.100.7 80\n"
+	"  action: alert-low\n";
+
+static void
+full_file_sets_every_key(void)
+{
+	struct sw_conf *c = fresh(), *d = fresh();
+	const char *path = "/tmp/conf-test-full.yaml";
+	FILE *f = fopen(path, "w");
+	int differ = 1;
+
+	fputs(full_yaml, f);
+	fclose(f);
+	CHECK("full_file_loads", sw_conf_load_file(c, path, err, sizeof(err)) == 0);
+	CHECK("full_file_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
+	/* the file must cover the whole table */
+	for (unsigned i = 0; i < sw_conf_nkeys; i++) {
+		const struct sw_conf_key *k = &sw_conf_keys[i];
+
+		if (memcmp((char *)c + k->off, (char *)d + k->off, k->size) == 0) {
+			printf("     %s still at its default\n", k->name);
+			differ = 0;
+		}
+	}
+	CHECK("full_file_changes_every_key", differ);
+	CHECK("full_file_values",
+	      strcmp(c->host, "sensor-7") == 0 && c->interfaces.n == 2 &&
+	      strcmp(c->interfaces.v[0], "0000:01:00.0") == 0 &&
+	      strcmp(c->interfaces.v[1], "net_af_packet0,iface=veth1") == 0 &&
+	      strcmp(c->pcap, "/tmp/x.pcap") == 0 && c->workers == 4 &&
+	      c->rss_fields.n == 2 && strcmp(c->rss_fields.v[1], "sctp") == 0 &&
+	      c->rx_desc == 2048 && c->burst == 64 && c->mbuf_cache == 128 &&
+	      c->eal_params.n == 4 && strcmp(c->eal_params.v[2], "--huge-dir") == 0 &&
+	      c->ring_size == 8192 && c->stats_interval == 0 &&
+	      strcmp(c->log_dir, "/var/log/scanwatch") == 0 &&
+	      strcmp(c->sketch_mode, "exact") == 0 && c->trw_theta0 == 0.7 &&
+	      c->trw_theta1 == 0.1 && c->trw_alpha == 0.001 && c->trw_beta == 0.95 &&
+	      c->decoy_sources == 6 && c->distributed_sources == 7 && c->cms_width == 1024 &&
+	      c->cms_depth == 3 && c->filter_bits_log2 == 20 && c->filter_capacity == 5000 &&
+	      c->ts[0].window_s == 20 && c->ts[0].slots == 5 && c->ts[0].icmp_targets == 13 &&
+	      c->ts[1].window_s == 600 && c->ts[1].protos == 9 && c->ts[2].window_s == 7200 &&
+	      c->ts[2].contacts == 101 && c->suppress_s == 60 && c->update_s == 0 &&
+	      c->allowlist.n == 3 && strcmp(c->allowlist.v[1], "2001:db8::/32 22,443") == 0 &&
+	      strcmp(c->allowlist_action, "alert-low") == 0);
+	unlink(path);
+
+	/* a file sets only what it names */
+	sw_conf_defaults(c);
+	CHECK("partial_file_keeps_other_values",
+	      sw_conf_load_string(c, "capture:\n  workers: 8\n", "p.yaml", err, sizeof(err)) == 0 &&
+	      c->workers == 8 && c->burst == 32 && c->rss_fields.n == 3);
+	CHECK("dotted_key_written_whole",
+	      sw_conf_load_string(c, "capture.burst: 16\nwindows:\n  fast.ports: 12\n", "p.yaml",
+				  err, sizeof(err)) == 0 && c->burst == 16 && c->ts[0].ports == 12);
+	CHECK("empty_section_and_empty_list",
+	      sw_conf_load_string(c, "capture:\n  rss-fields:\ndpdk:\n", "p.yaml",
+				  err, sizeof(err)) == 0 && c->rss_fields.n == 0);
+	CHECK("quoted_number_is_taken",
+	      sw_conf_load_string(c, "capture: {workers: '5'}\n", "p.yaml", err, sizeof(err)) == 0 &&
+	      c->workers == 5);
+	CHECK("empty_input_is_no_change",
+	      sw_conf_load_string(c, "", "p.yaml", err, sizeof(err)) == 0 &&
+	      sw_conf_load_string(c, "# only a comment\n", "p.yaml", err, sizeof(err)) == 0 &&
+	      c->workers == 5);
+	free(c);
+	free(d);
+}
+
+/* ---- round trip ---- */
+
+static void
+round_trip(const char *name, const struct sw_conf *c)
+{
+	struct sw_conf *back = malloc(sizeof(*back));
+	char *first = dump(c), *second;
+	char label[128];
+	int rc;
+
+	/* start from zeros, not defaults: proves the dump names every field */
+	memset(back, 0, sizeof(*back));
+	rc = sw_conf_load_string(back, first, "dump", err, sizeof(err));
+	snprintf(label, sizeof(label), "%s_dump_loads", name);
+	if (!CHECK(label, rc == 0))
+		printf("----\n%s----\n", first);
+	snprintf(label, sizeof(label), "%s_struct_identical", name);
+	CHECK(label, memcmp(back, c, sizeof(*c)) == 0);
+	second = dump(back);
+	snprintf(label, sizeof(label), "%s_second_dump_identical", name);
+	CHECK(label, strcmp(first, second) == 0);
+	free(first);
+	free(second);
+	free(back);
+}
+
+static void
+round_trips(void)
+{
+	struct sw_conf *c = fresh();
+	static const char *const odd[] = {
+		"-l", "--huge-dir", "- dash space", "say \"hi\"", "it's", "a: b", "x # not a comment",
+		"#hash", "back\\slash\\", "C:\\path\\", " leading space", "trailing space ",
+		"[bracket]", "{brace}", "&anchor", "*alias", "!tag", "%pct", "@at", "`tick`",
+		"|pipe", ">gt", "?q", "null", "~", "true", "0x10", "1e3", "tab\there",
+		"new\nline", "ctl\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		"nbsp\xc2\xa0 c1\xc2\x85\xc2\x80 bom\xef\xbb\xbf", "'", "\"", ",", "a,b",
+	};
+	char kv[600];
+	unsigned i;
+
+	round_trip("defaults", c);
+
+	sw_conf_load_string(c, full_yaml, "full", err, sizeof(err));
+	round_trip("full_file", c);
+
+	/* odd strings in every string field and a full list */
+	snprintf(c->host, sizeof(c->host), "%s", "h\"o:s#t \\ - 'x' \t\n\x01 \xc3\xa9");
+	snprintf(c->pcap, sizeof(c->pcap), "%s", "- \"quoted\" : # \\\\");
+	memset(c->log_dir, 'd', sizeof(c->log_dir) - 1);	/* longest allowed */
+	c->log_dir[sizeof(c->log_dir) - 1] = '\0';
+	memset(&c->eal_params, 0, sizeof(c->eal_params));
+	for (i = 0; i < SW_MAX_STRS; i++)
+		snprintf(c->eal_params.v[i], SW_MAX_STR, "%s", odd[i % (sizeof(odd) / sizeof(odd[0]))]);
+	c->eal_params.n = SW_MAX_STRS;
+	memset(&c->interfaces, 0, sizeof(c->interfaces));
+	for (i = 0; i < SW_MAX_PORTS; i++)
+		snprintf(c->interfaces.v[i], SW_MAX_STR, "%s",
+			 odd[(i + SW_MAX_STRS) % (sizeof(odd) / sizeof(odd[0]))]);
+	c->interfaces.n = SW_MAX_PORTS;
+	c->trw_theta0 = 0.1 + 0.2;			/* 0.30000000000000004 */
+	c->trw_alpha = 1e-300;
+	c->trw_beta = 1 - 1e-16;
+	CHECK("odd_config_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
+	round_trip("odd_strings", c);
+
+	/* and the same odd strings arrive intact through --set with a flow list */
+	sw_conf_defaults(c);
+	CHECK("set_flow_list_with_quotes",
+	      sw_conf_set(c, "dpdk.eal-params=[\"a,b\", 'it''s', \"q\\\"\", -l]",
+			  err, sizeof(err)) == 0 && c->eal_params.n == 4 &&
+	      strcmp(c->eal_params.v[0], "a,b") == 0 && strcmp(c->eal_params.v[1], "it's") == 0 &&
+	      strcmp(c->eal_params.v[2], "q\"") == 0 && strcmp(c->eal_params.v[3], "-l") == 0);
+	snprintf(kv, sizeof(kv), "host=%s", "a \"b\" c: #d \\e -f");
+	CHECK("set_string_verbatim", sw_conf_set(c, kv, err, sizeof(err)) == 0 &&
+	      strcmp(c->host, "a \"b\" c: #d \\e -f") == 0);
+	round_trip("set_values", c);
+	free(c);
+}
+
+/* ---- errors from files ---- */
+
+static void
+file_errors(void)
+{
+	struct sw_conf *c = fresh();
+	char big[2048];
+	int n;
+
+	load_fails("unknown_key_named_with_line_and_suggestion",
+		   "host: a\n\ncapture:\n  workers: 2\n  burst: 8\n\n  wrkers: 4\n",
+		   "t.yaml line 7", "unknown key 'capture.wrkers'", "did you mean 'capture.workers'",
+		   NULL);
+	load_fails("unknown_section_suggested", "captur:\n  workers: 4\n",
+		   "line 1", "'captur'", "did you mean 'capture'", NULL);
+	load_fails("misplaced_key_suggested_by_last_part", "dpdk:\n  burst: 4\n",
+		   "line 2", "'dpdk.burst'", "capture.burst", NULL);
+	load_fails("unknown_key_without_suggestion", "zzzzzzzzzz: 1\n",
+		   "line 1", "unknown key 'zzzzzzzzzz'", NULL);
+	load_fails("bad_integer", "capture:\n  workers: abc\n",
+		   "t.yaml line 2: capture.workers must be an integer 1..64 (got 'abc')", NULL);
+	load_fails("negative_integer", "capture:\n  workers: -1\n",
+		   "line 2", "capture.workers", "(got '-1')", NULL);
+	load_fails("integer_with_junk", "capture:\n  workers: 4x\n", "line 2", "'4x'", NULL);
+	load_fails("integer_out_of_range", "\ncapture:\n  workers: 65\n",
+		   "line 3", "capture.workers must be an integer 1..64 (got '65')", NULL);
+	load_fails("integer_overflow", "capture:\n  workers: 99999999999999999999999\n",
+		   "line 2", "capture.workers", NULL);
+	load_fails("empty_integer", "capture:\n  workers:\n", "line 2", "capture.workers", NULL);
+	load_fails("not_power_of_two", "sketch:\n  width: 1000\n",
+		   "t.yaml line 2: sketch.width must be a power of two (got 1000)", NULL);
+	load_fails("double_garbage", "detect:\n  trw:\n    detection: high\n",
+		   "line 3", "detect.trw.detection", "'high'", NULL);
+	load_fails("double_out_of_range", "detect:\n  trw:\n    detection: 1\n",
+		   "line 3", "detect.trw.detection must be a number in (0, 1)", NULL);
+	load_fails("double_nan", "detect:\n  trw:\n    detection: nan\n", "line 3", "detection",
+		   NULL);
+	load_fails("enum_bad", "detect:\n  mode: fuzzy\n",
+		   "line 2", "detect.mode must be one of sketch, exact (got 'fuzzy')", NULL);
+	load_fails("enum_list_bad", "capture:\n  rss-fields: [ip, icmp]\n",
+		   "line 2", "capture.rss-fields entry 'icmp'", "ip, tcp, udp, sctp", NULL);
+	load_fails("enum_list_repeat", "capture:\n  rss-fields: [ip, ip]\n",
+		   "line 2", "capture.rss-fields lists 'ip' twice", NULL);
+	load_fails("yaml_syntax_error", "capture:\n  workers: 4\n bad: [1, 2\n",
+		   "t.yaml line", "column", "YAML syntax error", NULL);
+	load_fails("yaml_unclosed_quote", "host: \"abc\n", "t.yaml line", "column", NULL);
+	load_fails("yaml_tab_indent", "capture:\n\tworkers: 4\n", "t.yaml line 2", "column", NULL);
+	load_fails("mapping_where_value_expected", "capture:\n  workers:\n    n: 4\n",
+		   "line 2", "capture.workers must be an integer 1..64, not a mapping", NULL);
+	load_fails("list_where_value_expected", "capture:\n  workers: [4]\n",
+		   "line 2", "capture.workers", "not a list", NULL);
+	load_fails("value_where_mapping_expected", "capture: 4\n",
+		   "line 1", "capture is a section", "(got '4')", NULL);
+	load_fails("list_where_mapping_expected", "windows:\n  fast: [1, 2]\n",
+		   "line 2", "windows.fast is a section", NULL);
+	load_fails("value_where_list_expected", "capture:\n  interfaces: eth0\n",
+		   "line 2", "capture.interfaces", "YAML list", "(got 'eth0')", NULL);
+	load_fails("mapping_in_list", "dpdk:\n  eal-params:\n    - -l\n    - {a: b}\n",
+		   "line 4", "dpdk.eal-params entries must be strings", NULL);
+	load_fails("top_level_not_mapping", "- a\n- b\n", "line 1", "top level", NULL);
+	load_fails("second_document", "host: a\n---\nhost: b\n", "line 2", "second YAML document",
+		   NULL);
+	load_fails("alias_refused", "host: &h abc\noutput:\n  dir: *h\n",
+		   "line 3", "aliases", NULL);
+	load_fails("key_given_twice", "capture:\n  workers: 2\n  burst: 4\n  workers: 3\n",
+		   "line 4", "capture.workers is given twice (lines 2 and 4)", NULL);
+	load_fails("nul_in_string", "host: \"a\\0b\"\n", "line 1", "host", "NUL", NULL);
+	load_fails("invalid_utf8_input", "host: \"\xff\"\n", "t.yaml", "UTF-8", NULL);
+	load_fails("empty_list_entry", "dpdk:\n  eal-params: [a, \"\"]\n",
+		   "line 2", "dpdk.eal-params entries must not be empty", NULL);
+
+	/* size limits: error, never truncation */
+	n = snprintf(big, sizeof(big), "\nhost: ");
+	memset(big + n, 'h', SW_MAX_STR);
+	strcpy(big + n + SW_MAX_STR, "\n");
+	load_fails("string_too_long", big, "line 2", "host is 256 bytes long; at most 255", NULL);
+	n = snprintf(big, sizeof(big), "host: ");
+	memset(big + n, 'h', SW_MAX_STR - 1);
+	strcpy(big + n + SW_MAX_STR - 1, "\n");
+	CHECK("string_of_max_length_fits",
+	      sw_conf_load_string(c, big, "t.yaml", err, sizeof(err)) == 0 &&
+	      strlen(c->host) == SW_MAX_STR - 1);
+	n = snprintf(big, sizeof(big), "dpdk:\n  eal-params: [");
+	memset(big + n, 'e', SW_MAX_STR);
+	strcpy(big + n + SW_MAX_STR, "]\n");
+	load_fails("list_entry_too_long", big, "line 2", "dpdk.eal-params entry is 256 bytes",
+		   NULL);
+	n = snprintf(big, sizeof(big), "dpdk:\n  eal-params:\n");
+	for (int i = 0; i <= SW_MAX_STRS; i++)
+		n += snprintf(big + n, sizeof(big) - (size_t)n, "    - a%d\n", i);
+	load_fails("list_too_long", big, "line 35", "dpdk.eal-params has too many entries",
+		   "at most 32", NULL);
+	load_fails("interfaces_capped_at_max_ports",
+		   "capture:\n  interfaces: [a, b, c, d, e, f, g, h, i]\n",
+		   "line 2", "capture.interfaces has too many entries; at most 8", NULL);
+
+	/* allowlist syntax */
+	load_fails("allowlist_bad_address", "allowlist:\n  entries: [192.0.2.0/24, 10.0.0.300/8]\n",
+		   "line 2", "allowlist.entries entry '10.0.0.300/8'", "not an IPv4 or IPv6", NULL);
+	load_fails("allowlist_v4_prefix_too_long", "allowlist:\n  entries:\n    - 10.0.0.0/33\n",
+		   "line 3", "'10.0.0.0/33'", "0..32", NULL);
+	load_fails("allowlist_v6_prefix_too_long",
+		   "allowlist:\n  entries: [\"2001:db8::/129 22\"]\n", "line 2", "0..128", NULL);
+	load_fails("allowlist_port_zero", "allowlist:\n  entries: [\"192.0.2.0/24 0\"]\n",
+		   "line 2", "'192.0.2.0/24 0'", "1..65535", NULL);
+	load_fails("allowlist_port_too_big", "allowlist:\n  entries: [\"192.0.2.0/24 22,65536\"]\n",
+		   "line 2", "1..65535", NULL);
+	load_fails("allowlist_port_garbage", "allowlist:\n  entries: [\"192.0.2.0/24 ssh\"]\n",
+		   "line 2", "'192.0.2.0/24 ssh'", NULL);
+	load_fails("allowlist_trailing_comma", "allowlist:\n  entries: [\"192.0.2.0/24 22,\"]\n",
+		   "line 2", "1..65535", NULL);
+	load_fails("allowlist_host_bits", "allowlist:\n  entries: [192.0.2.1/24]\n",
+		   "line 2", "host bits", "did you mean 192.0.2.0/24", NULL);
+	load_fails("allowlist_v6_host_bits", "allowlist:\n  entries: [\"2001:db8::1/32\"]\n",
+		   "line 2", "did you mean 2001:db8::/32", NULL);
+	load_fails("allowlist_empty_prefix", "allowlist:\n  entries: [\"10.0.0.0/\"]\n",
+		   "line 2", "prefix length", NULL);
+	CHECK("allowlist_good_forms",
+	      sw_conf_load_string(c, "allowlist:\n  entries: [10.0.0.0/8, \"::/0\", 192.0.2.7, "
+				  "\"2001:db8::1 22\", \"0.0.0.0/0 1, 65535\", \"fe80::/10 22,443\"]\n",
+				  "t.yaml", err, sizeof(err)) == 0 && c->allowlist.n == 6);
+
+	/* files */
+	CHECK("missing_file_names_path",
+	      sw_conf_load_file(c, "/tmp/conf-test-nonexistent.yaml", err, sizeof(err)) == -ENOENT &&
+	      has(err, "/tmp/conf-test-nonexistent.yaml") && has(err, "cannot open"));
+	CHECK("directory_refused", sw_conf_load_file(c, "/tmp", err, sizeof(err)) == -EISDIR &&
+	      has(err, "/tmp"));
+	{
+		FILE *f = fopen("/tmp/conf-test-bad.yaml", "w");
+
+		fputs("capture:\n  workers: 2\n\n  rx-descriptors: 1000\n", f);
+		fclose(f);
+		CHECK("file_error_names_file_and_line",
+		      sw_conf_load_file(c, "/tmp/conf-test-bad.yaml", err, sizeof(err)) == -EINVAL &&
+		      has(err, "/tmp/conf-test-bad.yaml line 4: capture.rx-descriptors must be a "
+			  "power of two (got 1000)"));
+		unlink("/tmp/conf-test-bad.yaml");
+	}
+	CHECK("tiny_err_buffer_is_safe",
+	      sw_conf_load_string(c, "zz: 1\n", "t.yaml", err, 5) == -EINVAL && strlen(err) == 4);
+	CHECK("null_err_buffer_is_safe",
+	      sw_conf_load_string(c, "zz: 1\n", "t.yaml", NULL, 0) == -EINVAL);
+	free(c);
+}
+
+/* ---- --set ---- */
+
+static void
+set_each_type(void)
+{
+	struct sw_conf *c = fresh();
+
+	CHECK("set_u32", sw_conf_set(c, "capture.workers=8", err, sizeof(err)) == 0 &&
+	      c->workers == 8);
+	CHECK("set_u32_nested", sw_conf_set(c, "windows.slow.icmp-targets=77", err, sizeof(err)) == 0 &&
+	      c->ts[2].icmp_targets == 77);
+	CHECK("set_double", sw_conf_set(c, "detect.trw.false-positive=1e-3", err, sizeof(err)) == 0 &&
+	      c->trw_alpha == 0.001);
+	CHECK("set_string", sw_conf_set(c, "output.dir=/var/log/sw", err, sizeof(err)) == 0 &&
+	      strcmp(c->log_dir, "/var/log/sw") == 0);
+	CHECK("set_string_with_equals", sw_conf_set(c, "host=a=b", err, sizeof(err)) == 0 &&
+	      strcmp(c->host, "a=b") == 0);
+	CHECK("set_string_empty", sw_conf_set(c, "host=", err, sizeof(err)) == 0 &&
+	      c->host[0] == '\0');
+	CHECK("set_enum", sw_conf_set(c, "allowlist.action=alert-low", err, sizeof(err)) == 0 &&
+	      strcmp(c->allowlist_action, "alert-low") == 0);
+	CHECK("set_list_commas", sw_conf_set(c, "capture.rss-fields=tcp,sctp", err, sizeof(err)) == 0 &&
+	      c->rss_fields.n == 2 && strcmp(c->rss_fields.v[0], "tcp") == 0 &&
+	      strcmp(c->rss_fields.v[1], "sctp") == 0 && c->rss_fields.v[2][0] == '\0');
+	CHECK("set_list_replaces", sw_conf_set(c, "dpdk.eal-params=-l,0-3", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "dpdk.eal-params=--no-pci", err, sizeof(err)) == 0 &&
+	      c->eal_params.n == 1 && strcmp(c->eal_params.v[0], "--no-pci") == 0 &&
+	      c->eal_params.v[1][0] == '\0');
+	CHECK("set_list_empty", sw_conf_set(c, "dpdk.eal-params=", err, sizeof(err)) == 0 &&
+	      c->eal_params.n == 0);
+	CHECK("set_list_flow_entry_with_comma",
+	      sw_conf_set(c, "capture.interfaces=[\"net_af_packet0,iface=veth1\", 0000:01:00.0]",
+			  err, sizeof(err)) == 0 && c->interfaces.n == 2 &&
+	      strcmp(c->interfaces.v[0], "net_af_packet0,iface=veth1") == 0 &&
+	      strcmp(c->interfaces.v[1], "0000:01:00.0") == 0);
+	CHECK("set_allowlist_flow",
+	      sw_conf_set(c, "allowlist.entries=[\"2001:db8::/32 22,443\", 192.0.2.0/24]",
+			  err, sizeof(err)) == 0 && c->allowlist.n == 2);
+	CHECK("set_list_flow_empty", sw_conf_set(c, "allowlist.entries=[]", err, sizeof(err)) == 0 &&
+	      c->allowlist.n == 0);
+	free(c);
+
+	set_fails("set_unknown_key", "capture.wrkers=4", "--set", "unknown key 'capture.wrkers'",
+		  "did you mean 'capture.workers'", NULL);
+	set_fails("set_without_equals", "capture.workers", "key=value", NULL);
+	set_fails("set_empty_key", "=4", "key=value", NULL);
+	set_fails("set_section", "capture=4", "capture is a section", NULL);
+	set_fails("set_bad_u32", "capture.workers=abc",
+		  "capture.workers must be an integer 1..64 (got 'abc')", NULL);
+	set_fails("set_u32_space", "capture.workers= 4", "capture.workers", NULL);
+	set_fails("set_u32_hex", "capture.workers=0x4", "capture.workers", NULL);
+	set_fails("set_pow2", "events.ring-size=1000", "events.ring-size must be a power of two",
+		  NULL);
+	set_fails("set_bad_double", "detect.trw.detection=0.5x", "detect.trw.detection", "(0, 1)",
+		  NULL);
+	set_fails("set_double_inf", "detect.trw.detection=inf", "detect.trw.detection", NULL);
+	set_fails("set_bad_enum", "detect.mode=Sketch", "detect.mode must be one of sketch, exact",
+		  NULL);
+	set_fails("set_list_bad_entry", "capture.rss-fields=ip,ipx", "capture.rss-fields entry 'ipx'",
+		  NULL);
+	set_fails("set_list_empty_entry", "capture.rss-fields=ip,,tcp", "capture.rss-fields",
+		  "empty", NULL);
+	set_fails("set_list_trailing_comma", "capture.rss-fields=ip,", "capture.rss-fields",
+		  "trailing comma", NULL);
+	set_fails("set_list_too_long", "capture.interfaces=a,b,c,d,e,f,g,h,i",
+		  "capture.interfaces has too many entries", NULL);
+	set_fails("set_list_flow_syntax", "capture.interfaces=[a, \"b]", "--set", "YAML", NULL);
+	set_fails("set_list_flow_junk", "capture.interfaces=[a] b", "--set", NULL);
+	set_fails("set_list_flow_nested", "capture.interfaces=[[a]]",
+		  "capture.interfaces entries must be strings", NULL);
+	set_fails("set_allowlist_bad", "allowlist.entries=10.0.0.0/40",
+		  "allowlist.entries entry '10.0.0.0/40'", NULL);
+	{
+		char kv[400];
+
+		snprintf(kv, sizeof(kv), "host=%0300d", 0);
+		set_fails("set_string_too_long", kv, "host is 300 bytes long; at most 255", NULL);
+		snprintf(kv, sizeof(kv), "host=\xc3(");
+		set_fails("set_string_bad_utf8", kv, "host must be valid UTF-8", NULL);
+		snprintf(kv, sizeof(kv), "host=\xc0\xaf");
+		set_fails("set_string_overlong_utf8", kv, "UTF-8", NULL);
+		snprintf(kv, sizeof(kv), "host=\xed\xa0\x80");
+		set_fails("set_string_surrogate_utf8", kv, "UTF-8", NULL);
+	}
+}
+
+/* Every key, pushed past its bounds through --set, is refused by name. */
+static void
+every_key_refuses_out_of_range(void)
+{
+	int ok = 1, tried = 0;
+
+	for (unsigned i = 0; i < sw_conf_nkeys; i++) {
+		const struct sw_conf_key *k = &sw_conf_keys[i];
+		char kv[8192], bad[3][4096];
+		int nbad = 0;
+		size_t o;
+
+		switch (k->type) {
+		case SW_CONF_U32:
+			if (k->min > 0)
+				snprintf(bad[nbad++], sizeof(bad[0]), "%.0f", k->min - 1);
+			snprintf(bad[nbad++], sizeof(bad[0]), "%.0f", k->max + 1);
+			snprintf(bad[nbad++], sizeof(bad[0]), "x");
+			break;
+		case SW_CONF_DOUBLE:
+			snprintf(bad[nbad++], sizeof(bad[0]), "%.17g",
+				 k->flags & SW_CONF_OPEN ? k->min : k->min - 1);
+			snprintf(bad[nbad++], sizeof(bad[0]), "%.17g",
+				 k->flags & SW_CONF_OPEN ? k->max : k->max + 1);
+			snprintf(bad[nbad++], sizeof(bad[0]), "x");
+			break;
+		case SW_CONF_STR:
+			memset(bad[nbad], 's', k->size);
+			bad[nbad++][k->size] = '\0';
+			break;
+		case SW_CONF_ENUM:
+			snprintf(bad[nbad++], sizeof(bad[0]), "no-such-value");
+			break;
+		case SW_CONF_LIST:
+			o = 0;
+			for (unsigned e = 0; e <= (unsigned)k->max; e++)
+				o += (size_t)snprintf(bad[nbad] + o, sizeof(bad[0]) - o, "%s%s",
+						      e ? "," : "",
+						      k->values ? k->values[e % 4] :
+						      k->check ? "10.0.0.0/8" : "x");
+			nbad++;
+			memset(bad[nbad], 'l', SW_MAX_STR);	/* one entry too long */
+			bad[nbad++][SW_MAX_STR] = '\0';
+			break;
+		}
+		for (int b = 0; b < nbad; b++) {
+			struct sw_conf *c = fresh();
+
+			snprintf(kv, sizeof(kv), "%s=%.4095s", k->name, bad[b]);
+			err[0] = '\0';
+			tried++;
+			if (sw_conf_set(c, kv, err, sizeof(err)) != -EINVAL || !has(err, k->name)) {
+				printf("     %s=%.40s accepted or unnamed: '%s'\n", k->name, bad[b], err);
+				ok = 0;
+			}
+			free(c);
+		}
+		/* and the bounds themselves are accepted */
+		if (k->type == SW_CONF_U32 && !(k->flags & SW_CONF_POW2)) {
+			struct sw_conf *c = fresh();
+
+			snprintf(kv, sizeof(kv), "%s=%.0f", k->name, k->min);
+			if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+				ok = 0, printf("     %s min refused: %s\n", k->name, err);
+			snprintf(kv, sizeof(kv), "%s=%.0f", k->name, k->max);
+			if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+				ok = 0, printf("     %s max refused: %s\n", k->name, err);
+			free(c);
+		}
+	}
+	CHECK("every_key_refuses_out_of_range_by_name", ok && tried > 2 * (int)sw_conf_nkeys);
+}
+
+/* ---- validate ---- */
+
+static void
+validate_fails(const char *name, const char *sets, const char *needle1, const char *needle2)
+{
+	struct sw_conf *c = fresh();
+	char buf[256], *save = NULL, *kv;
+	int setok = 1;
+
+	snprintf(buf, sizeof(buf), "%s", sets);
+	for (kv = strtok_r(buf, ";", &save); kv; kv = strtok_r(NULL, ";", &save))
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+			setok = 0;
+	err[0] = '\0';
+	CHECK(name, setok && sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, needle1) && has(err, needle2));
+	free(c);
+}
+
+static void
+validate_cross_field(void)
+{
+	struct sw_conf *c = fresh();
+
+	validate_fails("window_not_multiple_of_slots", "windows.medium.window=305",
+		       "windows.medium.window (305) must be a multiple of windows.medium.slots (10)",
+		       "310");
+	validate_fails("windows_not_increasing", "windows.medium.window=10",
+		       "windows.medium.window (10) must be longer than windows.fast.window (10)", "");
+	validate_fails("slow_not_longer_than_medium", "windows.slow.window=240;windows.slow.slots=12",
+		       "windows.slow.window (240)", "windows.medium.window (300)");
+	validate_fails("scanner_not_below_benign", "detect.trw.scanner-success=0.8",
+		       "detect.trw.scanner-success", "detect.trw.benign-success");
+	validate_fails("alpha_not_below_beta", "detect.trw.false-positive=0.995",
+		       "detect.trw.false-positive", "detect.trw.detection");
+	validate_fails("filter_too_small", "sketch.filter-bits=10;sketch.filter-capacity=5000",
+		       "sketch.filter-capacity (5000)", "at least 13");
+	validate_fails("burst_over_ring", "capture.rx-descriptors=64;capture.burst=128",
+		       "capture.burst (128)", "capture.rx-descriptors (64)");
+
+	/* values poked in directly (as main.c does for -i) are checked too */
+	c->workers = 0;
+	CHECK("validate_checks_direct_u32", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "capture.workers must be an integer 1..64 (got '0')"));
+	sw_conf_defaults(c);
+	c->cms_width = 3000;
+	CHECK("validate_checks_direct_pow2", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "sketch.width must be a power of two (got 3000)"));
+	sw_conf_defaults(c);
+	strcpy(c->sketch_mode, "fast");
+	CHECK("validate_checks_direct_enum", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "detect.mode"));
+	sw_conf_defaults(c);
+	memset(c->host, 'x', sizeof(c->host));
+	CHECK("validate_checks_unterminated_string", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "host"));
+	sw_conf_defaults(c);
+	c->interfaces.n = SW_MAX_PORTS + 1;
+	CHECK("validate_checks_list_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "capture.interfaces"));
+	sw_conf_defaults(c);
+	strcpy(c->allowlist.v[0], "300.0.0.0/8");
+	c->allowlist.n = 1;
+	CHECK("validate_checks_list_entries", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "allowlist.entries entry '300.0.0.0/8'"));
+	sw_conf_defaults(c);
+	c->trw_beta = 0.0 / 0.0;
+	CHECK("validate_checks_nan", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "detect.trw.detection"));
+	free(c);
+}
+
+int
+main(void)
+{
+	defaults_validate();
+	every_default_is_accepted_by_set();
+	table_is_well_formed();
+	full_file_sets_every_key();
+	round_trips();
+	file_errors();
+	set_each_type();
+	every_key_refuses_out_of_range();
+	validate_cross_field();
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures != 0;
+}
