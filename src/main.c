@@ -237,6 +237,9 @@ eal_lcores(struct eal_args *e, unsigned nlcores)
 	eal_add(e, "--lcores=%s", map);
 }
 
+/* EAL leaves an empty runtime directory per file prefix behind. */
+static char runtime_dir[128];
+
 static void
 build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 {
@@ -266,12 +269,14 @@ build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 			 (unsigned long)time(NULL));
 		eal_add(e, "%s", "--no-huge");
 		eal_add(e, "%s", "--no-pci");
-		eal_add(e, "%s", "--in-memory");
+		eal_add(e, "%s", "--no-shconf");
 		eal_add(e, "%s", "--no-telemetry");
 		if (!eal_has(e, mem_opts))
 			eal_add(e, "%s", "-m512");
-		if (!eal_has(e, prefix_opts))
+		if (!eal_has(e, prefix_opts)) {
 			eal_add(e, "--file-prefix=%s", prefix);
+			snprintf(runtime_dir, sizeof(runtime_dir), "/var/run/dpdk/%s", prefix);
+		}
 		eal_add(e, "--vdev=net_pcap0,rx_pcap=%s", c->pcap);
 		return;
 	}
@@ -442,6 +447,8 @@ main(int argc, char **argv)
 	free_workers(workers, nq);
 	sw_port_close();
 	rte_eal_cleanup();
+	if (runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
 	return 0;
 
 fail_workers:
@@ -450,5 +457,7 @@ fail_port:
 	fprintf(stderr, "scanwatch: %s\n", err);
 	sw_port_close();
 	rte_eal_cleanup();
+	if (runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
 	return 1;
 }

@@ -427,7 +427,8 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	const struct sw_conf *c = dec->c;
 	char ts[40], first[40], last[40], a[64], b[64], sig[64], pn[8];
 	uint32_t sid = pd->filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
-	uint64_t span = pd->ts_ns > r->first_ns ? pd->ts_ns - r->first_ns : 0;
+	uint64_t last_ns = RTE_MAX(r->last_ns, pd->ts_ns);
+	uint64_t span = last_ns > r->first_ns ? last_ns - r->first_ns : 0;
 	const uint32_t *v = pd->est.v[pd->t];
 	bool has_port = r->cls == SW_C_TCP || r->cls == SW_C_UDP || r->cls == SW_C_SCTP;
 	uint8_t severity = kinds[k].severity;
@@ -437,7 +438,7 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 		severity = 4;
 	sw_json_time(ts, pd->ts_ns);
 	sw_json_time(first, r->first_ns ? r->first_ns : pd->ts_ns);
-	sw_json_time(last, pd->ts_ns);
+	sw_json_time(last, last_ns);
 	sw_addr_str(&r->src, a, sizeof(a));
 	sw_addr_str(&pd->dst, b, sizeof(b));
 	kind_signature(sig, sizeof(sig), r->cls, k, pd->filtered);
@@ -567,11 +568,10 @@ propose(struct sw_decide *dec, struct rec *r, enum sw_kind k, const struct pend 
 	struct kind_state *ks = &r->k[k];
 
 	if (ks->pending) {
-		/* newer counts for the alert being held */
-		uint64_t ts = ks->pend.ts_ns;
-
-		ks->pend = *p;
-		ks->pend.ts_ns = ts;
+		/* The held alert keeps the packet and the test that decided
+		 * it; it reports the counts as they are when it is written. */
+		ks->pend.est = p->est;
+		ks->pend.sources = RTE_MAX(ks->pend.sources, p->sources);
 		return;
 	}
 	if (ks->last_alert_ns != 0 &&

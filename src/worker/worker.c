@@ -60,9 +60,10 @@ clock_now_ns(const struct sw_clock *c)
 static inline uint64_t
 pkt_time_ns(const struct sw_worker *w, const struct rte_mbuf *m, uint64_t now)
 {
-	/* The pcap PMD stores nanoseconds since the epoch. */
+	/* The pcap PMD stores microseconds since the epoch (tv_sec * 10^6
+	 * + tv_usec, drivers/net/pcap/pcap_ethdev.c). */
 	if (w->offline && (m->ol_flags & w->clock.ts_dynflag))
-		return *RTE_MBUF_DYNFIELD(m, w->clock.ts_dynfield, const uint64_t *);
+		return *RTE_MBUF_DYNFIELD(m, w->clock.ts_dynfield, const uint64_t *) * 1000;
 	return now;
 }
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install what scanwatch needs from Debian 12's packages, skipping what is
+# already there. Usage: scripts/deps.sh [build|test|record]
+#   build   compiler, meson, DPDK, Hyperscan, jemalloc, libyaml
+#   test    build + what the test suite drives (scapy, jsonschema, iproute2,
+#           tcpdump, nmap for the live end-to-end test)
+#   record  test + the scanners scripts/record-captures.sh records
+set -euo pipefail
+
+what=${1:-build}
+pkgs=(build-essential pkg-config meson ninja-build
+      libdpdk-dev dpdk libhyperscan-dev libjemalloc-dev libyaml-dev libpcap-dev)
+case "$what" in
+build) ;;
+test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool) ;;
+record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool
+	       masscan zmap hping3 curl dnsmasq tshark) ;;
+*) echo "usage: $0 [build|test|record]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "scanwatch: missing packages: ${missing[*]}; run as root to install them" >&2
+	exit 1
+fi
+echo "scanwatch: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

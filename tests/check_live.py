@@ -1,0 +1,43 @@
+"""Assertions of tests/test_live.sh on scanwatch's eve.json."""
+import json
+import sys
+
+alerts, stats = [], None
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event_type"] == "alert":
+        alerts.append(e)
+    elif e["event_type"] == "stats":
+        stats = e["stats"]
+
+failed = 0
+
+
+def check(name, cond, detail=""):
+    global failed
+    print(("ok   " if cond else "FAIL ") + name + ("" if cond else ": " + detail))
+    failed += not cond
+
+
+scan = [a for a in alerts if a["src_ip"] == "10.66.50.1"]
+check("nmap_syn_scan_alerted", len(scan) >= 1, "alerts: %r" % alerts)
+check("nmap_syn_scan_alerted_once_per_kind",
+      len({a["alert"]["signature_id"] for a in scan}) == len([a for a in scan if a["alert"]["metadata"]["scan"]["update"] == 0]),
+      "%r" % [a["alert"]["signature"] for a in scan])
+if scan:
+    s = scan[0]["alert"]["metadata"]["scan"]
+    check("kind_is_portscan", s["kind"] == "portscan", s["kind"])
+    check("technique_is_syn", s["technique"] == "syn", s["technique"])
+    check("tool_is_nmap", s["tool"] == "nmap", s["tool"])
+    check("target_is_10.66.50.2", scan[0]["dest_ip"] == "10.66.50.2", scan[0]["dest_ip"])
+check("http_client_not_alerted", not any(a["src_ip"] == "10.66.50.9" for a in alerts),
+      "%r" % [a["src_ip"] for a in alerts])
+check("target_not_alerted", not any(a["src_ip"] == "10.66.50.2" for a in alerts))
+check("final_stats_written", stats is not None)
+if stats:
+    pk = stats["capture"]["packets"]
+    check("packets_counted", pk >= 600, "capture.packets=%d" % pk)
+    check("no_invalid_packets", stats["decoder"]["invalid"] == 0, str(stats["decoder"]["invalid"]))
+    check("no_ring_drops", stats["scanwatch"]["ring_drops"] == 0)
+    check("no_imissed", stats["capture"]["dpdk"]["imissed"] == 0)
+sys.exit(1 if failed else 0)
