@@ -8,7 +8,7 @@
 set -euo pipefail
 
 what=${1:-build}
-pkgs=(build-essential pkg-config meson ninja-build
+pkgs=(build-essential pkg-config meson ninja-build python3
       libdpdk-dev dpdk libhyperscan-dev libjemalloc-dev libyaml-dev libpcap-dev)
 case "$what" in
 build) ;;
