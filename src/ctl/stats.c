@@ -14,7 +14,8 @@
 #include <scanwatch/detect.h>
 #include "port/port.h"
 
-/* Parser reasons as Suricata's decoder events name them (decode-events.h). */
+/* Parser reasons as Suricata's decoder events name them (decode-events.h);
+ * a reason Suricata has no name for appears only in stats.scanwatch.parse. */
 static const struct {
 	const char *layer, *name;
 } perr_eve[SW_PERR__MAX] = {
@@ -28,7 +29,6 @@ static const struct {
 	[SW_PERR_IP6_TRUNC]	= { "ipv6", "pkt_too_small" },
 	[SW_PERR_IP6_VERSION]	= { "ipv6", "wrong_ip_version" },
 	[SW_PERR_IP6_EXT_TRUNC]	= { "ipv6", "trunc_exthdr" },
-	[SW_PERR_IP6_EXT_DEPTH]	= { "ipv6", "exthdr_too_many" },
 	[SW_PERR_TCP_TRUNC]	= { "tcp", "pkt_too_small" },
 	[SW_PERR_TCP_DOFF]	= { "tcp", "hlen_too_small" },
 	[SW_PERR_UDP_TRUNC]	= { "udp", "pkt_too_small" },
@@ -124,6 +124,11 @@ sw_ctl_write_stats(struct sw_ctl *ctl)
 	sw_json_obj_open(j, "scanwatch");
 	sw_json_u64(j, "ip", sum.ip);
 	sw_json_u64(j, "non_ip", sum.non_ip);
+	/* every parser reason under our own names, Suricata's or not */
+	sw_json_obj_open(j, "parse");
+	for (unsigned e = 1; e < SW_PERR__MAX; e++)
+		sw_json_u64(j, sw_perr_names[e], sum.perr[e]);
+	sw_json_obj_close(j);
 	sw_json_u64(j, "events", sum.events);
 	sw_json_u64(j, "events_drained", ctl->events);
 	sw_json_u64(j, "ring_drops", sum.ring_drops);

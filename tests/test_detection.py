@@ -1,0 +1,102 @@
+"""Detection on the real-tool captures of tests/data (labels.json).
+
+For every case: every labeled scanner is alerted, with the kind and the
+technique its label names; no benign source is alerted; one alert (not
+counting updates) per scanner and kind; the sketch agrees with the exact
+twin (detect.mode=exact) on who is alerted and on the counts, within the
+count-min bound the alert prints.
+Usage: test_detection.py SCANWATCH DATA_DIR
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from swtest import check, finish, load_labels, run  # noqa: E402
+
+binary, data = sys.argv[1:3]
+
+# A label's kind → the alert kinds that describe it.
+KINDS = {
+    "vertical": {"portscan"},
+    "horizontal": {"portsweep"},
+    "sweep": {"portsweep"},
+    "block": {"block_scan"},
+    "distributed": {"distributed_portscan", "decoy_portscan"},
+    "decoy": {"decoy_portscan"},
+    "slow": {"slow_scan"},
+}
+# nmap's window scan sends the same ACK probes as its ACK scan: only its
+# reading of the RSTs differs, which a passive sensor cannot see.
+TECHNIQUES = {"window": {"window", "ack"}, "tcp-ping": {"syn", "ack"},
+              "icmp-echo": {"icmp-echo", "icmp-timestamp"}}
+
+cases = load_labels(data)
+total_scanners = detected = fps = 0
+for case, c in sorted(cases.items()):
+    pcap = os.path.join(data, c.get("pcap", case + ".pcap"))
+    alerts, _, _, _ = run(binary, pcap)
+    by_src = {}
+    for a in alerts:
+        by_src.setdefault(a["src_ip"], []).append(a)
+    for s in c["sources"]:
+        ip = s["src_ip"]
+        mine = by_src.get(ip, [])
+        if s["label"] == "benign":
+            fps += bool(mine)
+            check("%s_benign_%s_not_alerted" % (case, ip), not mine,
+                  [a["alert"]["signature"] for a in mine])
+            continue
+        total_scanners += 1
+        detected += bool(mine)
+        if not check("%s_scanner_%s_alerted" % (case, ip), mine):
+            continue
+        kinds = {a["alert"]["metadata"]["scan"]["kind"] for a in mine}
+        want = KINDS.get(s["kind"], {s["kind"]})
+        check("%s_scanner_%s_kind_%s" % (case, ip, s["kind"]), kinds & want,
+              "alerted %s" % sorted(kinds))
+        techs = {a["alert"]["metadata"]["scan"]["technique"] for a in mine}
+        want_t = TECHNIQUES.get(s["technique"], {s["technique"]})
+        if s["technique"] != "none":
+            check("%s_scanner_%s_technique_%s" % (case, ip, s["technique"]), techs & want_t,
+                  "alerted %s" % sorted(techs))
+        firsts = [a for a in mine if a["alert"]["metadata"]["scan"]["update"] == 0]
+        per_kind = {}
+        for a in firsts:
+            k = a["alert"]["signature_id"]
+            per_kind[k] = per_kind.get(k, 0) + 1
+        check("%s_scanner_%s_one_alert_per_kind" % (case, ip),
+              all(v == 1 for v in per_kind.values()) and len(firsts) <= 2,
+              [a["alert"]["signature"] for a in firsts])
+        if s.get("tool", "none") not in ("none", "unknown"):
+            tools = {a["alert"]["metadata"]["scan"]["tool"] for a in mine}
+            print("info %s %s tool label=%s alerted=%s" % (case, ip, s["tool"], sorted(tools)))
+
+    # the exact twin: same sources alerted, counts within the printed bound
+    exact, _, _, _ = run(binary, pcap, "--set", "detect.mode=exact")
+    sk = {(a["src_ip"], a["alert"]["signature_id"]) for a in alerts}
+    ex = {(a["src_ip"], a["alert"]["signature_id"]) for a in exact}
+    check("%s_sketch_alerts_match_exact" % case, sk == ex, "sketch-only %s exact-only %s" % (
+        sorted(sk - ex), sorted(ex - sk)))
+    exd = {(a["src_ip"], a["alert"]["signature_id"], a["alert"]["metadata"]["scan"]["update"]): a
+           for a in exact}
+    worst = 0
+    for a in alerts:
+        m = a["alert"]["metadata"]["scan"]
+        e = exd.get((a["src_ip"], a["alert"]["signature_id"], m["update"]))
+        if e is None:
+            continue
+        em = e["alert"]["metadata"]["scan"]
+        for f in ("probes", "failed", "answered", "unique_targets", "unique_ports"):
+            # count-min never undercounts; the overcount is bounded by
+            # eps times the window's first contacts (with prob. 1 - delta)
+            slack = m["estimate_error"]["epsilon"] * max(em["probes"], 1) + 1
+            worst = max(worst, m[f] - em[f])
+            if not (em[f] <= m[f] <= em[f] + slack):
+                check("%s_%s_%s_within_bound" % (case, a["src_ip"], f), False,
+                      "sketch %d exact %d" % (m[f], em[f]))
+    print("info %s sketch-minus-exact worst overcount %d" % (case, worst))
+
+print("info recall %d/%d, benign alerted %d" % (detected, total_scanners, fps))
+check("recall_is_1", detected == total_scanners, "%d/%d" % (detected, total_scanners))
+check("no_benign_alerted", fps == 0, fps)
+finish()

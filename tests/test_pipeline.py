@@ -1,0 +1,81 @@
+"""Offline pipeline: every bundled capture read through DPDK's net_pcap.
+
+- capture.packets equals the capture's packet count, and decoder.pkts too;
+- malformed frames are counted by reason and skipped, never a crash;
+- the same capture twice gives the same alerts;
+- every line scanwatch writes validates against Suricata's EVE schema
+  (stats: once the DPDK capture counters Suricata's schema lacks are set aside).
+Usage: test_pipeline.py SCANWATCH DATA_DIR SCHEMA
+"""
+import copy
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from swtest import check, finish, load_counts, run  # noqa: E402
+
+binary, data, schema_path = sys.argv[1:4]
+
+import jsonschema  # noqa: E402
+from scapy.all import Ether, IP, IPv6, TCP, UDP, ICMP, Raw, wrpcap  # noqa: E402
+
+schema = json.load(open(schema_path))
+validator = jsonschema.Draft202012Validator(schema) if hasattr(jsonschema, "Draft202012Validator") \
+    else jsonschema.Draft7Validator(schema)
+
+
+def schema_errors(line):
+    e = json.loads(line)
+    if e["event_type"] == "stats":
+        # Suricata's schema predates its DPDK capture counters
+        # (capture.packets, capture.dpdk.*); scanwatch's own live under
+        # stats.scanwatch. Everything else must match.
+        e = copy.deepcopy(e)
+        e["stats"]["capture"].pop("packets", None)
+        e["stats"]["capture"].pop("dpdk", None)
+        e["stats"].pop("scanwatch", None)
+    return [x.message for x in validator.iter_errors(e)]
+
+
+counts = load_counts(data)
+check("captures_present", len(counts) >= 5, "counts.txt lists %d captures" % len(counts))
+for case, n in sorted(counts.items()):
+    pcap = os.path.join(data, case + ".pcap")
+    alerts, stats, lines, _ = run(binary, pcap)
+    check("%s_packets_equal_capture" % case, stats and stats["capture"]["packets"] == n,
+          "capture.packets=%s, capture has %d" % (stats and stats["capture"]["packets"], n))
+    check("%s_decoder_pkts" % case, stats and stats["decoder"]["pkts"] == n)
+    bad = [(l[:120], err) for l in lines for err in schema_errors(l)]
+    check("%s_every_line_valid_eve" % case, not bad, bad[:3])
+    again, _, _, _ = run(binary, pcap)
+    check("%s_same_alerts_twice" % case, alerts == again,
+          "%d vs %d alerts" % (len(alerts), len(again)))
+
+# Malformed frames: each kind counted under its reason, nothing else lost.
+ok = [Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / TCP(dport=80, flags="S")]
+bad_frames = {
+    "eth_trunc": bytes(Ether())[:10],
+    "ip4_ihl": bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1", ihl=3) / TCP()),
+    "ip4_trunc": bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1"))[:14 + 12],
+    "ip4_len": bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1", len=12) / TCP()),
+    "tcp_doff": bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / TCP(dataofs=2)),
+    "tcp_trunc": bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / TCP())[:14 + 20 + 10],
+    "udp_trunc": bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / UDP())[:14 + 20 + 4],
+    "ip6_trunc": bytes(Ether() / IPv6(src="2001:db8::1", dst="2001:db8::2"))[:14 + 30],
+}
+with tempfile.TemporaryDirectory() as d:
+    pcap = os.path.join(d, "malformed.pcap")
+    frames = [bytes(p) for p in ok] + list(bad_frames.values()) + \
+        [bytes(Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / ICMP(type=3, code=3) / Raw(b"\x45"))]
+    wrpcap(pcap, [Raw(f) for f in frames], linktype=1)  # the bytes, as they are
+    alerts, stats, lines, _ = run(binary, pcap)
+    check("malformed_all_packets_counted", stats["capture"]["packets"] == len(frames),
+          stats["capture"]["packets"])
+    check("malformed_invalid_counted", stats["decoder"]["invalid"] == len(bad_frames),
+          "invalid=%d expected %d" % (stats["decoder"]["invalid"], len(bad_frames)))
+    parse = stats["scanwatch"]["parse"]
+    for reason in bad_frames:
+        check("malformed_reason_%s" % reason, parse.get(reason) == 1, parse)
+finish()
