@@ -36,6 +36,8 @@ enum sw_field {
 	SW_F_ANSWERED,	/* first contacts answered positively (SYN-ACK, reply) */
 	SW_F_TARGETS,	/* distinct targets (dst-keyed cells: distinct sources) */
 	SW_F_PORTS,	/* distinct ports (ICMP: types; class ip: protocols) */
+	SW_F_ABORTED,	/* answered, then dropped by the source with no data sent
+			 * (half-open: a SYN scanner's RST after the SYN-ACK) */
 	SW_F__MAX
 };
 
@@ -61,6 +63,8 @@ enum sw_key_kind {
 	SW_K_SRC_DST,		/* (src, dst, class): distinct targets */
 	SW_K_SRC_PORT,		/* (src, port, class): distinct ports */
 	SW_K_ANSWER,		/* (src, dst, port, proto): first answer seen */
+	SW_K_DATA,		/* (src, dst, port, proto): the source sent payload */
+	SW_K_ABORT,		/* (src, dst, port, proto): the source aborted */
 	SW_K_DST_SRC,		/* (dst, src, class): distinct sources of a target */
 	SW_K_SRC,		/* (src, class): the per-source cell */
 	SW_K_DST,		/* (dst, class): the per-target cell */

@@ -354,15 +354,22 @@ sw_decide_kind(const struct sw_conf *c, uint32_t trw_n, unsigned cls, unsigned t
 	       const uint32_t v[SW_F__MAX], bool *filtered)
 {
 	const struct sw_conf_timescale *th = &c->ts[t];
-	uint32_t C = v[SW_F_CONTACTS], F = v[SW_F_FAILED], A = v[SW_F_ANSWERED];
-	uint32_t T = v[SW_F_TARGETS], P = v[SW_F_PORTS];
+	uint32_t C = v[SW_F_CONTACTS], T = v[SW_F_TARGETS], P = v[SW_F_PORTS];
+	/* A half-open contact (answered, then aborted by the source with no
+	 * data sent) is no success: it is how SYN scanners treat open ports. */
+	uint32_t Ab = RTE_MIN(v[SW_F_ABORTED], v[SW_F_ANSWERED]);
+	uint32_t F = v[SW_F_FAILED] + Ab, A = v[SW_F_ANSWERED] - Ab;
 	bool trw = F >= A && F - A >= trw_n;
 
-	*filtered = F == 0 && A == 0;
-	if (C == 0 || (uint64_t)A * 2 > C)
+	*filtered = v[SW_F_FAILED] == 0 && v[SW_F_ANSWERED] == 0;
+	if (C == 0)
 		return -1;
+	/* Echo requests are answered by every live host, so ping sweeps of
+	 * live networks are decided on fan-out alone. */
 	if (cls == SW_C_ICMP)
 		return T >= th->icmp_targets || trw ? K_PORTSWEEP : -1;
+	if ((uint64_t)A * 2 > C)
+		return -1;
 	if (cls == SW_C_IP) {
 		if (P >= th->protos)
 			return K_PORTSCAN;
@@ -489,6 +496,7 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_u64(j, "probes", v[SW_F_CONTACTS]);
 	sw_json_u64(j, "failed", v[SW_F_FAILED]);
 	sw_json_u64(j, "answered", v[SW_F_ANSWERED]);
+	sw_json_u64(j, "half_open", v[SW_F_ABORTED]);
 	if (pd->sources > 0)
 		sw_json_u64(j, "sources", pd->sources);
 	sw_json_str(j, "first_seen", first);
@@ -588,12 +596,12 @@ propose(struct sw_decide *dec, struct rec *r, enum sw_kind k, const struct pend 
 	dec->npending++;
 }
 
-/* The same scan seen at a longer scale is not a new scan; a scan seen only
- * at the slow scale is a slow scan. */
+/* The same scan seen at a longer scale is not a new scan; a scan that only
+ * the minutes or hours scales see is a slow scan. */
 static enum sw_kind
 slow_or(const struct rec *r, enum sw_kind k, unsigned t, uint64_t ts, uint64_t suppress_ns)
 {
-	if (t < SW_TS - 1 || k == K_DECOY || k == K_DISTRIBUTED)
+	if (t == 0 || k == K_DECOY || k == K_DISTRIBUTED)
 		return k;
 	for (unsigned i = 0; i < K__MAX; i++)
 		if (i != K_SLOW && r->k[i].last_alert_ns != 0 &&

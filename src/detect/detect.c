@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -387,14 +388,84 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	sw_sketch_add(d->sk, &k, &h, SW_F_FAILED, fresh, now_s, v);
 	sw_sketch_get(d->sk, &k, &h, now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++) {
-		uint32_t ans = e.v[t][SW_F_ANSWERED];
+		uint32_t ab = RTE_MIN(e.v[t][SW_F_ABORTED], e.v[t][SW_F_ANSWERED]);
+		uint32_t bad = v[t] + ab, good = e.v[t][SW_F_ANSWERED] - ab;
 
 		/* The sequential test crossed its upper bound on this failure. */
-		if ((fresh & (1u << t)) && v[t] >= ans &&
-		    v[t] - ans == d->dc.trw_failures) {
+		if ((fresh & (1u << t)) && bad >= good && bad - good == d->dc.trw_failures) {
 			suspect(d, w, p, r, t, R_TRW, SW_TOOL_UNKNOWN);
 			break;	/* the shortest scale that decides is enough */
 		}
+	}
+}
+
+/* The initiator closes (RST, or FIN) a contact the target had accepted,
+ * without having sent a byte: a half-open probe of an open port (nmap -sS,
+ * masscan and zmap, whose kernels RST the unexpected SYN-ACK) or a connect
+ * scan. A crawler or a poller sends its request first. */
+static void
+count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	    const struct sw_key *tuple, uint32_t now_s)
+{
+	struct sw_key k = *tuple;
+	struct sw_hash h;
+	uint32_t v[SW_TS] = { 0 };
+	struct sw_est e;
+	struct sw_role_info r;
+	unsigned answered;
+
+	k.kind = SW_K_ANSWER;
+	sw_sketch_hash(d->sk, &k, &h);
+	answered = sw_sketch_seen(d->sk, &k, &h, now_s);
+	if (answered == 0)
+		return;
+	k.kind = SW_K_DATA;
+	sw_sketch_hash(d->sk, &k, &h);
+	answered &= ~sw_sketch_seen(d->sk, &k, &h, now_s);
+	k.kind = SW_K_ABORT;
+	sw_sketch_hash(d->sk, &k, &h);
+	answered &= sw_sketch_first(d->sk, &k, &h, now_s);
+	if (answered == 0)
+		return;
+
+	memset(&r, 0, sizeof(r));
+	r.role = SW_ROLE_NEG;
+	r.cls = SW_C_TCP;
+	r.proto = p->proto;
+	r.port = p->dport;
+	r.technique = SW_T_SYN;
+	r.scanner = &p->src;
+	r.target = &p->dst;
+	make_key(&k, SW_K_SRC, &p->src, NULL, 0, SW_C_TCP);
+	sw_sketch_hash(d->sk, &k, &h);
+	sw_sketch_add(d->sk, &k, &h, SW_F_ABORTED, answered, now_s, v);
+	sw_sketch_get(d->sk, &k, &h, now_s, &e);
+	for (unsigned t = 0; t < SW_TS; t++) {
+		uint32_t ab = RTE_MIN(e.v[t][SW_F_ABORTED], e.v[t][SW_F_ANSWERED]);
+		uint32_t bad = e.v[t][SW_F_FAILED] + ab, good = e.v[t][SW_F_ANSWERED] - ab;
+
+		if ((answered & (1u << t)) && bad >= good && bad - good == d->dc.trw_failures) {
+			suspect(d, w, p, &r, t, R_TRW, SW_TOOL_UNKNOWN);
+			break;
+		}
+	}
+}
+
+static void
+note_initiator(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	       const struct sw_key *tuple, uint32_t now_s)
+{
+	if (p->proto != IPPROTO_TCP)
+		return;
+	if (p->payload_len > 0) {
+		struct sw_key k = *tuple;
+		struct sw_hash h;
+
+		k.kind = SW_K_DATA;
+		sw_sketch_hash(d->sk, &k, &h);
+		sw_sketch_first(d->sk, &k, &h, now_s);
+	} else if (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)) {
+		count_abort(d, w, p, tuple, now_s);
 	}
 }
 
@@ -434,6 +505,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 
 			if (sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts)) {
 				sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
+				note_initiator(d, w, p, &d->key[i], ts);
 				break;	/* a known flow continues */
 			}
 			/* the other direction: a reply (UDP) or the far side of a flow */
@@ -461,8 +533,18 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		case SW_ROLE_NEG:
 		case SW_ROLE_POS:
 			seen = sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts);
-			if (seen)
+			if (seen) {
 				count_response(d, w, p, r, seen, r->role == SW_ROLE_NEG, ts);
+			} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
+				/* not the target's answer: maybe the initiator's abort */
+				struct sw_key fk;
+				struct sw_hash fh;
+
+				make_key(&fk, SW_K_TUPLE, &p->src, &p->dst, p->dport, p->proto);
+				sw_sketch_hash(d->sk, &fk, &fh);
+				if (sw_sketch_seen(d->sk, &fk, &fh, ts))
+					count_abort(d, w, p, &fk, ts);
+			}
 			break;
 		default:
 			break;
