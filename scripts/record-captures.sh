@@ -93,6 +93,9 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     teardown
+    # keep the tool logs of the last run for diagnosis (outside the repo)
+    rm -rf /tmp/swrec-last-logs && mkdir -p /tmp/swrec-last-logs
+    cp "$WORK"/*.log /tmp/swrec-last-logs/ 2>/dev/null || true
     rm -rf "$WORK"
     [ $rc -eq 0 ] || log "FAILED (rc=$rc); namespaces removed"
     exit $rc
@@ -155,7 +158,7 @@ printf 'ok\n' > "$WORK/www/health"
 
 cat > "$WORK/services.py" <<'EOF'
 # Target-namespace services: HTTP on 80/8080, banner listeners, DNS responder.
-import os, socket, struct, sys, threading, time
+import os, select, socket, struct, sys, threading, time
 from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
 from functools import partial
 
@@ -201,29 +204,39 @@ def banner(addr, port):
     threading.Thread(target=loop, daemon=True).start()
 
 def dns():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 53))
+    # one socket per live address: a socket bound to 0.0.0.0 would answer from the
+    # routing-chosen address (10.77.0.1), i.e. the "server" would look like a new
+    # initiator; real servers answer from the address that was queried
+    socks = []
+    for h in range(0, 128):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("10.99.0.%d" % h, 53))
+        socks.append(s)
     while True:
-        q, peer = s.recvfrom(4096)
-        if len(q) < 12:
-            continue
-        qid, flags, qd = struct.unpack("!HHH", q[:6])
-        rd = flags & 0x0100
-        if qd != 1 or (flags >> 11) & 0xF != 0:       # not a standard query: NOTIMP
-            s.sendto(struct.pack("!HHHHHH", qid, 0x8004 | rd, 0, 0, 0, 0), peer)
-            continue
-        i = 12
-        while i < len(q) and q[i] != 0:
-            i += q[i] + 1
-        if i + 5 > len(q):
-            continue
-        question = q[12:i + 5]
-        qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
-        if qtype == 1:
-            ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton("10.99.0.80")
-            s.sendto(struct.pack("!HHHHHH", qid, 0x8180 | rd, 1, 1, 0, 0) + question + ans, peer)
-        else:
-            s.sendto(struct.pack("!HHHHHH", qid, 0x8180 | rd, 1, 0, 0, 0) + question, peer)
+        for s in select.select(socks, [], [])[0]:
+            dns_one(s)
+
+def dns_one(s):
+    q, peer = s.recvfrom(4096)
+    if len(q) < 12:
+        return
+    qid, flags, qd = struct.unpack("!HHH", q[:6])
+    rd = flags & 0x0100
+    if qd != 1 or (flags >> 11) & 0xF != 0:       # not a standard query: NOTIMP
+        s.sendto(struct.pack("!HHHHHH", qid, 0x8004 | rd, 0, 0, 0, 0), peer)
+        return
+    i = 12
+    while i < len(q) and q[i] != 0:
+        i += q[i] + 1
+    if i + 5 > len(q):
+        return
+    question = q[12:i + 5]
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    if qtype == 1:
+        ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton("10.99.0.80")
+        s.sendto(struct.pack("!HHHHHH", qid, 0x8180 | rd, 1, 1, 0, 0) + question + ans, peer)
+    else:
+        s.sendto(struct.pack("!HHHHHH", qid, 0x8180 | rd, 1, 0, 0, 0) + question, peer)
 
 http(80)
 http(8080)
@@ -268,9 +281,10 @@ elif mode == "dns":          # client.py dns SRC SERVER N INTERVAL
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)   # fresh random source port
         s.settimeout(2)
         s.bind((src, 0))
-        s.sendto(q, (srv, 53))
+        s.connect((srv, 53))                 # only accept the answer from the server
+        s.send(q)
         try:
-            r, _ = s.recvfrom(4096)
+            r = s.recv(4096)
             ok += r[:2] == q[:2]
         except socket.timeout:
             pass
@@ -290,18 +304,24 @@ C timeout 5 curl -s --interface 10.77.0.21 -o /dev/null -w '%{http_code}\n' http
 # ---------------------------------------------------------------------------
 # 4. capture helpers
 CAP_PID=""
+CAP_JOB=""
 cap_start() {              # cap_start CASE  — tcpdump on the target-side veth
     local f="$WORK/$1.pcap"
     rm -f "$f"
-    T timeout 600 tcpdump -i "$IF_T" -nn -U -s 262144 -Z root -w "$f" >"$WORK/$1.tcpdump.log" 2>&1 &
-    CAP_PID=$!
+    rm -f "$WORK/tcpdump.pid"
+    # the inner shell records its pid and exec()s tcpdump, so CAP_PID is tcpdump itself
+    timeout 600 ip netns exec "$NS_T" sh -c 'echo $$ > "$0"; exec "$@"' "$WORK/tcpdump.pid" \
+        tcpdump -i "$IF_T" -nn -U -s 262144 -Z root -w "$f" >"$WORK/$1.tcpdump.log" 2>&1 &
+    for _ in $(seq 50); do [ -s "$WORK/tcpdump.pid" ] && break; sleep 0.1; done
+    CAP_PID=$(cat "$WORK/tcpdump.pid")
+    CAP_JOB=$!
     for _ in $(seq 50); do grep -q listening "$WORK/$1.tcpdump.log" 2>/dev/null && break; sleep 0.1; done
     sleep 0.5
 }
 cap_stop() {               # cap_stop [linger-seconds] — let late answers arrive, then stop
     sleep "${1:-1.5}"
     kill -INT "$CAP_PID" 2>/dev/null || true
-    wait "$CAP_PID" 2>/dev/null || true
+    wait "$CAP_JOB" 2>/dev/null || true
     CAP_PID=""
 }
 
@@ -395,8 +415,10 @@ cap_stop
 for a in 81 82 83 84; do lab nmap_distributed 10.66.0.$a scanner distributed syn nmap; done
 
 log "masscan";            cap_start masscan
-run masscan 60 masscan 10.99.0.0/24 -p22,80,443 --rate 2000 --wait 3 \
+run masscan 15 masscan 10.99.0.0/24 -p22,80,443 --rate 2000 --wait 3 \
     --adapter "$IF_C" --adapter-ip 10.66.0.31 --adapter-mac "$MAC_C" --router-mac "$MAC_T" --seed 4242
+# masscan 1.3.2 never exits after --wait on a veth ("waiting -N secs"); the timeout
+# (SIGTERM, not SIGINT: no paused.conf) ends it after the scan has completed
 cap_stop;  lab masscan 10.66.0.31 scanner block syn masscan
 
 echo > "$WORK/zmap-blocklist.conf"       # zmap's default blocklist covers 10/8
@@ -697,14 +719,14 @@ link type, microsecond pcap, both directions). ARP frames are included.
 | case | packets | sources (label/kind/technique/tool: n_probes) | how |
 |---|---|---|---|
 EOF
-"$PY" - "$OUT/labels.json" "$OUT/counts.txt" "$CMDS" <<'EOF'
+"$PY" - "$OUT/labels.json" "$OUT/counts.txt" "$CMDS" "$WORK" <<'EOF'
 import json, sys
 lab = json.load(open(sys.argv[1]))["cases"]
 counts = dict(l.split() for l in open(sys.argv[2]))
 cmds = {}
 for l in open(sys.argv[3]):
     c, cmd = l.rstrip("\n").split("\t", 1)
-    cmds.setdefault(c, []).append(cmd.replace("|", "\\|"))
+    cmds.setdefault(c, []).append(cmd.replace(sys.argv[4] + "/", "$WORK/").replace("|", "\\|"))
 for c, v in lab.items():
     srcs = "<br>".join("%s %s/%s/%s/%s: %d" % (s["src_ip"], s["label"], s["kind"], s["technique"], s["tool"], s["n_probes"]) for s in v["sources"])
     print("| %s | %s | %s | `%s` |" % (c, counts[c], srcs, "`<br>`".join(cmds.get(c, []))))

@@ -132,9 +132,9 @@ defaults_validate(void)
 	      c->cms_depth == 4 && c->filter_bits_log2 == 24 && c->filter_capacity == 1000000 &&
 	      c->ts[0].window_s == 10 && c->ts[0].contacts == 30 && c->ts[0].protos == 5 &&
 	      c->ts[1].window_s == 300 && c->ts[1].ports == 25 && c->ts[1].protos == 8 &&
-	      c->ts[2].window_s == 3600 && c->ts[2].slots == 12 && c->ts[2].contacts == 100 &&
+	      c->ts[2].window_s == 3600 && c->ts[2].contacts == 100 &&
 	      c->trw_theta0 == 0.8 && c->trw_theta1 == 0.2 && c->trw_alpha == 0.01 &&
-	      c->trw_beta == 0.99 && c->decoy_sources == 5 && c->distributed_sources == 5 &&
+	      c->trw_beta == 0.99 && c->decoy_sources == 3 && c->distributed_sources == 5 &&
 	      c->suppress_s == 3600 && c->update_s == 60 && c->allowlist.n == 0 &&
 	      strcmp(c->allowlist_action, "tag") == 0 && c->host[0] == '\0' &&
 	      c->pcap[0] == '\0' && c->log_dir[0] == '\0');
@@ -233,19 +233,17 @@ static const char full_yaml[] =
 	"  filter-bits: 20\n"
 	"  filter-capacity: 5000\n"
 	"windows:\n"
-	"  fast: {window: 20, slots: 5, ports: 11, targets: 12, contacts: 31, icmp-targets: 13, protos: 6}\n"
+	"  fast: {window: 20, ports: 11, targets: 12, contacts: 31, icmp-targets: 13, protos: 6}\n"
 	"  medium:\n"
 	"    window: 600\n"
-	"    slots: 20\n"
-	"    ports: 26\n"
+		"    ports: 26\n"
 	"    targets: 27\n"
 	"    contacts: 61\n"
 	"    icmp-targets: 28\n"
 	"    protos: 9\n"
 	"  slow:\n"
 	"    window: 7200\n"
-	"    slots: 24\n"
-	"    ports: 51\n"
+		"    ports: 51\n"
 	"    targets: 52\n"
 	"    contacts: 101\n"
 	"    icmp-targets: 53\n"
@@ -296,7 +294,7 @@ full_file_sets_every_key(void)
 	      c->trw_theta1 == 0.1 && c->trw_alpha == 0.001 && c->trw_beta == 0.95 &&
 	      c->decoy_sources == 6 && c->distributed_sources == 7 && c->cms_width == 1024 &&
 	      c->cms_depth == 3 && c->filter_bits_log2 == 20 && c->filter_capacity == 5000 &&
-	      c->ts[0].window_s == 20 && c->ts[0].slots == 5 && c->ts[0].icmp_targets == 13 &&
+	      c->ts[0].window_s == 20 && c->ts[0].icmp_targets == 13 &&
 	      c->ts[1].window_s == 600 && c->ts[1].protos == 9 && c->ts[2].window_s == 7200 &&
 	      c->ts[2].contacts == 101 && c->suppress_s == 60 && c->update_s == 0 &&
 	      c->allowlist.n == 3 && strcmp(c->allowlist.v[1], "2001:db8::/32 22,443") == 0 &&
@@ -734,12 +732,9 @@ validate_cross_field(void)
 {
 	struct sw_conf *c = fresh();
 
-	validate_fails("window_not_multiple_of_slots", "windows.medium.window=305",
-		       "windows.medium.window (305) must be a multiple of windows.medium.slots (10)",
-		       "310");
 	validate_fails("windows_not_increasing", "windows.medium.window=10",
 		       "windows.medium.window (10) must be longer than windows.fast.window (10)", "");
-	validate_fails("slow_not_longer_than_medium", "windows.slow.window=240;windows.slow.slots=12",
+	validate_fails("slow_not_longer_than_medium", "windows.slow.window=240",
 		       "windows.slow.window (240)", "windows.medium.window (300)");
 	validate_fails("scanner_not_below_benign", "detect.trw.scanner-success=0.8",
 		       "detect.trw.scanner-success", "detect.trw.benign-success");

@@ -26,8 +26,7 @@ struct sw_strlist {
 
 /** Thresholds of one time scale ("fast", "medium", "slow"). */
 struct sw_conf_timescale {
-	uint32_t window_s;	/* sliding window length, seconds */
-	uint32_t slots;		/* sub-windows in the ring */
+	uint32_t window_s;	/* per-cell tumbling window length, seconds */
 	uint32_t ports;		/* distinct ports on one target → portscan */
 	uint32_t targets;	/* distinct targets on one port → portsweep */
 	uint32_t contacts;	/* distinct (target, port) → block scan */

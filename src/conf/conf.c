@@ -998,13 +998,6 @@ sw_conf_validate(const struct sw_conf *c, char *err, size_t errlen)
 	for (unsigned i = 0; i < SW_MAX_TIMESCALES; i++) {
 		const char *s = sw_timescale_names[i];
 
-		if (ts[i].window_s % ts[i].slots != 0) {
-			put_err(err, errlen, "config: windows.%s.window (%u) must be a multiple "
-				"of windows.%s.slots (%u); e.g. window %u",
-				s, ts[i].window_s, s, ts[i].slots,
-				(ts[i].window_s / ts[i].slots + 1) * ts[i].slots);
-			return -EINVAL;
-		}
 		if (i > 0 && ts[i].window_s <= ts[i - 1].window_s) {
 			put_err(err, errlen, "config: windows.%s.window (%u) must be longer than "
 				"windows.%s.window (%u); time scales go fast < medium < slow",

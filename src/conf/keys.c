@@ -43,11 +43,9 @@ static int check_allow(const char *v, char *why, size_t len);
 	  .values = vals, .check = chk, .def = d, .help = h }
 
 /* ports is capped by the port space, protos by the 8-bit protocol field */
-#define WINDOW(i, s, win, sl, po, ta, co, ic, pr) \
+#define WINDOW(i, s, win, po, ta, co, ic, pr) \
 	KU32("windows." s ".window", ts[i].window_s, 1, 604800, win, 0, \
-	     s " window length in seconds; a multiple of slots"), \
-	KU32("windows." s ".slots", ts[i].slots, 1, 256, sl, 0, \
-	     s " window: sub-windows in the sliding ring"), \
+	     s " window length in seconds (per-cell tumbling window)"), \
 	KU32("windows." s ".ports", ts[i].ports, 2, 65536, po, 0, \
 	     s " window: distinct ports on one target that make a port scan"), \
 	KU32("windows." s ".targets", ts[i].targets, 2, 16777216, ta, 0, \
@@ -95,7 +93,7 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "TRW: accepted false-positive rate"),
 	KDBL("detect.trw.detection", trw_beta, 0, 1, 0.99, SW_CONF_OPEN,
 	     "TRW: required detection rate"),
-	KU32("detect.decoy-sources", decoy_sources, 2, 1000, 5, 0,
+	KU32("detect.decoy-sources", decoy_sources, 2, 1000, 3, 0,
 	     "sources scanning one target in step that make a decoy scan"),
 	KU32("detect.distributed-sources", distributed_sources, 2, 1000, 5, 0,
 	     "sources sharing one scan's work that make a distributed scan"),
@@ -108,9 +106,9 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KU32("sketch.filter-capacity", filter_capacity, 1, 1000000000, 1000000, 0,
 	     "first contacts per window the filter is sized for"),
 
-	WINDOW(0, "fast", 10, 10, 10, 10, 30, 10, 5),
-	WINDOW(1, "medium", 300, 10, 25, 25, 60, 25, 8),
-	WINDOW(2, "slow", 3600, 12, 50, 50, 100, 50, 10),
+	WINDOW(0, "fast", 10, 10, 10, 30, 10, 5),
+	WINDOW(1, "medium", 300, 25, 25, 60, 25, 8),
+	WINDOW(2, "slow", 3600, 50, 50, 100, 50, 10),
 
 	KU32("alerts.suppress", suppress_s, 1, 604800, 3600, 0,
 	     "seconds an alert of one (source, kind) is not repeated"),

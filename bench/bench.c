@@ -1,0 +1,868 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * scanwatch-bench: cycles per packet of the worker hot path, from memory.
+ *
+ * Method. Each worker owns an array of 64K mbufs from its own mempool,
+ * holding synthetic frames of 60 bytes (64 on the wire with the FCS). The
+ * mbufs are never really freed: their refcnt is set to 65535 so that
+ * rte_pktmbuf_free_bulk() only decrements it (one atomic per mbuf, where a
+ * real free puts the pointer back in the mempool cache), and it is set
+ * again long before it could reach zero. The array is walked in bursts of
+ * 32 ("a pass"); only the walk is timed with rte_rdtsc. Between passes,
+ * untimed, the scan frames get new (target, port) pairs so that every pass
+ * is a new set of first contacts, and the event ring is emptied as the
+ * control thread would. Stages, each a superset of the one before:
+ *   bare    read each frame's first cache line, free the burst
+ *   parse   + sw_parse() into struct sw_pkt
+ *   detect  sw_worker_burst() (parse, roles, filter, sketch, events, free)
+ *           plus sw_detect_tick() per burst, as sw_worker_main() does
+ * The pair measurements run two workers at once (lcores 0 and 1), synced
+ * at every pass, either on the real path (a sketch per worker) or on a
+ * stand-in that does `depth` 16-bit increments in a count-min array per
+ * packet, private or shared (__atomic_fetch_add), to price the sharing.
+ * Every measurement is repeated REPS times with fresh detection state and
+ * the median is reported. See bench/README.md for what this leaves out.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ether.h>
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_pause.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include <scanwatch/conf.h>
+#include <scanwatch/detect.h>
+#include <scanwatch/event.h>
+#include <scanwatch/sketch.h>
+#include <scanwatch/worker.h>
+
+#define NB_MBUF		65536	/* frames per worker: 4 MiB of frame lines, 8 of mbufs */
+#define BURST		32
+#define PREFETCH	4	/* as src/worker/worker.c */
+#define REPS		3
+#define RING_SIZE	262144	/* events: drained every pass, never full */
+#define REFCNT_MAX	65535
+#define SCANNERS	300
+#define PAIRS		4096
+#define FRAME_LEN	60
+
+enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN };
+enum mix { MIX_SCAN, MIX_BG };
+enum cms_mode { CMS_PRIVATE, CMS_PRIVATE_ATOMIC, CMS_SHARED, CMS_SHARED_SRC };
+
+/* How a frame changes between passes so that it stays a first contact. */
+enum fkind { FK_FIXED, FK_FWD, FK_FWD_DST, FK_REV };
+
+struct fmeta {
+	uint8_t kind;		/* enum fkind */
+	uint16_t a16;		/* low 16 bits of the target at pass 0 */
+	uint16_t port;		/* probed port at pass 0 */
+};
+
+/* One worker's frames; owned by the lcore that runs it. */
+struct feed {
+	struct rte_mempool *mp;
+	struct rte_mbuf **m;
+	struct fmeta *fm;
+	unsigned uses;		/* passes since the refcnts were set */
+	uint64_t pool_bytes;
+};
+
+struct res {
+	uint64_t cycles, pkts, fc, events, drops;
+};
+
+struct barrier {
+	unsigned n, count;
+	volatile unsigned gen;
+};
+
+struct run {
+	enum stage st;
+	enum mix mix;
+	enum cms_mode cm;
+	unsigned seed;
+	uint64_t pkts;
+	struct feed *f;
+	struct sw_worker *w;	/* ST_DETECT */
+	struct sw_cell *cms;	/* ST_STANDIN: width * depth cells */
+	uint32_t wmask, depth;
+	bool fresh;		/* new detection state every pass (untimed) */
+	unsigned nw;
+	struct barrier *bar;	/* pair runs: sync at every pass */
+	struct res r;
+	uint64_t sink;
+	struct sw_pkt meta[BURST] __rte_cache_aligned;
+};
+
+static struct sw_conf conf;
+static struct feed feeds[2];
+static uint64_t pkts_opt = 20000000;
+static bool do_scan = true, do_bg = true;
+static const char *mem_kind;
+
+static uint64_t
+rnd(uint64_t *s)
+{
+	/* splitmix64: the mixes are the same on every run */
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Frames ------------------------------------------------------------------- */
+
+static uint8_t *
+frame(struct rte_mbuf *m, uint16_t len, uint32_t src, uint32_t dst, uint8_t proto,
+      uint16_t iplen, uint64_t *s)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *e = (struct rte_ether_hdr *)f;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
+
+	m->data_len = len;
+	m->pkt_len = len;
+	memset(f, 0, len);
+	e->dst_addr.addr_bytes[0] = 0x02;
+	e->src_addr.addr_bytes[0] = 0x02;
+	e->src_addr.addr_bytes[5] = 0x01;
+	e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16(iplen);
+	ip->packet_id = rte_cpu_to_be_16((uint16_t)rnd(s));
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return (uint8_t *)(ip + 1);
+}
+
+static void
+tcp_frame(struct rte_mbuf *m, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+	  uint8_t flags, unsigned payload, uint64_t *s)
+{
+	bool mss = flags == RTE_TCP_SYN_FLAG;	/* nmap's SYN: MSS only */
+	unsigned thl = mss ? 24 : 20;
+	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)
+		frame(m, FRAME_LEN, src, dst, IPPROTO_TCP, (uint16_t)(20 + thl + payload), s);
+
+	t->src_port = rte_cpu_to_be_16(sport);
+	t->dst_port = rte_cpu_to_be_16(dport);
+	t->sent_seq = rte_cpu_to_be_32((uint32_t)rnd(s));
+	if (flags & RTE_TCP_ACK_FLAG)
+		t->recv_ack = rte_cpu_to_be_32((uint32_t)rnd(s));
+	t->data_off = (uint8_t)((thl / 4) << 4);
+	t->tcp_flags = flags;
+	t->rx_win = rte_cpu_to_be_16(mss ? 1024 : 64240);
+	if (mss)
+		memcpy(t + 1, "\x02\x04\x05\xb4", 4);
+}
+
+static void
+udp_frame(struct rte_mbuf *m, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+	  unsigned payload, uint64_t *s)
+{
+	uint16_t len = (uint16_t)RTE_MAX((unsigned)FRAME_LEN, 42 + payload);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)
+		frame(m, len, src, dst, IPPROTO_UDP, (uint16_t)(28 + payload), s);
+
+	u->src_port = rte_cpu_to_be_16(sport);
+	u->dst_port = rte_cpu_to_be_16(dport);
+	u->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + payload));
+	/* a DNS query for "a.io" A (and its answer): the parser only counts it */
+	memcpy((uint8_t *)(u + 1) + 12, "\x01" "a" "\x02" "io\x00\x00\x01\x00\x01", 10);
+}
+
+static void
+icmp_frame(struct rte_mbuf *m, uint32_t src, uint32_t dst, uint8_t type, uint16_t id,
+	   uint64_t *s)
+{
+	uint8_t *l4 = frame(m, FRAME_LEN, src, dst, IPPROTO_ICMP, 46, s);
+
+	l4[0] = type;
+	l4[4] = (uint8_t)(id >> 8);
+	l4[5] = (uint8_t)id;
+}
+
+#define SCANNER(k)	(0x64400000u + ((k) / 250) * 256 + (k) % 250 + 1) /* 100.64/16 */
+#define CLIENT(k)	(0xc0a80001u + (k))			/* 192.168/16 */
+#define SERVER(k)	(0xac100001u + (k) % 500)		/* 172.16/16 */
+#define SPORT(k)	((uint16_t)(32768 + (k) * 13 % 28000))
+static const uint16_t svc[4] = { 443, 80, 22, 8080 };
+
+/* Scan-heavy: 7 in 8 frames are SYNs from 300 sources to random hosts of
+ * 10.20/16 and random ports; 1 in 8 is a RST back for a SYN a few frames
+ * earlier (a closed port). */
+static void
+build_scan(struct feed *f, uint64_t seed)
+{
+	for (unsigned i = 0; i < NB_MBUF; i++) {
+		uint64_t r = rnd(&seed);
+		struct fmeta *fm = &f->fm[i];
+
+		if (i % 8 == 7) {
+			unsigned j = i - 1 - (unsigned)(r % 6);
+			const uint8_t *p = rte_pktmbuf_mtod(f->m[j], const uint8_t *);
+			uint32_t scanner, target;
+			uint16_t sport;
+
+			memcpy(&scanner, p + 26, 4);
+			memcpy(&target, p + 30, 4);
+			memcpy(&sport, p + 34, 2);
+			tcp_frame(f->m[i], rte_be_to_cpu_32(target), rte_be_to_cpu_32(scanner),
+				  f->fm[j].port, rte_be_to_cpu_16(sport),
+				  RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, &seed);
+			*fm = (struct fmeta){ FK_REV, f->fm[j].a16, f->fm[j].port };
+			continue;
+		}
+		fm->kind = FK_FWD;
+		fm->a16 = (uint16_t)(r >> 16);
+		fm->port = (uint16_t)(r >> 32);
+		tcp_frame(f->m[i], SCANNER((unsigned)(r % SCANNERS)), 0x0a140000u | fm->a16,
+			  (uint16_t)(1024 + (r >> 48) % 60000), fm->port, RTE_TCP_SYN_FLAG, 0,
+			  &seed);
+	}
+}
+
+/* The three-way handshakes of every background pair, fed once up front. */
+static unsigned
+build_handshakes(struct feed *f, uint64_t seed)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < PAIRS; k++) {
+		uint16_t sp = SPORT(k), dp = svc[k % 4];
+
+		tcp_frame(f->m[n++], CLIENT(k), SERVER(k), sp, dp, RTE_TCP_SYN_FLAG, 0, &seed);
+		tcp_frame(f->m[n++], SERVER(k), CLIENT(k), dp, sp,
+			  RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 0, &seed);
+		tcp_frame(f->m[n++], CLIENT(k), SERVER(k), sp, dp, RTE_TCP_ACK_FLAG, 0, &seed);
+	}
+	return n;
+}
+
+/* Background: 80% ACK and PSH/ACK on the established pairs (either way),
+ * 10% DNS queries and replies to 4 resolvers, 9% ICMP echo and reply,
+ * 1% SYNs of new connections to port 443 of a fresh host in 10.30/16. */
+static void
+build_bg(struct feed *f, uint64_t seed)
+{
+	for (unsigned i = 0; i < NB_MBUF; i++) {
+		uint64_t r = rnd(&seed);
+		unsigned k = (unsigned)(r >> 8) % PAIRS, c = (unsigned)(r % 100);
+		uint32_t cl = CLIENT(k), sv = SERVER(k), dns = 0x0a000035u + k % 4;
+		uint16_t sp = SPORT(k), dp = svc[k % 4];
+
+		f->fm[i].kind = FK_FIXED;
+		if (c < 80 && (r & (1ULL << 40)))
+			tcp_frame(f->m[i], cl, sv, sp, dp, RTE_TCP_ACK_FLAG |
+				  (c & 1 ? RTE_TCP_PSH_FLAG : 0), c & 1 ? 6 : 0, &seed);
+		else if (c < 80)
+			tcp_frame(f->m[i], sv, cl, dp, sp, RTE_TCP_ACK_FLAG |
+				  (c & 1 ? RTE_TCP_PSH_FLAG : 0), c & 1 ? 6 : 0, &seed);
+		else if (c < 85)
+			udp_frame(f->m[i], cl, dns, sp, 53, 22, &seed);
+		else if (c < 90)
+			udp_frame(f->m[i], dns, cl, 53, sp, 38, &seed);
+		else if (c < 99)
+			icmp_frame(f->m[i], c & 1 ? sv : cl, c & 1 ? cl : sv, c & 1 ? 0 : 8,
+				   (uint16_t)k, &seed);
+		else {
+			f->fm[i] = (struct fmeta){ FK_FWD_DST, (uint16_t)(r >> 44), 443 };
+			tcp_frame(f->m[i], cl, 0x0a1e0000u | f->fm[i].a16, sp, 443,
+				  RTE_TCP_SYN_FLAG, 0, &seed);
+		}
+	}
+}
+
+/* New targets and ports for every pass: XOR keeps them distinct within a
+ * pass and a RST still matches its SYN. IP checksums go stale; nothing
+ * on the path checks them. */
+static void
+repatch(struct feed *f, uint32_t pass)
+{
+	uint16_t x = (uint16_t)rte_hash_crc_4byte(pass, 1);
+	uint16_t y = (uint16_t)rte_hash_crc_4byte(pass, 2);
+
+	for (unsigned i = 0; i < NB_MBUF; i++) {
+		const struct fmeta *fm = &f->fm[i];
+		uint8_t *p = rte_pktmbuf_mtod(f->m[i], uint8_t *);
+		rte_be16_t a = rte_cpu_to_be_16(fm->a16 ^ x);
+		rte_be16_t port = rte_cpu_to_be_16(fm->port ^ y);
+
+		switch (fm->kind) {
+		case FK_FWD:	  memcpy(p + 32, &a, 2); memcpy(p + 36, &port, 2); break;
+		case FK_FWD_DST:  memcpy(p + 32, &a, 2); break;
+		case FK_REV:	  memcpy(p + 28, &a, 2); memcpy(p + 34, &port, 2); break;
+		default:	  break;
+		}
+	}
+}
+
+static void
+rearm(struct feed *f)
+{
+	for (unsigned i = 0; i < NB_MBUF; i++)
+		rte_mbuf_refcnt_set(f->m[i], REFCNT_MAX);
+	f->uses = 0;
+}
+
+static void
+pool_len(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *h, unsigned idx)
+{
+	(void)mp;
+	(void)idx;
+	*(uint64_t *)arg += h->len;
+}
+
+static int
+feed_init(struct feed *f, unsigned id)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	snprintf(name, sizeof(name), "swbench_%u", id);
+	/* 1 KiB buffers: a 2 KiB one is a whole 4 KiB page without hugepages
+	 * (objects do not cross pages), which puts every frame in the same
+	 * cache sets; at 1344 bytes the frames spread as on a real pool. */
+	f->mp = rte_pktmbuf_pool_create(name, NB_MBUF + 1024, 256, 0,
+					RTE_PKTMBUF_HEADROOM + 1024, (int)rte_socket_id());
+	f->m = rte_zmalloc("swbench_m", NB_MBUF * sizeof(*f->m), RTE_CACHE_LINE_SIZE);
+	f->fm = rte_zmalloc("swbench_fm", NB_MBUF * sizeof(*f->fm), RTE_CACHE_LINE_SIZE);
+	if (f->mp == NULL || f->m == NULL || f->fm == NULL ||
+	    rte_pktmbuf_alloc_bulk(f->mp, f->m, NB_MBUF) != 0)
+		return -ENOMEM;
+	rte_mempool_mem_iter(f->mp, pool_len, &f->pool_bytes);
+	rearm(f);
+	return 0;
+}
+
+/* Bursts ------------------------------------------------------------------- */
+
+static inline void
+prefetch_head(struct rte_mbuf **m, unsigned n)
+{
+	for (unsigned i = 0; i < n && i < PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
+}
+
+static void
+burst_bare(struct run *r, struct rte_mbuf **m, unsigned n)
+{
+	uint64_t acc = 0;
+
+	prefetch_head(m, n);
+	for (unsigned i = 0; i < n; i++) {
+		if (i + PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(m[i + PREFETCH], void *));
+		acc += *rte_pktmbuf_mtod(m[i], const volatile uint64_t *) + m[i]->data_len;
+	}
+	r->sink += acc;
+	rte_pktmbuf_free_bulk(m, n);
+}
+
+static void
+burst_parse(struct run *r, struct rte_mbuf **m, unsigned n)
+{
+	unsigned ok = 0;
+
+	prefetch_head(m, n);
+	for (unsigned i = 0; i < n; i++) {
+		if (i + PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(m[i + PREFETCH], void *));
+		ok += sw_parse(rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len,
+			       &r->meta[i]) == SW_PERR_OK;
+	}
+	r->sink += ok + r->meta[n - 1].dport;
+	rte_pktmbuf_free_bulk(m, n);
+}
+
+static inline struct sw_cell *
+standin_cell(const struct run *r, uint32_t h1, uint32_t h2, unsigned row)
+{
+	return &r->cms[(size_t)row * (r->wmask + 1) + ((h1 + row * h2) & r->wmask)];
+}
+
+/* The stand-in for the sketch update: hash a key as sw_sketch_hash does,
+ * prefetch its `depth` cells, then one 16-bit increment in each. */
+static void
+burst_standin(struct run *r, struct rte_mbuf **m, unsigned n)
+{
+	uint32_t h1[BURST], h2[BURST];
+	struct sw_key k;
+
+	memset(&k, 0, sizeof(k));
+	prefetch_head(m, n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct sw_pkt *p = &r->meta[i];
+
+		if (i + PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(m[i + PREFETCH], void *));
+		sw_parse(rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len, &r->meta[i]);
+		k.a = p->src;
+		if (r->cm != CMS_SHARED_SRC) {
+			k.b = p->dst;
+			k.port = p->dport;
+			k.proto = p->proto;
+		}
+		h1[i] = rte_hash_crc(&k, sizeof(k), 0x5157);
+		h2[i] = rte_hash_crc(&k, sizeof(k), 0x2024) | 1;
+		for (unsigned row = 0; row < r->depth; row++)
+			rte_prefetch0(standin_cell(r, h1[i], h2[i], row));
+	}
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned row = 0; row < r->depth; row++) {
+			uint16_t *v = &standin_cell(r, h1[i], h2[i], row)->ts[0].v[SW_F_CONTACTS];
+
+			if (r->cm == CMS_PRIVATE)
+				(*v)++;
+			else
+				__atomic_fetch_add(v, 1, __ATOMIC_RELAXED);
+		}
+	rte_pktmbuf_free_bulk(m, n);
+}
+
+static uint64_t
+pass(struct run *r, unsigned n)
+{
+	struct rte_mbuf **m = r->f->m;
+	uint64_t t0 = rte_rdtsc_precise();
+
+	for (unsigned i = 0; i < n; i += BURST) {
+		unsigned nb = RTE_MIN((unsigned)BURST, n - i);
+
+		switch (r->st) {
+		case ST_BARE:	 burst_bare(r, m + i, nb); break;
+		case ST_PARSE:	 burst_parse(r, m + i, nb); break;
+		case ST_STANDIN: burst_standin(r, m + i, nb); break;
+		case ST_DETECT:
+			sw_worker_burst(r->w, m + i, (uint16_t)nb);
+			sw_detect_tick(r->w->det, r->w);
+			break;
+		}
+	}
+	return rte_rdtsc_precise() - t0;
+}
+
+/* Untimed: what the control thread does with the events. */
+static void
+drain(struct sw_worker *w)
+{
+	struct sw_event ev[64];
+
+	if (w != NULL)
+		while (rte_ring_sc_dequeue_burst_elem(w->ring, ev, sizeof(ev[0]), 64, NULL) > 0)
+			;
+}
+
+static void
+barrier_wait(struct barrier *b)
+{
+	unsigned gen;
+
+	if (b == NULL)
+		return;
+	gen = b->gen;
+	if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == b->n) {
+		b->count = 0;
+		__atomic_store_n(&b->gen, gen + 1, __ATOMIC_RELEASE);
+	} else {
+		while (__atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen)
+			rte_pause();
+	}
+}
+
+static void
+untimed_pass(struct run *r, unsigned n)
+{
+	if (r->f->uses++ >= REFCNT_MAX - 2)
+		rearm(r->f);
+	pass(r, n);
+	drain(r->w);
+}
+
+static int
+run_worker(void *arg)
+{
+	struct run *r = arg;
+	struct feed *f = r->f;
+	const struct sw_detect_stats *ds = r->w ? sw_detect_stats(r->w->det) : NULL;
+	uint64_t done = 0, fc0 = 0, ev0 = 0, drop0 = 0;
+	uint32_t npass = 0;
+
+	if (r->mix == MIX_BG) {
+		/* the flows' handshakes, once, before anything is timed */
+		untimed_pass(r, build_handshakes(f, r->seed));
+		build_bg(f, r->seed);
+	} else {
+		build_scan(f, r->seed);
+	}
+	untimed_pass(r, NB_MBUF);	/* warm-up: page faults, caches, flows */
+	memset(&r->r, 0, sizeof(r->r));
+	if (r->w != NULL) {
+		fc0 = ds->first_contacts;
+		ev0 = r->w->st.events;
+		drop0 = r->w->st.ring_drops;
+	}
+	while (done < r->pkts) {
+		unsigned n = (unsigned)RTE_MIN((uint64_t)NB_MBUF, r->pkts - done);
+
+		repatch(f, ++npass);
+		if (r->fresh) {
+			r->r.fc += ds->first_contacts - fc0;
+			r->r.events += r->w->st.events - ev0;
+			sw_detect_free(r->w->det);
+			r->w->det = sw_detect_create(&conf, r->nw, (int)rte_socket_id());
+			if (r->w->det == NULL)
+				rte_panic("scanwatch-bench: cannot re-create detection state\n");
+			ds = sw_detect_stats(r->w->det);
+			fc0 = 0;
+			ev0 = r->w->st.events;
+		}
+		if (f->uses++ >= REFCNT_MAX - 2)
+			rearm(f);
+		drain(r->w);
+		barrier_wait(r->bar);
+		r->r.cycles += pass(r, n);
+		done += n;
+	}
+	r->r.pkts = done;
+	drain(r->w);
+	if (r->w != NULL) {
+		r->r.fc += ds->first_contacts - fc0;
+		r->r.events += r->w->st.events - ev0;
+		r->r.drops = r->w->st.ring_drops - drop0;
+	}
+	return 0;
+}
+
+/* Measurements ------------------------------------------------------------- */
+
+static struct sw_worker *
+worker_new(unsigned id, unsigned nworkers)
+{
+	static unsigned seq;
+	char name[RTE_RING_NAMESIZE];
+	struct sw_worker *w;
+
+	w = rte_zmalloc_socket("sw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	if (w == NULL)
+		return NULL;
+	w->det = sw_detect_create(&conf, nworkers, (int)rte_socket_id());
+	snprintf(name, sizeof(name), "swbench_ev_%u", seq++);
+	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), RING_SIZE,
+				       (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->det == NULL || w->ring == NULL) {
+		fprintf(stderr, "scanwatch-bench: cannot allocate worker state: "
+			"give EAL more memory\n");
+		exit(1);
+	}
+	w->id = id;
+	w->burst = BURST;
+	w->offline = false;	/* live: the TSC clock, as on a NIC */
+	sw_clock_init(&w->clock);
+	w->last_ts_ns = w->clock.wall0_ns;
+	return w;
+}
+
+static void
+worker_free(struct sw_worker *w)
+{
+	if (w == NULL)
+		return;
+	rte_ring_free(w->ring);
+	sw_detect_free(w->det);
+	rte_free(w);
+}
+
+static int
+cmp_cycles(const void *a, const void *b)
+{
+	const struct res *x = a, *y = b;
+	double cx = (double)x->cycles / x->pkts, cy = (double)y->cycles / y->pkts;
+
+	return (cx > cy) - (cx < cy);
+}
+
+/* Runs REPS times on nw workers; med[i] is worker i's median repetition. */
+static void
+measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
+	struct res med[2])
+{
+	struct res rr[2][REPS];
+	size_t cms_bytes = sizeof(struct sw_cell) * conf.cms_width * conf.cms_depth;
+
+	for (unsigned rep = 0; rep < REPS; rep++) {
+		struct barrier bar = { .n = nw };
+		struct run run[2];
+		struct sw_cell *shared = NULL;
+
+		if (st == ST_STANDIN && cm >= CMS_SHARED)
+			shared = rte_zmalloc("swbench_cms", cms_bytes, RTE_CACHE_LINE_SIZE);
+		for (unsigned i = 0; i < nw; i++) {
+			struct run *r = &run[i];
+
+			memset(r, 0, sizeof(*r));
+			r->st = st;
+			r->mix = mix;
+			r->cm = cm;
+			r->seed = 1 + rep * 16 + i;
+			r->fresh = fresh;
+			r->nw = nw;
+			r->pkts = pkts_opt;
+			r->f = &feeds[i];
+			r->bar = nw > 1 ? &bar : NULL;
+			r->w = st == ST_DETECT ? worker_new(i, nw) : NULL;
+			r->wmask = conf.cms_width - 1;
+			r->depth = conf.cms_depth;
+			if (st == ST_STANDIN)
+				r->cms = shared ? shared : rte_zmalloc("swbench_cms", cms_bytes,
+								       RTE_CACHE_LINE_SIZE);
+			if (st == ST_STANDIN && r->cms == NULL) {
+				fprintf(stderr, "scanwatch-bench: no memory for the stand-in\n");
+				exit(1);
+			}
+		}
+		if (nw > 1)
+			rte_eal_remote_launch(run_worker, &run[1], rte_get_next_lcore(-1, 1, 0));
+		run_worker(&run[0]);
+		rte_eal_mp_wait_lcore();
+		for (unsigned i = 0; i < nw; i++) {
+			rr[i][rep] = run[i].r;
+			worker_free(run[i].w);
+			if (run[i].cms != shared)
+				rte_free(run[i].cms);
+		}
+		rte_free(shared);
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		qsort(rr[i], REPS, sizeof(rr[i][0]), cmp_cycles);
+		med[i] = rr[i][REPS / 2];
+	}
+}
+
+static double
+cpp(const struct res *r)
+{
+	return (double)r->cycles / (double)r->pkts;
+}
+
+static double
+mpps(const struct res *r)
+{
+	return (double)r->pkts * (double)rte_get_tsc_hz() / (double)r->cycles / 1e6;
+}
+
+static void
+row(const char *stage, const char *mix, const struct res *r, double bare)
+{
+	printf("| %-6s | %-10s | %6.2f | %7.1f | %5.2f |", stage, mix, mpps(r), cpp(r),
+	       cpp(r) / bare);
+	if (strncmp(stage, "detect", 6) == 0)
+		printf(" %5.1f%% | %.4f | %" PRIu64 " |\n", 100.0 * (double)r->fc / (double)r->pkts,
+		       (double)r->events / (double)r->pkts, r->drops);
+	else
+		printf(" - | - | - |\n");
+	fflush(stdout);
+}
+
+static void
+pair_row(const char *what, const struct res *m, unsigned nw)
+{
+	printf("| %-44s | %6.2f | %6.2f | %7.1f | %7.1f |\n", what, mpps(&m[0]),
+	       nw > 1 ? mpps(&m[1]) : 0.0, cpp(&m[0]), nw > 1 ? cpp(&m[1]) : 0.0);
+	fflush(stdout);
+}
+
+/* Start -------------------------------------------------------------------- */
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: scanwatch-bench [--packets N] [--mix scan|background|all] [--hugepages]\n"
+	      "  --packets N   packets per measurement and repetition (default 20000000)\n"
+	      "  --mix M       traffic for the detect rows; pairs run on scan (default all)\n"
+	      "  --hugepages   use hugepages when /proc/sys/vm/nr_hugepages > 0\n", out);
+}
+
+/* How much of our memory the kernel backed with (transparent) huge pages. */
+static long
+thp_kib(void)
+{
+	char line[256];
+	long kib = 0, v;
+	FILE *fp = fopen("/proc/self/smaps_rollup", "r");
+
+	if (fp == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "AnonHugePages: %ld", &v) == 1 ||
+		    sscanf(line, "ShmemPmdMapped: %ld", &v) == 1)
+			kib += v;
+	fclose(fp);
+	return kib;
+}
+
+static int
+init_eal(bool huge)
+{
+	char prefix[64], *argv[16];
+	int argc = 0;
+	FILE *fp = fopen("/proc/sys/vm/nr_hugepages", "r");
+	long nr = 0;
+
+	if (fp != NULL) {
+		if (fscanf(fp, "%ld", &nr) != 1)
+			nr = 0;
+		fclose(fp);
+	}
+	if (huge && nr <= 0) {
+		fprintf(stderr, "scanwatch-bench: no hugepages reserved; using --no-huge\n");
+		huge = false;
+	}
+	snprintf(prefix, sizeof(prefix), "--file-prefix=swbench-%d", (int)getpid());
+	argv[argc++] = "scanwatch-bench";
+	argv[argc++] = "--log-level=lib.eal:error";
+	argv[argc++] = "-l";
+	argv[argc++] = "0-1";
+	argv[argc++] = "-m";
+	argv[argc++] = "1024";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-shconf";
+	argv[argc++] = "--no-telemetry";
+	argv[argc++] = prefix;
+	if (!huge)
+		argv[argc++] = "--no-huge";
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0)
+		return -1;
+	mem_kind = huge ? "hugepages" : "--no-huge (4 KiB pages)";
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "packets", required_argument, NULL, 'p' },
+		{ "mix", required_argument, NULL, 'x' },
+		{ "hugepages", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct res bare, m[2];
+	bool huge = false, pairs;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			pkts_opt = strtoull(optarg, NULL, 0);
+			if (pkts_opt < BURST) {
+				fprintf(stderr, "scanwatch-bench: --packets must be >= %d\n", BURST);
+				return 2;
+			}
+			break;
+		case 'x':
+			do_scan = strcmp(optarg, "scan") == 0 || strcmp(optarg, "all") == 0;
+			do_bg = strcmp(optarg, "background") == 0 || strcmp(optarg, "all") == 0;
+			if (!do_scan && !do_bg) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'H': huge = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (init_eal(huge) < 0) {
+		fprintf(stderr, "scanwatch-bench: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	pairs = do_scan && rte_lcore_count() >= 2;
+	sw_conf_defaults(&conf);
+	if (feed_init(&feeds[0], 0) != 0 || (pairs && feed_init(&feeds[1], 1) != 0)) {
+		fprintf(stderr, "scanwatch-bench: cannot build the mbuf arrays: give EAL more "
+			"memory\n");
+		return 1;
+	}
+
+	struct sw_detect *d = sw_detect_create(&conf, 1, (int)rte_socket_id());
+
+	printf("TSC %.3f GHz; %" PRIu64 " packets per measurement, median of %d; "
+	       "burst %d; %d mbufs of %d-byte frames per worker; memory: %s\n\n",
+	       rte_get_tsc_hz() / 1e9, pkts_opt, REPS, BURST, NB_MBUF, FRAME_LEN, mem_kind);
+	printf("Memory: detection state (sw_sketch_bytes) %.1f MiB per worker; "
+	       "mempool %.1f MiB per worker (%d mbufs); event ring %.1f MiB; "
+	       "struct sw_worker %zu bytes\n\n",
+	       sw_sketch_bytes(sw_detect_sketch(d)) / 1048576.0,
+	       feeds[0].pool_bytes / 1048576.0, NB_MBUF + 1024,
+	       rte_ring_get_memsize_elem(sizeof(struct sw_event), RING_SIZE) / 1048576.0,
+	       sizeof(struct sw_worker));
+	sw_detect_free(d);
+
+	printf("| stage  | mix        | Mpps   | cyc/pkt | x bare | first contacts | "
+	       "events/pkt | ring drops |\n");
+	printf("|--------|------------|-------:|--------:|------:|------:|------:|------:|\n");
+	measure(ST_BARE, MIX_SCAN, 1, 0, false, m);
+	bare = m[0];
+	row("bare", "scan", &bare, cpp(&bare));
+	if (do_scan) {
+		measure(ST_PARSE, MIX_SCAN, 1, 0, false, m);
+		row("parse", "scan", m, cpp(&bare));
+		measure(ST_DETECT, MIX_SCAN, 1, 0, false, m);
+		row("detect", "scan", m, cpp(&bare));
+		measure(ST_DETECT, MIX_SCAN, 1, 0, true, m);
+		row("detect", "scan-fresh", m, cpp(&bare));
+	}
+	if (do_bg) {
+		measure(ST_PARSE, MIX_BG, 1, 0, false, m);
+		row("parse", "background", m, cpp(&bare));
+		measure(ST_DETECT, MIX_BG, 1, 0, false, m);
+		row("detect", "background", m, cpp(&bare));
+	}
+	if (pairs) {
+		printf("\nAcross queues, scan mix, %u vCPUs (lcores 0 and 1 at once):\n\n",
+		       rte_lcore_count());
+		printf("| run | w0 Mpps | w1 Mpps | w0 cyc/pkt | w1 cyc/pkt |\n");
+		printf("|-----|-------:|-------:|--------:|--------:|\n");
+		measure(ST_DETECT, MIX_SCAN, 2, 0, true, m);
+		pair_row("real path, a sketch per worker, fresh per pass", m, 2);
+		measure(ST_STANDIN, MIX_SCAN, 1, CMS_PRIVATE, false, m);
+		pair_row("stand-in, 1 worker alone, private", m, 1);
+		measure(ST_STANDIN, MIX_SCAN, 2, CMS_PRIVATE, false, m);
+		pair_row("stand-in, private arrays, plain ++", m, 2);
+		measure(ST_STANDIN, MIX_SCAN, 2, CMS_PRIVATE_ATOMIC, false, m);
+		pair_row("stand-in, private arrays, atomic add", m, 2);
+		measure(ST_STANDIN, MIX_SCAN, 2, CMS_SHARED, false, m);
+		pair_row("stand-in, one shared array, atomic, tuple key", m, 2);
+		measure(ST_STANDIN, MIX_SCAN, 2, CMS_SHARED_SRC, false, m);
+		pair_row("stand-in, one shared array, atomic, source key", m, 2);
+	}
+	printf("\nMemory backed by huge pages at the end: %ld MiB\n", thp_kib() / 1024);
+	rte_eal_cleanup();
+	return 0;
+}
