@@ -419,7 +419,7 @@ run masscan 15 masscan 10.99.0.0/24 -p22,80,443 --rate 2000 --wait 3 \
     --adapter "$IF_C" --adapter-ip 10.66.0.31 --adapter-mac "$MAC_C" --router-mac "$MAC_T" --seed 4242
 # masscan 1.3.2 never exits after --wait on a veth ("waiting -N secs"); the timeout
 # (SIGTERM, not SIGINT: no paused.conf) ends it after the scan has completed
-cap_stop;  lab masscan 10.66.0.31 scanner block syn masscan
+cap_stop;  lab masscan 10.66.0.31 scanner horizontal syn masscan
 
 echo > "$WORK/zmap-blocklist.conf"       # zmap's default blocklist covers 10/8
 log "zmap_syn";           cap_start zmap_syn
@@ -703,7 +703,7 @@ link type, microsecond pcap, both directions). ARP frames are included.
   the real scanner. All four addresses send the same full vertical probe set, so all
   four are labelled \`scanner\`, kind \`vertical\`, technique \`syn\` (the real source is
   10.66.0.24 — nothing in the packets distinguishes it).
-- \`masscan\` (/24 x 3 ports) is kind \`block\`; \`zmap_syn\` and \`nmap_horizontal\` are
+- \`masscan\` (/24 x 3 ports: few ports, many hosts) is kind \`horizontal\`; \`zmap_syn\` and \`nmap_horizontal\` are
   \`horizontal\`; \`zmap_icmp\` is a \`sweep\`.
 - \`slow_scan\` is NOT 35 minutes of wall-clock recording: a short real nmap scan
   (-sS -p 1-60 --max-retries 0) was recorded together with a benign HTTP poller, then

@@ -17,7 +17,7 @@ binary, data = sys.argv[1:3]
 
 # A label's kind → the alert kinds that describe it.
 KINDS = {
-    "vertical": {"portscan"},
+    "vertical": {"portscan", "decoy_portscan"},  # nmap -D: a vertical scan with decoys
     "horizontal": {"portsweep"},
     "sweep": {"portsweep"},
     "block": {"block_scan"},

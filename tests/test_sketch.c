@@ -40,17 +40,6 @@ static unsigned cur_fail, cur_checks, n_tests, n_failed;
 
 #define RUN(fn) run(#fn, fn)
 
-/*
- * Tests of behaviour src/ does not have yet (a reported bug). They run
- * only with SWTEST_KNOWN_BUGS=1 so the suite stays green until the fix
- * lands; then drop the gate.
- */
-#define RUN_KNOWN_BUG(fn, why) do {					\
-	if (getenv("SWTEST_KNOWN_BUGS") != NULL)			\
-		run(#fn, fn);						\
-	else								\
-		printf("skip %s: known bug: %s\n", #fn, why);		\
-} while (0)
 
 static void
 run(const char *name, void (*fn)(void))
@@ -597,12 +586,12 @@ main(void)
 {
 	char prefix[64], rundir[PATH_MAX];
 	char *argv[] = {
-		"test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf", prefix,
-		"--log-level=lib.eal:error", "-l", "0", NULL,
+		"test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf", "--no-telemetry",
+		prefix, "--log-level=lib.eal:error", "-l", "0", NULL,
 	};
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=swtest-sketch-%d", (int)getpid());
-	if (rte_eal_init(10, argv) < 0) {
+	if (rte_eal_init(11, argv) < 0) {
 		fprintf(stderr, "test_sketch: rte_eal_init failed\n");
 		return 2;
 	}
@@ -615,12 +604,9 @@ main(void)
 	RUN(counters_saturate_at_65535);
 	RUN(expired_windows_read_zero_and_restart_at_the_next_update);
 	RUN(crowded_sketch_never_undercounts);
-	RUN_KNOWN_BUG(second_hash_is_not_a_function_of_the_first,
-		      "sw_sketch_hash: h2 = CRC32-C(key, seed2) = h1 ^ const");
-	RUN_KNOWN_BUG(sketch_stays_within_printed_bounds_of_its_exact_twin,
-		      "rows collide together (h2 depends on h1): depth 4 acts as depth 1");
-	RUN_KNOWN_BUG(filter_false_positive_rate_is_near_the_printed_estimate,
-		      "filter positions depend on the line (h2 depends on h1): FPR ~0.78");
+	RUN(second_hash_is_not_a_function_of_the_first);
+	RUN(sketch_stays_within_printed_bounds_of_its_exact_twin);
+	RUN(filter_false_positive_rate_is_near_the_printed_estimate);
 	RUN(two_sketches_hash_the_same_key_differently);
 	RUN(scrub_clears_stale_stamps_before_they_alias);
 	RUN(key_seen_over_an_hour_ago_is_fresh_again);

@@ -32,7 +32,12 @@ struct sw_event {
 	uint8_t  timescale;	/* index into the configured windows */
 	uint8_t  worker;	/* producer */
 	uint8_t  reason;	/* type-specific */
-	uint32_t n[4];		/* type-specific counts */
+	uint8_t  cls;		/* enum sw_class */
+	uint8_t  tool;		/* enum sw_tool, from the probe's headers */
+	uint16_t v[7];		/* SUSPECT: the producer's counters (enum
+				 * sw_field) in `timescale`, so offline
+				 * decisions do not depend on when ctl reads;
+				 * TARGET: [CONTACTS] contacts, [TARGETS] sources */
 };
 
 _Static_assert(sizeof(struct sw_event) == 64, "one cache line per event");

@@ -284,8 +284,8 @@ rec_sample(struct rec *r, const struct sw_event *ev)
 		r->first_ns = ev->ts_ns;
 	if (ev->ts_ns > r->last_ns)
 		r->last_ns = ev->ts_ns;
-	if (ev->n[1] < SW_TOOL__MAX && ev->n[1] != SW_TOOL_UNKNOWN && r->tool_votes[ev->n[1]] < 255)
-		r->tool_votes[ev->n[1]]++;
+	if (ev->tool < SW_TOOL__MAX && ev->tool != SW_TOOL_UNKNOWN && r->tool_votes[ev->tool] < 255)
+		r->tool_votes[ev->tool]++;
 	if (ev->technique != SW_T_NONE)
 		r->technique = ev->technique;
 	for (unsigned i = 0; i < r->ntargets; i++)
@@ -312,10 +312,11 @@ rec_tool(const struct rec *r)
 	return (enum sw_tool)best;
 }
 
-/* Merge: the sum over workers of each worker's estimate. */
+/* Merge: the sum over workers of each worker's estimate, except the one
+ * whose event carries its own counters (skip; UINT_MAX for none). */
 static void
 global_est(const struct sw_decide *dec, const struct sw_addr *src, uint8_t cls,
-	   uint32_t now_s, struct sw_est *sum)
+	   uint32_t now_s, unsigned skip, struct sw_est *sum)
 {
 	struct sw_key k;
 
@@ -330,7 +331,7 @@ global_est(const struct sw_decide *dec, const struct sw_addr *src, uint8_t cls,
 		struct sw_hash h;
 		struct sw_est e;
 
-		if (w->det == NULL)
+		if (w->det == NULL || i == skip)
 			continue;
 		sk = sw_detect_sketch(w->det);
 		sw_sketch_hash(sk, &k, &h);
@@ -604,8 +605,8 @@ slow_or(const struct rec *r, enum sw_kind k, unsigned t, uint64_t ts, uint64_t s
 	if (t == 0 || k == K_DECOY || k == K_DISTRIBUTED)
 		return k;
 	for (unsigned i = 0; i < K__MAX; i++)
-		if (i != K_SLOW && r->k[i].last_alert_ns != 0 &&
-		    ts < r->k[i].last_alert_ns + suppress_ns)
+		if (i != K_SLOW && (r->k[i].pending || (r->k[i].last_alert_ns != 0 &&
+		    ts < r->k[i].last_alert_ns + suppress_ns)))
 			return k;
 	return K_SLOW;
 }
@@ -686,12 +687,13 @@ check_decoy(struct sw_decide *dec, struct rec *r, const struct pend *p)
 static void
 on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 {
-	uint8_t cls = (uint8_t)ev->n[0];
+	uint8_t cls = ev->cls;
 	uint32_t now_s = (uint32_t)(ev->ts_ns / NSEC);
 	struct rec *r;
 	struct sw_est e;
 	struct pend p;
 	bool filtered;
+	unsigned t;
 	int k;
 
 	if (cls >= SW_C__MAX || ev->timescale >= SW_TS)
@@ -702,31 +704,32 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 		return;
 	}
 	rec_sample(r, ev);
-	global_est(dec, &ev->src, cls, now_s, &e);
-	/* Decide on the scale that raised the event, or a shorter one that
-	 * also qualifies now (a fast scan is not a slow scan). */
-	for (unsigned t = 0; t < SW_TS; t++) {
-		k = sw_decide_kind(dec->c, dec->trw_n, cls, t, e.v[t], &filtered);
-		if (k < 0)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.ts_ns = ev->ts_ns;
-		p.t = (uint8_t)t;
-		p.est = e;
-		p.dst = ev->dst;
-		p.dport = ev->dport;
-		p.proto = ev->proto;
-		p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
-		p.filtered = filtered;
-		p.trw = (ev->reason & 0x08) && e.v[t][SW_F_PORTS] < dec->c->ts[t].ports &&
-			e.v[t][SW_F_TARGETS] < dec->c->ts[t].targets;
-		p.allowlisted = allowlisted(dec, &ev->src, ev->dport);
-		k = slow_or(r, (enum sw_kind)k, t, ev->ts_ns, (uint64_t)dec->c->suppress_s * NSEC);
-		propose(dec, r, (enum sw_kind)k, &p);
-		if (k == K_PORTSCAN && dec->c->decoy_sources > 1)
-			check_decoy(dec, r, &p);
-		break;
-	}
+	/* The producer's counters as of the deciding packet, plus what the
+	 * other workers hold now: with one worker (offline) the decision
+	 * depends on the packets alone, never on thread timing. */
+	t = ev->timescale;
+	global_est(dec, &ev->src, cls, now_s, ev->worker, &e);
+	for (unsigned f = 0; f < SW_F__MAX; f++)
+		e.v[t][f] += ev->v[f];
+	k = sw_decide_kind(dec->c, dec->trw_n, cls, t, e.v[t], &filtered);
+	if (k < 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.ts_ns = ev->ts_ns;
+	p.t = (uint8_t)t;
+	p.est = e;
+	p.dst = ev->dst;
+	p.dport = ev->dport;
+	p.proto = ev->proto;
+	p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
+	p.filtered = filtered;
+	p.trw = (ev->reason & 0x08) && e.v[t][SW_F_PORTS] < dec->c->ts[t].ports &&
+		e.v[t][SW_F_TARGETS] < dec->c->ts[t].targets;
+	p.allowlisted = allowlisted(dec, &ev->src, ev->dport);
+	k = slow_or(r, (enum sw_kind)k, t, ev->ts_ns, (uint64_t)dec->c->suppress_s * NSEC);
+	propose(dec, r, (enum sw_kind)k, &p);
+	if (k == K_PORTSCAN && dec->c->decoy_sources > 1)
+		check_decoy(dec, r, &p);
 }
 
 /* Distributed: a target hit by many sources, each with few ports, whose
@@ -734,7 +737,7 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 static void
 on_hot_contact(struct sw_decide *dec, const struct sw_event *ev, bool start)
 {
-	uint8_t cls = (uint8_t)ev->n[0];
+	uint8_t cls = ev->cls;
 	const struct sw_conf_timescale *th = &dec->c->ts[0];
 	struct tgt *t;
 	struct tgt_src *s;
@@ -785,7 +788,12 @@ on_hot_contact(struct sw_decide *dec, const struct sw_event *ev, bool start)
 		if (r == NULL)
 			continue;
 		rec_sample(r, ev);
-		global_est(dec, &t->s[i].src, cls, (uint32_t)(ev->ts_ns / NSEC), &e);
+		/* what this source did to the target, as the control thread
+		 * saw it: deterministic, and the evidence that matters here */
+		memset(&e, 0, sizeof(e));
+		e.v[0][SW_F_CONTACTS] = t->s[i].nports;
+		e.v[0][SW_F_PORTS] = t->s[i].nports;
+		e.v[0][SW_F_TARGETS] = 1;
 		memset(&p, 0, sizeof(p));
 		p.ts_ns = ev->ts_ns;
 		p.est = e;
@@ -793,7 +801,7 @@ on_hot_contact(struct sw_decide *dec, const struct sw_event *ev, bool start)
 		p.dport = ev->dport;
 		p.proto = ev->proto;
 		p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
-		p.filtered = e.v[0][SW_F_FAILED] == 0 && e.v[0][SW_F_ANSWERED] == 0;
+		p.filtered = false;
 		p.sources = srcs;
 		p.allowlisted = allowlisted(dec, &t->s[i].src, ev->dport);
 		propose(dec, r, K_DISTRIBUTED, &p);
@@ -829,9 +837,9 @@ sw_decide_event(struct sw_decide *dec, const struct sw_event *ev)
 	}
 	switch (ev->type) {
 	case SW_EV_CONTACT: {
-		struct rec *r = rec_get(dec, &ev->src, (uint8_t)ev->n[0], ev->ts_ns);
+		struct rec *r = rec_get(dec, &ev->src, ev->cls, ev->ts_ns);
 
-		if (ev->n[0] < SW_C__MAX && r != NULL)
+		if (ev->cls < SW_C__MAX && r != NULL)
 			rec_sample(r, ev);
 		break;
 	}

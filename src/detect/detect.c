@@ -194,8 +194,8 @@ emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src
 		ev.proto = h->proto;
 		ev.technique = h->technique;
 		ev.worker = (uint8_t)w->id;
-		ev.n[0] = h->cls;
-		ev.n[1] = h->tool;
+		ev.cls = h->cls;
+		ev.tool = h->tool;
 		emit(w, &ev);
 		sent++;
 	}
@@ -206,7 +206,14 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	const struct sw_role_info *r, unsigned t, unsigned reason, uint8_t tool)
 {
 	struct sw_event ev;
+	struct sw_key k;
+	struct sw_hash h;
+	struct sw_est e;
 
+	/* the counters as of this packet travel with the event */
+	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+	sw_sketch_hash(d->sk, &k, &h);
+	sw_sketch_get(d->sk, &k, &h, (uint32_t)(p->ts_ns / 1000000000ULL), &e);
 	emit_samples(d, w, r->scanner, r->cls);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = SW_EV_SUSPECT;
@@ -219,8 +226,10 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	ev.timescale = (uint8_t)t;
 	ev.worker = (uint8_t)w->id;
 	ev.reason = (uint8_t)reason;
-	ev.n[0] = r->cls;
-	ev.n[1] = tool;
+	ev.cls = r->cls;
+	ev.tool = tool;
+	for (unsigned f = 0; f < SW_F__MAX; f++)
+		ev.v[f] = (uint16_t)RTE_MIN(e.v[t][f], UINT16_MAX);
 	emit(w, &ev);
 	d->st.suspects++;
 }
@@ -278,9 +287,9 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		ev.proto = r->proto;
 		ev.timescale = (uint8_t)t;
 		ev.worker = (uint8_t)w->id;
-		ev.n[0] = r->cls;
-		ev.n[2] = sources[t];
-		ev.n[3] = contacts[t];
+		ev.cls = r->cls;
+		ev.v[SW_F_TARGETS] = (uint16_t)sources[t];
+		ev.v[SW_F_CONTACTS] = (uint16_t)contacts[t];
 		emit(w, &ev);
 		break;
 	}
@@ -298,8 +307,8 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		ev.proto = r->proto;
 		ev.technique = r->technique;
 		ev.worker = (uint8_t)w->id;
-		ev.n[0] = r->cls;
-		ev.n[1] = sw_fingerprint(p);
+		ev.cls = r->cls;
+		ev.tool = (uint8_t)sw_fingerprint(p);
 		emit(w, &ev);
 	}
 }

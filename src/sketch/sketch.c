@@ -63,7 +63,7 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 {
 	struct sw_sketch *s;
 
-	if (!rte_is_power_of_2(c->width) || c->depth == 0 || c->filter_log2 < 5 ||
+	if (!rte_is_power_of_2(c->width) || c->depth == 0 || c->depth > 16 || c->filter_log2 < 5 ||
 	    c->filter_log2 > 32) {
 		errno = EINVAL;
 		return NULL;
@@ -133,9 +133,18 @@ sw_sketch_bounds(const struct sw_sketch *s, double *eps, double *delta, double *
 	}
 	*eps = M_E / s->c.width;
 	*delta = exp(-(double)s->c.depth);
-	/* Bloom filter FPR (1 - e^{-kn/m})^k, Bloom 1970; blocking into one
-	 * line adds a little (Putze et al. 2007), ignored here. */
-	*fpr = pow(1.0 - exp(-FILT_K * n / m), FILT_K);
+	/* A blocked Bloom filter (Putze, Sanders, Singler, "Cache-, hash- and
+	 * space-efficient Bloom filters", WEA 2007): the keys of one line are
+	 * Poisson(lambda = n / lines), and a line holding x keys answers
+	 * falsely with (1 - (1 - 1/B)^{kx})^k. Summed over x. */
+	double lambda = n * FILT_LINE / m, term = exp(-lambda), sum = 0;
+
+	for (unsigned x = 0; x < (unsigned)(lambda + 12 * sqrt(lambda) + 12); x++) {
+		if (x > 0)
+			term *= lambda / x;
+		sum += term * pow(1.0 - pow(1.0 - 1.0 / FILT_LINE, (double)FILT_K * x), FILT_K);
+	}
+	*fpr = sum;
 }
 
 void
