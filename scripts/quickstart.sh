@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
 scripts/build.sh build
-pcap=${1:-tests/data/mixed.pcap}
+pcap=${1:-tests/data/quickstart.pcap}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

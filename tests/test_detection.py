@@ -60,6 +60,12 @@ for case, c in sorted(cases.items()):
             check("%s_scanner_%s_technique_%s" % (case, ip, s["technique"]), techs & want_t,
                   "alerted %s" % sorted(techs))
         firsts = [a for a in mine if a["alert"]["metadata"]["scan"]["update"] == 0]
+        m0 = firsts[0]["alert"]["metadata"]["scan"] if firsts else {}
+        check("%s_scanner_%s_alert_carries_evidence" % (case, ip),
+              m0.get("probes", 0) >= 4 and m0.get("unique_targets", 0) >= 1 and
+              m0.get("unique_ports", 0) >= 1 and m0["probes"] <= s["n_probes"] and
+              m0.get("sample_targets") and m0.get("sample_ports") is not None,
+              {k: m0.get(k) for k in ("probes", "unique_targets", "unique_ports", "failed")})
         per_kind = {}
         for a in firsts:
             k = a["alert"]["signature_id"]

@@ -434,10 +434,13 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	struct sw_json *j = &dec->ctl->js;
 	const struct sw_conf *c = dec->c;
 	char ts[40], first[40], last[40], a[64], b[64], sig[64], pn[8];
-	uint32_t sid = pd->filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
+	const uint32_t *v = pd->est.v[pd->t];
+	/* filtered if nothing came back, judged on the counts being written
+	 * (responses lag the probes that decided) */
+	bool filtered = k != K_DISTRIBUTED && v[SW_F_FAILED] == 0 && v[SW_F_ANSWERED] == 0;
+	uint32_t sid = filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
 	uint64_t last_ns = RTE_MAX(r->last_ns, pd->ts_ns);
 	uint64_t span = last_ns > r->first_ns ? last_ns - r->first_ns : 0;
-	const uint32_t *v = pd->est.v[pd->t];
 	bool has_port = r->cls == SW_C_TCP || r->cls == SW_C_UDP || r->cls == SW_C_SCTP;
 	uint8_t severity = kinds[k].severity;
 	uint64_t flow_id;
@@ -449,7 +452,7 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_time(last, last_ns);
 	sw_addr_str(&r->src, a, sizeof(a));
 	sw_addr_str(&pd->dst, b, sizeof(b));
-	kind_signature(sig, sizeof(sig), r->cls, k, pd->filtered);
+	kind_signature(sig, sizeof(sig), r->cls, k, filtered);
 	/* flow_id: stable per (source, class, kind), 51 bits like Suricata's */
 	flow_id = (((uint64_t)addr_hash(&r->src, r->cls) << 19) ^ ((uint64_t)k << 8) ^ r->cls) &
 		  ((1ULL << 51) - 1);
@@ -490,7 +493,7 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_str(j, "technique", sw_technique_names[r->technique]);
 	sw_json_str(j, "tool", sw_tool_names[rec_tool(r)]);
 	sw_json_str(j, "timescale", sw_timescale_names[pd->t]);
-	sw_json_bool(j, "filtered", pd->filtered);
+	sw_json_bool(j, "filtered", filtered);
 	sw_json_str(j, "decided_by", pd->trw ? "sequential-test" : "threshold");
 	sw_json_u64(j, "unique_targets", v[SW_F_TARGETS]);
 	sw_json_u64(j, "unique_ports", v[SW_F_PORTS]);
@@ -579,7 +582,7 @@ propose(struct sw_decide *dec, struct rec *r, enum sw_kind k, const struct pend 
 	if (ks->pending) {
 		/* The held alert keeps the packet and the test that decided
 		 * it; it reports the counts as they are when it is written. */
-		ks->pend.est = p->est;
+		memcpy(ks->pend.est.v[p->t], p->est.v[p->t], sizeof(p->est.v[0]));
 		ks->pend.sources = RTE_MAX(ks->pend.sources, p->sources);
 		return;
 	}
@@ -722,7 +725,6 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 	p.dport = ev->dport;
 	p.proto = ev->proto;
 	p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
-	p.filtered = filtered;
 	p.trw = (ev->reason & 0x08) && e.v[t][SW_F_PORTS] < dec->c->ts[t].ports &&
 		e.v[t][SW_F_TARGETS] < dec->c->ts[t].targets;
 	p.allowlisted = allowlisted(dec, &ev->src, ev->dport);
@@ -801,7 +803,6 @@ on_hot_contact(struct sw_decide *dec, const struct sw_event *ev, bool start)
 		p.dport = ev->dport;
 		p.proto = ev->proto;
 		p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
-		p.filtered = false;
 		p.sources = srcs;
 		p.allowlisted = allowlisted(dec, &t->s[i].src, ev->dport);
 		propose(dec, r, K_DISTRIBUTED, &p);

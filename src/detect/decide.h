@@ -21,7 +21,7 @@ struct pend {
 	uint16_t port;		/* ethdev, for in_iface */
 	uint8_t proto;
 	uint8_t t;		/* time scale */
-	bool filtered, trw, allowlisted;
+	bool trw, allowlisted;
 	uint32_t sources;	/* decoy/distributed: sources involved */
 };
 
