@@ -48,6 +48,19 @@ struct hot_ent {
 	uint32_t budget;
 };
 
+/*
+ * The keys a packet's counting touches besides its tuple, hashed and
+ * prefetched one pass before they are used, so the burst's cache misses
+ * overlap instead of queueing one after another.
+ */
+struct prep {
+	unsigned mask;		/* probe: fresh scales; response: seen scales */
+	struct sw_hash pair;	/* probe: (src, dst); response: the answer key */
+	struct sw_hash port;	/* probe: (src, port) */
+	struct sw_hash src;	/* the source's cell */
+	struct sw_hash dst;	/* probe: the target's cell */
+};
+
 struct sw_detect {
 	struct sw_sketch *sk;
 	struct sw_detect_conf dc;
@@ -55,10 +68,11 @@ struct sw_detect {
 	unsigned hpos;
 	struct hist_ent hist[HIST];
 	struct hot_ent hot[HOT];
-	/* per-burst scratch, filled in pass 1 */
+	/* per-burst scratch, filled in passes 1 and 2 */
 	struct sw_role_info role[SW_BURST_MAX];
 	struct sw_key key[SW_BURST_MAX];
 	struct sw_hash hash[SW_BURST_MAX];
+	struct prep prep[SW_BURST_MAX];
 };
 
 uint32_t
@@ -229,7 +243,7 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	ev.cls = r->cls;
 	ev.tool = tool;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
-		ev.v[f] = (uint16_t)RTE_MIN(e.v[t][f], UINT16_MAX);
+		ev.v[f] = (uint16_t)RTE_MIN(e.v[t][f], (uint32_t)UINT16_MAX);
 	emit(w, &ev);
 	d->st.suspects++;
 }
@@ -255,18 +269,18 @@ hot_find(struct sw_detect *d, const struct sw_addr *dst)
 
 static void
 count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	     const struct sw_role_info *r, unsigned fresh, unsigned new_src, uint32_t now_s)
+	     const struct sw_role_info *r, unsigned fresh, unsigned new_src,
+	     const struct sw_hash *hd, uint32_t now_s)
 {
 	struct sw_key k;
-	struct sw_hash h;
+	const struct sw_hash *hp = hd;
 	uint32_t contacts[SW_TS] = { 0 }, sources[SW_TS] = { 0 };
 	struct hot_ent *hot = hot_find(d, r->target);
 
 	make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &h);
-	sw_sketch_add(d->sk, &k, &h, SW_F_CONTACTS, fresh, now_s, contacts);
+	sw_sketch_add(d->sk, &k, hp, SW_F_CONTACTS, fresh, now_s, contacts);
 	if (new_src)
-		sw_sketch_add(d->sk, &k, &h, SW_F_TARGETS, new_src, now_s, sources);
+		sw_sketch_add(d->sk, &k, hp, SW_F_TARGETS, new_src, now_s, sources);
 
 	for (unsigned t = 0; t < SW_TS; t++) {
 		if (!(new_src & (1u << t)) || sources[t] != d->dc.distributed_sources ||
@@ -315,10 +329,10 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 static void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, unsigned fresh, uint32_t now_s)
+	    const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
 {
 	struct sw_key k;
-	struct sw_hash h, hs;
+	unsigned fresh = pr->mask;
 	uint32_t contacts[SW_TS] = { 0 }, targets[SW_TS] = { 0 }, ports[SW_TS] = { 0 };
 	unsigned new_dst, new_port, reason;
 	uint8_t tool = (uint8_t)sw_fingerprint(p);
@@ -326,19 +340,16 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	d->st.first_contacts++;
 	make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &h);
-	new_dst = sw_sketch_first(d->sk, &k, &h, now_s) & fresh;
+	new_dst = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & fresh;
 	make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
-	sw_sketch_hash(d->sk, &k, &h);
-	new_port = sw_sketch_first(d->sk, &k, &h, now_s) & fresh;
+	new_port = sw_sketch_first(d->sk, &k, &pr->port, now_s) & fresh;
 
 	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &hs);
-	sw_sketch_add(d->sk, &k, &hs, SW_F_CONTACTS, fresh, now_s, contacts);
+	sw_sketch_add(d->sk, &k, &pr->src, SW_F_CONTACTS, fresh, now_s, contacts);
 	if (new_dst)
-		sw_sketch_add(d->sk, &k, &hs, SW_F_TARGETS, new_dst, now_s, targets);
+		sw_sketch_add(d->sk, &k, &pr->src, SW_F_TARGETS, new_dst, now_s, targets);
 	if (new_port)
-		sw_sketch_add(d->sk, &k, &hs, SW_F_PORTS, new_port, now_s, ports);
+		sw_sketch_add(d->sk, &k, &pr->src, SW_F_PORTS, new_port, now_s, ports);
 
 	he = &d->hist[d->hpos++ % HIST];
 	he->src = *r->scanner;
@@ -367,35 +378,33 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 			suspect(d, w, p, r, t, reason, tool);
 	}
 	if (d->dc.distributed_sources > 0)
-		count_target(d, w, p, r, fresh, new_dst, now_s);
+		count_target(d, w, p, r, fresh, new_dst, &pr->dst, now_s);
 }
 
 /* A response to a first contact: counted once per probed tuple. */
 static void
 count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	       const struct sw_role_info *r, unsigned seen, bool negative, uint32_t now_s)
+	       const struct sw_role_info *r, const struct prep *pr, bool negative,
+	       uint32_t now_s)
 {
 	struct sw_key k;
-	struct sw_hash h;
 	uint32_t v[SW_TS] = { 0 };
 	struct sw_est e;
 	unsigned fresh;
 
 	make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
-	sw_sketch_hash(d->sk, &k, &h);
-	fresh = sw_sketch_first(d->sk, &k, &h, now_s) & seen;
+	fresh = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & pr->mask;
 	if (fresh == 0)
 		return;
 	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &h);
 	if (!negative) {
 		d->st.positives++;
-		sw_sketch_add(d->sk, &k, &h, SW_F_ANSWERED, fresh, now_s, v);
+		sw_sketch_add(d->sk, &k, &pr->src, SW_F_ANSWERED, fresh, now_s, v);
 		return;
 	}
 	d->st.negatives++;
-	sw_sketch_add(d->sk, &k, &h, SW_F_FAILED, fresh, now_s, v);
-	sw_sketch_get(d->sk, &k, &h, now_s, &e);
+	sw_sketch_add(d->sk, &k, &pr->src, SW_F_FAILED, fresh, now_s, v);
+	sw_sketch_get(d->sk, &k, &pr->src, now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++) {
 		uint32_t ab = RTE_MIN(e.v[t][SW_F_ABORTED], e.v[t][SW_F_ANSWERED]);
 		uint32_t bad = v[t] + ab, good = e.v[t][SW_F_ANSWERED] - ab;
@@ -478,12 +487,50 @@ note_initiator(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	}
 }
 
+/* Hash what a first contact will count and start loading it. */
+static void
+prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
+{
+	struct sw_key k;
+
+	make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
+	sw_sketch_hash(d->sk, &k, &pr->pair);
+	sw_sketch_prefetch_filter(d->sk, &pr->pair);
+	make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
+	sw_sketch_hash(d->sk, &k, &pr->port);
+	sw_sketch_prefetch_filter(d->sk, &pr->port);
+	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+	sw_sketch_hash(d->sk, &k, &pr->src);
+	sw_sketch_prefetch_cell(d->sk, &pr->src);
+	if (d->dc.distributed_sources > 0) {
+		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
+		sw_sketch_hash(d->sk, &k, &pr->dst);
+		sw_sketch_prefetch_cell(d->sk, &pr->dst);
+	}
+}
+
+static void
+prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
+{
+	struct sw_key k;
+
+	make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
+	sw_sketch_hash(d->sk, &k, &pr->pair);
+	sw_sketch_prefetch_filter(d->sk, &pr->pair);
+	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+	sw_sketch_hash(d->sk, &k, &pr->src);
+	sw_sketch_prefetch_cell(d->sk, &pr->src);
+}
+
+/*
+ * Three passes over the burst, each starting the memory loads the next one
+ * needs (VPP's and l3fwd's shape): 1. roles and tuple hashes, prefetch the
+ * tuple's filter line; 2. first-contact test, hash and prefetch the lines
+ * the counting will touch; 3. count, decide, raise events.
+ */
 void
 sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n)
 {
-	uint32_t now_s = (uint32_t)(pkts[n - 1].ts_ns / 1000000000ULL);
-
-	/* pass 1: roles, the tuple each packet is about, prefetch its filter line */
 	for (unsigned i = 0; i < n; i++) {
 		struct sw_role_info *r = &d->role[i];
 
@@ -494,19 +541,21 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		sw_sketch_hash(d->sk, &d->key[i], &d->hash[i]);
 		sw_sketch_prefetch_filter(d->sk, &d->hash[i]);
 	}
-	/* pass 2: first contacts, responses, counters, crossings */
+
 	for (unsigned i = 0; i < n; i++) {
 		struct sw_role_info *r = &d->role[i];
 		const struct sw_pkt *p = &pkts[i];
+		struct prep *pr = &d->prep[i];
 		uint32_t ts = (uint32_t)(p->ts_ns / 1000000000ULL);
-		unsigned fresh, seen;
+		unsigned seen;
 
+		pr->mask = 0;
 		switch (r->role) {
 		case SW_ROLE_PROBE:
 			d->st.probes++;
-			fresh = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-			if (fresh)
-				count_probe(d, w, p, r, fresh, ts);
+			pr->mask = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
+			if (pr->mask)
+				prep_probe(d, r, pr);
 			break;
 		case SW_ROLE_MAYBE: {
 			struct sw_key rk;
@@ -530,20 +579,24 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 				rr.scanner = &p->dst;
 				rr.target = &p->src;
 				rr.port = rk.port;
-				count_response(d, w, p, &rr, seen, false, ts);
+				prep_response(d, &rr, pr);
+				pr->mask = seen;
+				count_response(d, w, p, &rr, pr, false, ts);
+				pr->mask = 0;
 				break;
 			}
 			d->st.probes++;
-			fresh = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-			if (fresh)
-				count_probe(d, w, p, r, fresh, ts);
+			r->role = SW_ROLE_PROBE;
+			pr->mask = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
+			if (pr->mask)
+				prep_probe(d, r, pr);
 			break;
 		}
 		case SW_ROLE_NEG:
 		case SW_ROLE_POS:
-			seen = sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts);
-			if (seen) {
-				count_response(d, w, p, r, seen, r->role == SW_ROLE_NEG, ts);
+			pr->mask = sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts);
+			if (pr->mask) {
+				prep_response(d, r, pr);
 			} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
 				/* not the target's answer: maybe the initiator's abort */
 				struct sw_key fk;
@@ -559,7 +612,19 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			break;
 		}
 	}
-	(void)now_s;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct prep *pr = &d->prep[i];
+		const struct sw_role_info *r = &d->role[i];
+		uint32_t ts = (uint32_t)(pkts[i].ts_ns / 1000000000ULL);
+
+		if (pr->mask == 0)
+			continue;
+		if (r->role == SW_ROLE_PROBE)
+			count_probe(d, w, &pkts[i], r, pr, ts);
+		else
+			count_response(d, w, &pkts[i], r, pr, r->role == SW_ROLE_NEG, ts);
+	}
 }
 
 void
