@@ -40,4 +40,11 @@ if stats:
     check("no_invalid_packets", stats["decoder"]["invalid"] == 0, str(stats["decoder"]["invalid"]))
     check("no_ring_drops", stats["scanwatch"]["ring_drops"] == 0)
     check("no_imissed", stats["capture"]["dpdk"]["imissed"] == 0)
+    workers = stats["scanwatch"]["workers"]
+    want = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    check("one_worker_per_queue", len(workers) == want, len(workers))
+    if want > 1:
+        # the kernel's fanout spreads the scan's flows over every queue
+        check("every_worker_saw_traffic", all(w["packets"] > 0 for w in workers),
+              [w["packets"] for w in workers])
 sys.exit(1 if failed else 0)

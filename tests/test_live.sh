@@ -3,9 +3,10 @@
 # between two network namespaces, scanwatch reading the target's veth
 # through DPDK's net_af_packet PMD. Asserts the scanner is alerted (kind,
 # technique, tool), the HTTP client is not, and no packet went uncounted.
-# Usage: test_live.sh SCANWATCH
+# Usage: test_live.sh SCANWATCH [WORKERS]
 set -euo pipefail
 bin=$(readlink -f "$1")
+workers=${2:-1}
 here=$(dirname "$(readlink -f "$0")")
 id=$$
 S=swt-s$id T=swt-t$id
@@ -43,7 +44,7 @@ ip netns exec "$T" /usr/bin/python3 -m http.server 8080 --bind 10.66.50.2 \
 httpd=$!
 
 ip netns exec "$T" timeout 120 "$bin" -i "net_af_packet0,iface=vt$id" -l "$out" \
-	--set stats.interval=1 -- --no-huge -m 512 "--file-prefix=swlive$id" \
+	--workers "$workers" --set stats.interval=1 -- --no-huge -m 512 "--file-prefix=swlive$id" \
 	>"$out/stdout" 2>"$out/stderr" &
 swpid=$!
 for _ in $(seq 1 100); do
@@ -67,4 +68,4 @@ kill -INT "$swpid"
 wait "$swpid" || { echo "FAIL scanwatch exit status $?"; cat "$out/stderr"; exit 1; }
 swpid=
 
-/usr/bin/python3 "$here/check_live.py" "$out/eve.json"
+/usr/bin/python3 "$here/check_live.py" "$out/eve.json" "$workers"

@@ -103,7 +103,9 @@ port_start(uint16_t port, uint16_t nq, bool timestamps, const struct sw_conf *c,
 	}
 
 	memset(&conf, 0, sizeof(conf));
-	if (nq > 1) {
+	/* af_packet spreads over its queues in the kernel (PACKET_FANOUT,
+	 * whose flow hash is symmetric); it offers no RSS to configure. */
+	if (nq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_key = sym_rss_key;
 		conf.rx_adv_conf.rss_conf.rss_key_len =
