@@ -53,7 +53,10 @@ struct hot_ent {
  * prefetched one pass before they are used, so the burst's cache misses
  * overlap instead of queueing one after another.
  */
+enum act { ACT_NONE, ACT_PROBE, ACT_RESPONSE, ACT_ABORT, ACT_INITIATOR };
+
 struct prep {
+	uint8_t act;		/* what pass 3 does, in packet order */
 	unsigned mask;		/* probe: fresh scales; response: seen scales */
 	struct sw_hash pair;	/* probe: (src, dst); response: the answer key */
 	struct sw_hash port;	/* probe: (src, port) */
@@ -549,13 +552,16 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		uint32_t ts = (uint32_t)(p->ts_ns / 1000000000ULL);
 		unsigned seen;
 
+		pr->act = ACT_NONE;
 		pr->mask = 0;
 		switch (r->role) {
 		case SW_ROLE_PROBE:
 			d->st.probes++;
 			pr->mask = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-			if (pr->mask)
+			if (pr->mask) {
+				pr->act = ACT_PROBE;
 				prep_probe(d, r, pr);
+			}
 			break;
 		case SW_ROLE_MAYBE: {
 			struct sw_key rk;
@@ -563,7 +569,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 
 			if (sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts)) {
 				sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-				note_initiator(d, w, p, &d->key[i], ts);
+				if (p->proto == IPPROTO_TCP)
+					pr->act = ACT_INITIATOR;
 				break;	/* a known flow continues */
 			}
 			/* the other direction: a reply (UDP) or the far side of a flow */
@@ -573,39 +580,39 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			sw_sketch_hash(d->sk, &rk, &rh);
 			seen = sw_sketch_seen(d->sk, &rk, &rh, ts);
 			if (seen) {
-				struct sw_role_info rr = *r;
-
 				sw_sketch_first(d->sk, &rk, &rh, ts);
-				rr.scanner = &p->dst;
-				rr.target = &p->src;
-				rr.port = rk.port;
-				prep_response(d, &rr, pr);
+				r->role = SW_ROLE_POS;
+				r->scanner = &p->dst;
+				r->target = &p->src;
+				r->port = rk.port;
+				pr->act = ACT_RESPONSE;
 				pr->mask = seen;
-				count_response(d, w, p, &rr, pr, false, ts);
-				pr->mask = 0;
+				prep_response(d, r, pr);
 				break;
 			}
 			d->st.probes++;
 			r->role = SW_ROLE_PROBE;
 			pr->mask = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-			if (pr->mask)
+			if (pr->mask) {
+				pr->act = ACT_PROBE;
 				prep_probe(d, r, pr);
+			}
 			break;
 		}
 		case SW_ROLE_NEG:
 		case SW_ROLE_POS:
 			pr->mask = sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts);
 			if (pr->mask) {
+				pr->act = ACT_RESPONSE;
 				prep_response(d, r, pr);
 			} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
-				/* not the target's answer: maybe the initiator's abort */
-				struct sw_key fk;
-				struct sw_hash fh;
-
-				make_key(&fk, SW_K_TUPLE, &p->src, &p->dst, p->dport, p->proto);
-				sw_sketch_hash(d->sk, &fk, &fh);
-				if (sw_sketch_seen(d->sk, &fk, &fh, ts))
-					count_abort(d, w, p, &fk, ts);
+				/* not the target's answer: maybe the initiator's
+				 * abort; pass 3 sees the tuple the initiator's way */
+				make_key(&d->key[i], SW_K_TUPLE, &p->src, &p->dst, p->dport,
+					 p->proto);
+				sw_sketch_hash(d->sk, &d->key[i], &d->hash[i]);
+				if (sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts))
+					pr->act = ACT_ABORT;
 			}
 			break;
 		default:
@@ -613,17 +620,30 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		}
 	}
 
+	/* pass 3, in packet order: a SYN-ACK is counted before the RST that
+	 * aborts it, even when both arrive in one burst */
 	for (unsigned i = 0; i < n; i++) {
 		const struct prep *pr = &d->prep[i];
 		const struct sw_role_info *r = &d->role[i];
-		uint32_t ts = (uint32_t)(pkts[i].ts_ns / 1000000000ULL);
+		const struct sw_pkt *p = &pkts[i];
+		uint32_t ts = (uint32_t)(p->ts_ns / 1000000000ULL);
 
-		if (pr->mask == 0)
-			continue;
-		if (r->role == SW_ROLE_PROBE)
-			count_probe(d, w, &pkts[i], r, pr, ts);
-		else
-			count_response(d, w, &pkts[i], r, pr, r->role == SW_ROLE_NEG, ts);
+		switch (pr->act) {
+		case ACT_PROBE:
+			count_probe(d, w, p, r, pr, ts);
+			break;
+		case ACT_RESPONSE:
+			count_response(d, w, p, r, pr, r->role == SW_ROLE_NEG, ts);
+			break;
+		case ACT_ABORT:
+			count_abort(d, w, p, &d->key[i], ts);
+			break;
+		case ACT_INITIATOR:
+			note_initiator(d, w, p, &d->key[i], ts);
+			break;
+		default:
+			break;
+		}
 	}
 }
 
