@@ -18,34 +18,7 @@
 /* ---------------------------------------------------------------------- */
 /* checks */
 
-static const char *cur;
-static unsigned cur_fail, cur_checks, n_tests, n_failed;
-
-#define CHECK(cond, ...) do {						\
-	cur_checks++;							\
-	if (!(cond)) {							\
-		cur_fail++;						\
-		printf("FAIL %s: ", cur);				\
-		printf(__VA_ARGS__);					\
-		printf(" (%s:%d: %s)\n", __FILE__, __LINE__, #cond);	\
-	}								\
-} while (0)
-
-#define RUN(fn) run(#fn, fn)
-
-static void
-run(const char *name, void (*fn)(void))
-{
-	cur = name;
-	cur_fail = cur_checks = 0;
-	fn();
-	CHECK(cur_checks > 1, "the test asserted nothing");
-	n_tests++;
-	if (cur_fail)
-		n_failed++;
-	else
-		printf("ok %s\n", name);
-}
+#include "check.h"
 
 /* ---------------------------------------------------------------------- */
 /* a strict validator: RFC 8259 grammar, UTF-8 (RFC 3629), one line */

@@ -189,6 +189,23 @@ emit(struct sw_worker *w, struct sw_event *ev)
 		w->st.events++;
 }
 
+/* An event about the probe r describes, as packet p carried it. */
+static void
+event_of(struct sw_event *ev, enum sw_ev_type type, const struct sw_worker *w,
+	 const struct sw_pkt *p, const struct sw_role_info *r)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint8_t)type;
+	ev->ts_ns = p->ts_ns;
+	ev->src = *r->scanner;
+	ev->dst = *r->target;
+	ev->dport = r->port;
+	ev->proto = r->proto;
+	ev->technique = r->technique;
+	ev->worker = (uint8_t)w->id;
+	ev->cls = r->cls;
+}
+
 static void
 emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src,
 	     uint8_t cls)
@@ -232,18 +249,9 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	sw_sketch_hash(d->sk, &k, &h);
 	sw_sketch_get(d->sk, &k, &h, (uint32_t)(p->ts_ns / 1000000000ULL), &e);
 	emit_samples(d, w, r->scanner, r->cls);
-	memset(&ev, 0, sizeof(ev));
-	ev.type = SW_EV_SUSPECT;
-	ev.ts_ns = p->ts_ns;
-	ev.src = *r->scanner;
-	ev.dst = *r->target;
-	ev.dport = r->port;
-	ev.proto = r->proto;
-	ev.technique = r->technique;
+	event_of(&ev, SW_EV_SUSPECT, w, p, r);
 	ev.timescale = (uint8_t)t;
-	ev.worker = (uint8_t)w->id;
 	ev.reason = (uint8_t)reason;
-	ev.cls = r->cls;
 	ev.tool = tool;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		ev.v[f] = (uint16_t)RTE_MIN(e.v[t][f], (uint32_t)UINT16_MAX);
@@ -295,16 +303,8 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		hot->dst = *r->target;
 		hot->until_s = now_s + d->dc.win_s[t];
 		hot->budget = HOT_BUDGET;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = SW_EV_TARGET;
-		ev.ts_ns = p->ts_ns;
-		ev.src = *r->scanner;
-		ev.dst = *r->target;
-		ev.dport = r->port;
-		ev.proto = r->proto;
+		event_of(&ev, SW_EV_TARGET, w, p, r);
 		ev.timescale = (uint8_t)t;
-		ev.worker = (uint8_t)w->id;
-		ev.cls = r->cls;
 		ev.v[SW_F_TARGETS] = (uint16_t)sources[t];
 		ev.v[SW_F_CONTACTS] = (uint16_t)contacts[t];
 		emit(w, &ev);
@@ -315,16 +315,7 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		struct sw_event ev;
 
 		hot->budget--;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = SW_EV_HOT_CONTACT;
-		ev.ts_ns = p->ts_ns;
-		ev.src = *r->scanner;
-		ev.dst = *r->target;
-		ev.dport = r->port;
-		ev.proto = r->proto;
-		ev.technique = r->technique;
-		ev.worker = (uint8_t)w->id;
-		ev.cls = r->cls;
+		event_of(&ev, SW_EV_HOT_CONTACT, w, p, r);
 		ev.tool = (uint8_t)sw_fingerprint(p);
 		emit(w, &ev);
 	}
