@@ -50,8 +50,21 @@ for case, n in sorted(counts.items()):
     bad = [(l[:120], err) for l in lines for err in schema_errors(l)]
     check("%s_every_line_valid_eve" % case, not bad, bad[:3])
     again, _, _, _ = run(binary, pcap)
+    def flat(d, pre=""):
+        out = {}
+        for k, v in d.items():
+            if isinstance(v, dict):
+                out.update(flat(v, pre + k + "."))
+            else:
+                out[pre + k] = v
+        return out
+
+    diffs = [(i, k, fa.get(k), fb.get(k)) for i, (a, b) in enumerate(zip(alerts, again))
+             for fa, fb in [(flat(a), flat(b))] for k in sorted(set(fa) | set(fb))
+             if fa.get(k) != fb.get(k)]
     check("%s_same_alerts_twice" % case, alerts == again,
-          "%d vs %d alerts" % (len(alerts), len(again)))
+          "%d vs %d alerts; differing (alert, field, first, second): %s" % (
+              len(alerts), len(again), diffs[:6]))
 
 # Malformed frames: each kind counted under its reason, nothing else lost.
 ok = [Ether() / IP(src="10.1.0.1", dst="10.2.0.1") / TCP(dport=80, flags="S")]
