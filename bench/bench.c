@@ -864,5 +864,12 @@ main(int argc, char **argv)
 	}
 	printf("\nMemory backed by huge pages at the end: %ld MiB\n", thp_kib() / 1024);
 	rte_eal_cleanup();
+	{
+		/* EAL leaves its (empty) runtime directory behind */
+		char dir[64];
+
+		snprintf(dir, sizeof(dir), "/var/run/dpdk/swbench-%d", (int)getpid());
+		rmdir(dir);
+	}
 	return 0;
 }
