@@ -116,11 +116,14 @@ for case, c in sorted(cases.items()):
             continue
         em = e["alert"]["metadata"]["scan"]
         for f in ("probes", "failed", "answered", "unique_targets", "unique_ports"):
-            # count-min never undercounts; the overcount is bounded by
-            # eps times the window's first contacts (with prob. 1 - delta)
+            # count-min never undercounts; its overcount is bounded by eps
+            # times the window's first contacts (with prob. 1 - delta). The
+            # first-contact filter can undercount: a false positive (rate
+            # printed at start, seeds random per run) hides one contact.
             slack = m["estimate_error"]["epsilon"] * max(em["probes"], 1) + 1
+            under = 1 + em[f] // 100
             worst = max(worst, m[f] - em[f])
-            if not (em[f] <= m[f] <= em[f] + slack):
+            if not (em[f] - under <= m[f] <= em[f] + slack):
                 check("%s_%s_%s_within_bound" % (case, a["src_ip"], f), False,
                       "sketch %d exact %d" % (m[f], em[f]))
     print("info %s sketch-minus-exact worst overcount %d" % (case, worst))
