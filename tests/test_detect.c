@@ -38,6 +38,7 @@
 /* checks */
 
 #include "check.h"
+#include "eal.h"
 
 /* ---------------------------------------------------------------------- */
 /* frame builder: Ethernet, IPv4/IPv6, then an L4 header and payload */
@@ -975,18 +976,8 @@ non_ip_and_truncated_frames_are_counted_not_fatal(void)
 int
 main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = {
-		"test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf", "--no-telemetry",
-		prefix, "--log-level=lib.eal:error", "-l", "0", NULL,
-	};
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=swtest-detect-%d", (int)getpid());
-	if (rte_eal_init(11, argv) < 0) {
-		fprintf(stderr, "test_detect: rte_eal_init failed\n");
+	if (test_eal_init("detect") != 0)
 		return 2;
-	}
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	sw_conf_defaults(&conf);
 	trw_n = sw_trw_failures(conf.trw_theta0, conf.trw_theta1, conf.trw_alpha, conf.trw_beta);
 	pool = rte_pktmbuf_pool_create("swt_pool", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -1030,7 +1021,6 @@ main(void)
 	printf("%u tests, %u failed\n", n_tests, n_failed);
 
 	rte_mempool_free(pool);
-	rte_eal_cleanup();
-	rmdir(rundir);
+	test_eal_cleanup();
 	return n_failed != 0;
 }

@@ -26,6 +26,7 @@
 /* checks */
 
 #include "check.h"
+#include "eal.h"
 
 /* ---------------------------------------------------------------------- */
 /* helpers */
@@ -555,18 +556,8 @@ sizes_and_description_match_the_geometry(void)
 int
 main(void)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *argv[] = {
-		"test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf", "--no-telemetry",
-		prefix, "--log-level=lib.eal:error", "-l", "0", NULL,
-	};
-
-	snprintf(prefix, sizeof(prefix), "--file-prefix=swtest-sketch-%d", (int)getpid());
-	if (rte_eal_init(11, argv) < 0) {
-		fprintf(stderr, "test_sketch: rte_eal_init failed\n");
+	if (test_eal_init("sketch") != 0)
 		return 2;
-	}
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 
 	RUN(defaults_give_the_documented_windows);
 	RUN(create_rejects_bad_geometry);
@@ -584,7 +575,6 @@ main(void)
 	RUN(sizes_and_description_match_the_geometry);
 	printf("%u tests, %u failed\n", n_tests, n_failed);
 
-	rte_eal_cleanup();
-	rmdir(rundir);
+	test_eal_cleanup();
 	return n_failed != 0;
 }

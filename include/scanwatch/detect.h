@@ -110,8 +110,6 @@ void sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pk
 		     unsigned n);
 /** Worker side: housekeeping between bursts (filter scrub). */
 void sw_detect_tick(struct sw_detect *d, struct sw_worker *w);
-/** Worker side: nothing is pending on the worker; kept for symmetry. */
-void sw_detect_flush(struct sw_detect *d, struct sw_worker *w);
 
 /* counters of the detection stage, per worker */
 struct sw_detect_stats {

@@ -643,10 +643,3 @@ sw_detect_tick(struct sw_detect *d, struct sw_worker *w)
 {
 	sw_sketch_scrub(d->sk, (uint32_t)(w->last_ts_ns / 1000000000ULL));
 }
-
-void
-sw_detect_flush(struct sw_detect *d, struct sw_worker *w)
-{
-	(void)d;
-	(void)w;
-}

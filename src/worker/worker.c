@@ -150,8 +150,6 @@ sw_worker_main(void *arg)
 		if (w->det != NULL)
 			sw_detect_tick(w->det, w);
 	}
-	if (w->det != NULL)
-		sw_detect_flush(w->det, w);
 	w->done = true;
 	return 0;
 }
