@@ -9,11 +9,13 @@ set -euo pipefail
 
 what=${1:-build}
 pkgs=(build-essential pkg-config meson ninja-build python3
-      libdpdk-dev dpdk libhyperscan-dev libjemalloc-dev libyaml-dev libpcap-dev)
+      libdpdk-dev dpdk libhyperscan-dev libjemalloc-dev libyaml-dev libpcap-dev
+      librdkafka-dev)
 case "$what" in
 build) ;;
-test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool) ;;
-record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool
+test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool
+	       rsyslog prometheus) ;;
+record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus
 	       masscan zmap hping3 curl dnsmasq tshark) ;;
 *) echo "usage: $0 [build|test|record]" >&2; exit 2 ;;
 esac
