@@ -13,9 +13,9 @@ pkgs=(build-essential pkg-config meson ninja-build python3
       librdkafka-dev)
 case "$what" in
 build) ;;
-test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool
+test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
 	       rsyslog prometheus) ;;
-record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus
+record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       masscan zmap hping3 curl dnsmasq tshark) ;;
 *) echo "usage: $0 [build|test|record]" >&2; exit 2 ;;
 esac

@@ -17,6 +17,7 @@
 #define SW_MAX_STRS	  32	/* entries of a string list */
 #define SW_MAX_STR	  256	/* bytes of one string value */
 #define SW_MAX_TIMESCALES 3	/* fast, medium, slow */
+#define SW_MAX_OUTPUTS	  16	/* entries of the outputs: list */
 
 /** A list of strings (eal-params, interfaces, allowlist ...). */
 struct sw_strlist {
@@ -32,6 +33,32 @@ struct sw_conf_timescale {
 	uint32_t contacts;	/* distinct (target, port) → block scan */
 	uint32_t icmp_targets;	/* distinct echo targets → ICMP sweep */
 	uint32_t protos;	/* distinct IP protocols → IP protocol scan */
+};
+
+/**
+ * One entry of the YAML `outputs:` list: a sink instance. Keys that do not
+ * apply to the entry's type keep their defaults and are ignored (validation
+ * rejects ones that are set but meaningless, e.g. `topic` on a file).
+ */
+struct sw_output_conf {
+	char type[16];			/* file | unix | syslog | kafka (required) */
+	char name[64];			/* label in stats; default "<type><index>" */
+	char format[8];			/* eve | cef | leef: what one record looks like */
+	struct sw_strlist events;	/* event types sent: alert, stats */
+	char path[SW_MAX_STR];		/* file: name ("-" = stdout; relative to
+					 * output.dir); unix: socket path */
+	char socket_type[8];		/* unix: stream | dgram */
+	char transport[8];		/* syslog: udp | tcp (RFC 6587 octet counting) */
+	char server[SW_MAX_STR];	/* syslog: host or address */
+	uint32_t port;			/* syslog: port (514) */
+	char facility[16];		/* syslog: facility name (local5) */
+	char brokers[SW_MAX_STR];	/* kafka: bootstrap.servers */
+	char topic[SW_MAX_STR];		/* kafka: topic */
+	struct sw_strlist kafka_props;	/* kafka: extra librdkafka "key=value" */
+	uint32_t rotate_interval_s;	/* file: rotate every N seconds; 0 = off */
+	uint32_t rotate_size_mb;	/* file: rotate at N MiB; 0 = off */
+	uint32_t queue;			/* bounded queue of records to this sink */
+	uint32_t reconnect_max_ms;	/* longest wait between reconnect attempts */
 };
 
 struct sw_conf {
@@ -52,6 +79,10 @@ struct sw_conf {
 	uint32_t ring_size;		/* events.ring-size: per-worker ring */
 	uint32_t stats_interval;	/* stats.interval, seconds; 0 = only at exit */
 	char log_dir[SW_MAX_STR];	/* output.dir / -l; empty = stdout */
+	uint32_t flush_timeout_ms;	/* output.flush-timeout: shutdown grace per sink */
+	unsigned n_outputs;		/* outputs: entries; 0 = one eve file (or stdout) */
+	struct sw_output_conf outputs[SW_MAX_OUTPUTS];
+	char prom_listen[SW_MAX_STR];	/* stats.prometheus.listen: "addr:port"; "" = off */
 
 	/* detection (see src/detect/) */
 	char sketch_mode[16];		/* detect.mode: sketch | exact */
@@ -70,7 +101,16 @@ struct sw_conf {
 	uint32_t update_s;		/* alerts.update-interval */
 	struct sw_strlist allowlist;	/* allowlist.entries: CIDR[:port[,port]] */
 	char allowlist_action[16];	/* allowlist.action: tag | alert-low */
+
+	/* payload rules (see src/match/, rules/README.md) */
+	char rules_enabled[8];		/* rules.enabled: yes | no */
+	struct sw_strlist rule_files;	/* rules.files */
+	uint32_t rule_max_bytes;	/* rules.max-bytes: payload bytes scanned */
+	uint32_t match_ring_size;	/* rules.ring-size: per-worker match ring */
 };
+
+/** Fill one outputs: entry with the defaults of its keys (type left empty). */
+void sw_output_conf_defaults(struct sw_output_conf *o);
 
 /** Fill c with the defaults. */
 void sw_conf_defaults(struct sw_conf *c);

@@ -13,20 +13,25 @@
 #include <signal.h>
 
 #include <scanwatch/conf.h>
-#include <scanwatch/eve.h>
 #include <scanwatch/json.h>
+#include <scanwatch/sink.h>
 #include <scanwatch/worker.h>
 
 struct sw_decide;
+struct sw_matcher;
+struct sw_obs;
 
 struct sw_ctl {
 	const struct sw_conf *conf;
 	struct sw_worker **workers;
 	unsigned nw;
 	bool offline;
-	struct sw_eve eve;
+	struct sw_outputs *out;		/* every sink (src/alert/outputs.c) */
 	struct sw_json js;
 	struct sw_decide *dec;		/* decisions and alerts (src/detect/) */
+	struct sw_obs *obs;		/* telemetry, Prometheus (src/ctl/obs.c) */
+	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
+	uint64_t matches;		/* match events drained */
 	uint64_t start_ns;		/* wall clock at start */
 	uint64_t start_tsc;
 	uint64_t next_stats_tsc;
@@ -48,6 +53,12 @@ unsigned sw_ctl_drain(struct sw_ctl *ctl);
 
 /** After the workers stopped: last drain, pending alerts, final stats, close. */
 void sw_ctl_finish(struct sw_ctl *ctl);
+
+/**
+ * Hand one formatted event to every sink: the only way an alert or stats
+ * line leaves the control thread. Counts lines that fail to format.
+ */
+void sw_ctl_emit(struct sw_ctl *ctl, const struct sw_alert *a, const char *json, size_t len);
 
 /** Write one EVE stats event with the current counters. */
 void sw_ctl_write_stats(struct sw_ctl *ctl);

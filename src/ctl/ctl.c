@@ -17,6 +17,8 @@
 #include <scanwatch/ctl.h>
 #include <scanwatch/event.h>
 #include <scanwatch/detect.h>
+#include <scanwatch/match.h>
+#include <scanwatch/obs.h>
 
 #define CTL_DRAIN_BURST 64
 
@@ -28,19 +30,18 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 	    unsigned nw, bool offline, char *err, size_t errlen)
 {
 	struct timespec now;
-	int rc;
-
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->conf = c;
 	ctl->workers = w;
 	ctl->nw = nw;
 	ctl->offline = offline;
-	rc = sw_eve_open(&ctl->eve, c->log_dir, err, errlen);
-	if (rc != 0)
-		return rc;
+	ctl->out = sw_outputs_open(c, err, errlen);
+	if (ctl->out == NULL)
+		return -EINVAL;
 	ctl->dec = sw_decide_create(c, ctl, err, errlen);
 	if (ctl->dec == NULL) {
-		sw_eve_close(&ctl->eve);
+		sw_outputs_close(ctl->out);
+		ctl->out = NULL;
 		return -EINVAL;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -48,7 +49,44 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 	ctl->start_tsc = rte_rdtsc();
 	ctl->next_stats_tsc = c->stats_interval ?
 		ctl->start_tsc + (uint64_t)c->stats_interval * rte_get_tsc_hz() : UINT64_MAX;
+	/* last: telemetry and the exporter read everything set up above */
+	ctl->obs = sw_obs_start(ctl, err, errlen);
+	if (ctl->obs == NULL) {
+		sw_decide_free(ctl->dec);
+		ctl->dec = NULL;
+		sw_outputs_close(ctl->out);
+		ctl->out = NULL;
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* Payload matches: 256-byte records with their excerpt, on a ring of
+ * their own so that a burst of matches never crowds out scan events. */
+static unsigned
+drain_matches(struct sw_ctl *ctl)
+{
+	struct sw_match_event evs[CTL_DRAIN_BURST / 4];
+	unsigned total = 0;
+
+	for (unsigned i = 0; i < ctl->nw; i++) {
+		struct rte_ring *r = ctl->workers[i]->mring;
+		unsigned n;
+
+		if (r == NULL)
+			continue;
+		do {
+			n = rte_ring_sc_dequeue_burst_elem(r, evs, sizeof(evs[0]),
+							   RTE_DIM(evs), NULL);
+			for (unsigned k = 0; k < n && ctl->dec != NULL; k++)
+				sw_decide_payload(ctl->dec, &evs[k],
+						  sw_matcher_rule(ctl->matcher, evs[k].gen,
+								  evs[k].rule));
+			total += n;
+		} while (n == RTE_DIM(evs));
+	}
+	ctl->matches += total;
+	return total;
 }
 
 unsigned
@@ -77,7 +115,14 @@ sw_ctl_drain(struct sw_ctl *ctl)
 		} while (n == CTL_DRAIN_BURST);
 	}
 	ctl->events += total;
+	total += drain_matches(ctl);
 	return total;
+}
+
+void
+sw_ctl_emit(struct sw_ctl *ctl, const struct sw_alert *a, const char *json, size_t len)
+{
+	sw_outputs_emit(ctl->out, a, json, len);
 }
 
 static bool
@@ -98,16 +143,18 @@ sw_ctl_run(struct sw_ctl *ctl)
 
 		if (workers_done(ctl))
 			break;
+		/* after the drain: a retired rule database is freed only once
+		 * the events naming it have been read */
+		sw_matcher_poll(ctl->matcher);
 		if (ctl->dec != NULL)
 			sw_decide_tick(ctl->dec);
 		if (sw_hup) {
 			sw_hup = 0;
-			sw_eve_reopen(&ctl->eve);
+			sw_outputs_reopen(ctl->out);
 		}
 		now = rte_rdtsc();
 		if (!ctl->offline && now >= ctl->next_stats_tsc) {
 			sw_ctl_write_stats(ctl);
-			sw_eve_flush(&ctl->eve);
 			ctl->next_stats_tsc = now + (uint64_t)ctl->conf->stats_interval *
 						    rte_get_tsc_hz();
 		}
@@ -125,7 +172,11 @@ sw_ctl_finish(struct sw_ctl *ctl)
 	if (ctl->dec != NULL)
 		sw_decide_finish(ctl->dec);
 	sw_ctl_write_stats(ctl);
-	sw_eve_close(&ctl->eve);
+	/* before the sinks, workers and ports it reads go away */
+	sw_obs_stop(ctl->obs);
+	ctl->obs = NULL;
+	sw_outputs_close(ctl->out);
+	ctl->out = NULL;
 	sw_json_free(&ctl->js);
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,7 @@
 #include <scanwatch/ctl.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
+#include <scanwatch/match.h>
 #include "detect/decide.h"
 #include "port/port.h"
 
@@ -33,6 +35,7 @@
 #define MAX_TARGETS	4096		/* targets watched for decoy/distributed */
 #define TGT_SRCS	32
 #define TGT_PORTS	64
+#define MAX_PAYS	(1u << 16)	/* (source, sid) of payload alerts */
 
 /* Everything an alert needs to say, by (class, kind). */
 struct kind_def {
@@ -78,6 +81,8 @@ struct rec {
 	struct sw_addr src;
 	uint64_t first_ns, last_ns;
 	uint8_t tool_votes[SW_TOOL__MAX];
+	uint8_t tool_fp[SW_TOOL__MAX];	/* enum sw_fp of the latest vote per tool */
+	char payload_tool[SW_RULE_TOOL];	/* named by a payload rule's tool: */
 	uint8_t technique;
 	unsigned ntargets, nports;
 	struct sw_addr targets[8];
@@ -102,6 +107,14 @@ struct tgt {
 	struct tgt_src s[TGT_SRCS];
 };
 
+/* Last payload alert of one (source, sid): one per alerts.suppress. */
+struct pay {
+	struct sw_addr src;
+	uint32_t sid;
+	bool used;
+	uint64_t last_ns;
+};
+
 struct allow {
 	struct sw_addr net;
 	unsigned plen;			/* on the IPv4-mapped form for IPv4 */
@@ -123,6 +136,9 @@ struct sw_decide {
 	uint64_t last_tick_ns;
 	struct allow allow[SW_MAX_STRS];
 	unsigned nallow;
+	struct pay *pays;		/* MAX_PAYS, open addressing: (source, sid) */
+	unsigned npays;
+	struct sw_decide_payload_stats pst;
 };
 
 /* Allowlist --------------------------------------------------------------- */
@@ -284,8 +300,12 @@ rec_sample(struct rec *r, const struct sw_event *ev)
 		r->first_ns = ev->ts_ns;
 	if (ev->ts_ns > r->last_ns)
 		r->last_ns = ev->ts_ns;
-	if (ev->tool < SW_TOOL__MAX && ev->tool != SW_TOOL_UNKNOWN && r->tool_votes[ev->tool] < 255)
-		r->tool_votes[ev->tool]++;
+	if (ev->tool < SW_TOOL__MAX && ev->tool != SW_TOOL_UNKNOWN) {
+		if (r->tool_votes[ev->tool] < 255)
+			r->tool_votes[ev->tool]++;
+		if (ev->fp < SW_FP__MAX && sw_fp_tool[ev->fp] == ev->tool)
+			r->tool_fp[ev->tool] = ev->fp;
+	}
 	if (ev->technique != SW_T_NONE)
 		r->technique = ev->technique;
 	for (unsigned i = 0; i < r->ntargets; i++)
@@ -310,6 +330,18 @@ rec_tool(const struct rec *r)
 			best = t;
 		}
 	return (enum sw_tool)best;
+}
+
+/* Headers decide when they show a tool; a payload rule that names one
+ * (an nmap NSE user agent behind a connect scan) fills the gap. */
+static const char *
+rec_tool_name(const struct rec *r)
+{
+	enum sw_tool t = rec_tool(r);
+
+	if (t == SW_TOOL_UNKNOWN && r->payload_tool[0] != '\0')
+		return r->payload_tool;
+	return sw_tool_names[t];
 }
 
 /* Merge: the sum over workers of each worker's estimate, except the one
@@ -433,7 +465,8 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	const struct pend *pd = &ks->pend;
 	struct sw_json *j = &dec->ctl->js;
 	const struct sw_conf *c = dec->c;
-	char ts[40], first[40], last[40], a[64], b[64], sig[64], pn[8];
+	char ts[40], first[40], last[40], a[64], b[64], b0[64], sig[64], pn[8];
+	const char *pn0;
 	const uint32_t *v = pd->est.v[pd->t];
 	/* filtered if nothing came back, judged on the counts being written
 	 * (responses lag the probes that decided) */
@@ -452,6 +485,8 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_time(last, last_ns);
 	sw_addr_str(&r->src, a, sizeof(a));
 	sw_addr_str(&pd->dst, b, sizeof(b));
+	memcpy(b0, b, sizeof(b0));
+	pn0 = proto_name(pd->proto, pn);
 	kind_signature(sig, sizeof(sig), r->cls, k, filtered);
 	/* flow_id: stable per (source, class, kind), 51 bits like Suricata's */
 	flow_id = (((uint64_t)addr_hash(&r->src, r->cls) << 19) ^ ((uint64_t)k << 8) ^ r->cls) &
@@ -469,7 +504,7 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_str(j, "dest_ip", b);
 	if (has_port)
 		sw_json_u64(j, "dest_port", pd->dport);
-	sw_json_str(j, "proto", proto_name(pd->proto, pn));
+	sw_json_str(j, "proto", pn0);
 	sw_json_obj_open(j, "alert");
 	sw_json_str(j, "action", "allowed");
 	sw_json_u64(j, "gid", 122);
@@ -491,7 +526,9 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_str(j, "kind", kinds[k].name);
 	sw_json_str(j, "class", sw_class_names[r->cls]);
 	sw_json_str(j, "technique", sw_technique_names[r->technique]);
-	sw_json_str(j, "tool", sw_tool_names[rec_tool(r)]);
+	sw_json_str(j, "tool", rec_tool_name(r));
+	if (r->tool_fp[rec_tool(r)] != SW_FP_NONE)	/* what the headers showed */
+		sw_json_str(j, "tool_evidence", sw_fp_evidence[r->tool_fp[rec_tool(r)]]);
 	sw_json_str(j, "timescale", sw_timescale_names[pd->t]);
 	sw_json_bool(j, "filtered", filtered);
 	sw_json_str(j, "decided_by", pd->trw ? "sequential-test" : "threshold");
@@ -527,8 +564,26 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_obj_close(j);
 	sw_json_obj_close(j);
 	sw_json_obj_close(j);
-	if (!j->oom)
-		sw_eve_write(&dec->ctl->eve, j->buf, j->len);
+	if (!j->oom) {
+		struct sw_alert al = {
+			.type = SW_REC_ALERT, .ts_ns = pd->ts_ns,
+			.dest_port = has_port ? pd->dport : 0,
+			.gid = 122, .sid = sid, .rev = 1, .severity = severity,
+			.update = update ? ks->updates : 0,
+		};
+
+		snprintf(al.host, sizeof(al.host), "%s", c->host);
+		snprintf(al.src_ip, sizeof(al.src_ip), "%s", a);
+		snprintf(al.dest_ip, sizeof(al.dest_ip), "%s", b0);
+		snprintf(al.proto, sizeof(al.proto), "%s", pn0);
+		snprintf(al.signature, sizeof(al.signature), "%s", sig);
+		snprintf(al.category, sizeof(al.category), "Detection of a Network Scan");
+		snprintf(al.kind, sizeof(al.kind), "%s", kinds[k].name);
+		snprintf(al.technique, sizeof(al.technique), "%s",
+			 sw_technique_names[r->technique]);
+		snprintf(al.tool, sizeof(al.tool), "%s", rec_tool_name(r));
+		sw_ctl_emit(dec->ctl, &al, j->buf, j->len);
+	}
 	if (update)
 		dec->st.updates++;
 	else
@@ -895,7 +950,8 @@ sw_decide_create(const struct sw_conf *c, struct sw_ctl *ctl, char *err, size_t 
 	dec->trw_n = sw_trw_failures(c->trw_theta0, c->trw_theta1, c->trw_alpha, c->trw_beta);
 	dec->recs = calloc(MAX_RECS, sizeof(*dec->recs));
 	dec->tgts = calloc(MAX_TARGETS, sizeof(*dec->tgts));
-	if (dec->recs == NULL || dec->tgts == NULL)
+	dec->pays = calloc(MAX_PAYS, sizeof(*dec->pays));
+	if (dec->recs == NULL || dec->tgts == NULL || dec->pays == NULL)
 		goto nomem;
 	for (unsigned i = 0; i < c->allowlist.n; i++) {
 		if (parse_allow(&dec->allow[dec->nallow], c->allowlist.v[i], err, errlen) != 0) {
@@ -923,6 +979,7 @@ sw_decide_free(struct sw_decide *dec)
 		return;
 	free(dec->recs);
 	free(dec->tgts);
+	free(dec->pays);
 	free(dec);
 }
 
@@ -930,4 +987,216 @@ const struct sw_decide_stats *
 sw_decide_stats(const struct sw_decide *dec)
 {
 	return &dec->st;
+}
+
+/* Payload alerts ------------------------------------------------------------ */
+
+static uint32_t
+pay_hash(const struct sw_addr *src, uint32_t sid)
+{
+	return rte_hash_crc(src, sizeof(*src), sid);
+}
+
+/* Keep the (source, sid) pairs still inside their suppression period. */
+static void
+pay_purge(struct sw_decide *dec)
+{
+	uint64_t keep = (uint64_t)dec->c->suppress_s * NSEC;
+	struct pay *old = dec->pays;
+	struct pay *fresh = calloc(MAX_PAYS, sizeof(*fresh));
+
+	if (fresh == NULL)
+		return;
+	dec->pays = fresh;
+	dec->npays = 0;
+	for (unsigned i = 0; i < MAX_PAYS; i++) {
+		if (!old[i].used || old[i].last_ns + keep < dec->clock_ns)
+			continue;
+		for (uint32_t k = pay_hash(&old[i].src, old[i].sid) % MAX_PAYS;;
+		     k = (k + 1) % MAX_PAYS) {
+			if (!fresh[k].used) {
+				fresh[k] = old[i];
+				dec->npays++;
+				break;
+			}
+		}
+	}
+	free(old);
+}
+
+/* @return true when (src, sid) alerted within the suppression period;
+ * otherwise remembers this alert */
+static bool
+pay_suppressed(struct sw_decide *dec, const struct sw_addr *src, uint32_t sid, uint64_t ts)
+{
+	uint64_t period = (uint64_t)dec->c->suppress_s * NSEC;
+	uint32_t k;
+
+	if (dec->npays >= MAX_PAYS * 3 / 4)
+		pay_purge(dec);
+	for (k = pay_hash(src, sid) % MAX_PAYS;; k = (k + 1) % MAX_PAYS) {
+		struct pay *p = &dec->pays[k];
+
+		if (!p->used)
+			break;
+		if (p->sid == sid && memcmp(&p->src, src, sizeof(*src)) == 0) {
+			if (ts < p->last_ns + period)
+				return true;
+			p->last_ns = ts;
+			return false;
+		}
+	}
+	/* a full table (every pair recent) alerts rather than forgets */
+	if (dec->npays < MAX_PAYS * 3 / 4) {
+		dec->pays[k].used = true;
+		dec->pays[k].src = *src;
+		dec->pays[k].sid = sid;
+		dec->pays[k].last_ns = ts;
+		dec->npays++;
+	}
+	return false;
+}
+
+static void
+feed_tool(struct sw_decide *dec, const struct sw_match_event *ev, const struct sw_rule *rule)
+{
+	uint8_t cls;
+	struct rec *r;
+
+	if (rule->tool[0] == '\0')
+		return;
+	if (ev->proto == IPPROTO_TCP)
+		cls = SW_C_TCP;
+	else if (ev->proto == IPPROTO_UDP)
+		cls = SW_C_UDP;
+	else
+		return;
+	r = rec_get(dec, &ev->src, cls, ev->ts_ns);
+	if (r == NULL)
+		return;
+	if (r->last_ns == 0)
+		r->first_ns = 0;	/* no probe seen yet: first_seen is the scan's */
+	snprintf(r->payload_tool, sizeof(r->payload_tool), "%s", rule->tool);
+}
+
+void
+sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
+		  const struct sw_rule *rule)
+{
+	struct sw_json *j = &dec->ctl->js;
+	const struct sw_conf *c = dec->c;
+	char ts[40], a[64], b[64], pn[8];
+	const char *pname, *cat;
+	uint16_t port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
+	bool has_port = ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP ||
+			ev->proto == IPPROTO_SCTP;
+	uint8_t severity;
+	uint64_t flow_id;
+
+	if (ev->ts_ns > dec->clock_ns)
+		dec->clock_ns = ev->ts_ns;
+	if (rule == NULL) {
+		dec->pst.unknown_rule++;
+		return;
+	}
+	feed_tool(dec, ev, rule);
+	if (pay_suppressed(dec, &ev->src, rule->sid, ev->ts_ns)) {
+		dec->pst.suppressed++;
+		return;
+	}
+	severity = rule->severity;
+	if (allowlisted(dec, &ev->src, ev->dport)) {
+		if (strcmp(c->allowlist_action, "tag") == 0) {
+			dec->pst.allowlisted++;
+			return;
+		}
+		severity = 4;
+	}
+	sw_json_time(ts, ev->ts_ns);
+	sw_addr_str(&ev->src, a, sizeof(a));
+	sw_addr_str(&ev->dst, b, sizeof(b));
+	pname = proto_name(ev->proto, pn);
+	cat = sw_rules_class_desc(rule->classtype);
+	if (cat == NULL)
+		cat = rule->classtype;
+	/* flow_id: the packet's 5-tuple, 51 bits like Suricata's */
+	flow_id = rte_hash_crc(&ev->src, 2 * sizeof(ev->src),
+			       ((uint32_t)ev->sport << 16 | ev->dport) ^ ev->proto);
+	flow_id = ((flow_id << 19) ^ rule->sid) & ((1ULL << 51) - 1);
+
+	sw_json_reset(j);
+	sw_json_obj_open(j, NULL);
+	sw_json_str(j, "timestamp", ts);
+	sw_json_u64(j, "flow_id", flow_id);
+	sw_json_str(j, "in_iface", sw_port_name(port));
+	sw_json_str(j, "event_type", "alert");
+	if (c->host[0] != '\0')
+		sw_json_str(j, "host", c->host);
+	sw_json_str(j, "src_ip", a);
+	if (has_port)
+		sw_json_u64(j, "src_port", ev->sport);
+	sw_json_str(j, "dest_ip", b);
+	if (has_port)
+		sw_json_u64(j, "dest_port", ev->dport);
+	sw_json_str(j, "proto", pname);
+	sw_json_obj_open(j, "alert");
+	sw_json_str(j, "action", "allowed");
+	sw_json_u64(j, "gid", 1);
+	sw_json_u64(j, "signature_id", rule->sid);
+	sw_json_u64(j, "rev", rule->rev);
+	sw_json_str(j, "signature", rule->msg);
+	sw_json_str(j, "category", cat);
+	sw_json_u64(j, "severity", severity);
+	sw_json_obj_open(j, "source");
+	sw_json_str(j, "ip", a);
+	if (has_port)
+		sw_json_u64(j, "port", ev->sport);
+	sw_json_obj_close(j);
+	sw_json_obj_open(j, "target");
+	sw_json_str(j, "ip", b);
+	if (has_port)
+		sw_json_u64(j, "port", ev->dport);
+	sw_json_obj_close(j);
+	sw_json_obj_open(j, "metadata");
+	sw_json_obj_open(j, "payload");
+	/* bytes from the wire: sw_json_strn escapes quotes, control
+	 * characters and invalid UTF-8, so the line stays one JSON line */
+	sw_json_strn(j, "excerpt", ev->excerpt, ev->excerpt_len);
+	sw_json_u64(j, "excerpt_offset", ev->excerpt_off);
+	sw_json_u64(j, "match_end", ev->match_end);
+	sw_json_u64(j, "length", ev->payload_len);
+	sw_json_str(j, "classtype", rule->classtype);
+	if (rule->tool[0] != '\0')
+		sw_json_str(j, "tool", rule->tool);
+	sw_json_str(j, "rule_file", rule->file);
+	sw_json_u64(j, "rule_line", rule->line);
+	sw_json_u64(j, "rules_generation", ev->gen);
+	sw_json_obj_close(j);
+	sw_json_obj_close(j);
+	sw_json_obj_close(j);
+	sw_json_obj_close(j);
+	if (!j->oom) {
+		struct sw_alert al = {
+			.type = SW_REC_ALERT, .ts_ns = ev->ts_ns,
+			.dest_port = has_port ? ev->dport : 0,
+			.gid = 1, .sid = rule->sid, .rev = rule->rev, .severity = severity,
+		};
+
+		snprintf(al.host, sizeof(al.host), "%s", c->host);
+		snprintf(al.src_ip, sizeof(al.src_ip), "%s", a);
+		snprintf(al.dest_ip, sizeof(al.dest_ip), "%s", b);
+		snprintf(al.proto, sizeof(al.proto), "%s", pname);
+		snprintf(al.signature, sizeof(al.signature), "%s", rule->msg);
+		snprintf(al.category, sizeof(al.category), "%s", cat);
+		snprintf(al.kind, sizeof(al.kind), "payload");
+		snprintf(al.tool, sizeof(al.tool), "%s", rule->tool);
+		sw_ctl_emit(dec->ctl, &al, j->buf, j->len);
+	}
+	dec->pst.alerts++;
+}
+
+void
+sw_decide_payload_stats(const struct sw_decide *dec, struct sw_decide_payload_stats *st)
+{
+	*st = dec->pst;
 }

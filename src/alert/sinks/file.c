@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The file sink: one record per line, appended to a file (or stdout).
+ *
+ * Lines are written whole with one fwrite so a reader tailing the file never
+ * sees half a record. SIGHUP reopens the file by name, which is what
+ * logrotate's postrotate expects. Built-in rotation (rotate-interval,
+ * rotate-size) renames the file to NAME.YYYYmmdd-HHMMSS[.N] and starts a
+ * new one; time rotation is aligned to multiples of the interval in UTC, so
+ * hourly files start on the hour.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <scanwatch/sink.h>
+
+struct file_sink {
+	char path[4096];	/* empty: stdout */
+	FILE *f;
+	uint64_t size;		/* bytes in the current file */
+	uint64_t max_size;	/* rotate at this size; 0 = never */
+	uint32_t interval;	/* rotate every interval seconds; 0 = never */
+	time_t next_rotate;
+};
+
+static time_t
+next_boundary(uint32_t interval)
+{
+	time_t now = time(NULL);
+
+	return now - now % interval + interval;
+}
+
+static int
+file_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
+	  struct sw_sink_counters *cnt, void **ctx, char *err, size_t errlen)
+{
+	struct file_sink *fs = calloc(1, sizeof(*fs));
+	const char *p = cfg->path[0] ? cfg->path : "eve.json";
+	int n;
+
+	(void)cnt;
+	if (fs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (strcmp(p, "-") == 0)
+		n = 0;
+	else if (p[0] == '/' || conf->log_dir[0] == '\0')
+		n = snprintf(fs->path, sizeof(fs->path), "%s", p);
+	else
+		n = snprintf(fs->path, sizeof(fs->path), "%s/%s", conf->log_dir, p);
+	if (n < 0 || (size_t)n >= sizeof(fs->path)) {
+		snprintf(err, errlen, "path too long: %s", p);
+		free(fs);
+		return -ENAMETOOLONG;
+	}
+	fs->max_size = (uint64_t)cfg->rotate_size_mb << 20;
+	fs->interval = cfg->rotate_interval_s;
+	if (fs->path[0] == '\0' && (fs->max_size || fs->interval)) {
+		snprintf(err, errlen, "stdout cannot be rotated; give a path or drop "
+			 "rotate-interval/rotate-size");
+		free(fs);
+		return -EINVAL;
+	}
+	/* Open now so that a wrong directory is a start-up error, not a
+	 * stream of reconnect failures. */
+	if (fs->path[0] != '\0') {
+		fs->f = fopen(fs->path, "a");
+		if (fs->f == NULL) {
+			int rc = -errno;
+
+			snprintf(err, errlen, "cannot open %s for appending: %s (does the "
+				 "directory exist and is it writable?)", fs->path, strerror(errno));
+			free(fs);
+			return rc;
+		}
+		fclose(fs->f);
+		fs->f = NULL;
+	}
+	*ctx = fs;
+	return 0;
+}
+
+static int
+file_connect(void *ctx)
+{
+	struct file_sink *fs = ctx;
+	struct stat st;
+
+	if (fs->path[0] == '\0') {
+		fs->f = stdout;
+		return 0;
+	}
+	fs->f = fopen(fs->path, "a");
+	if (fs->f == NULL)
+		return -errno;
+	fs->size = fstat(fileno(fs->f), &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (fs->interval)
+		fs->next_rotate = next_boundary(fs->interval);
+	return 0;
+}
+
+static void
+file_disconnect(void *ctx)
+{
+	struct file_sink *fs = ctx;
+
+	if (fs->f != NULL && fs->f != stdout)
+		fclose(fs->f);
+	fs->f = NULL;
+}
+
+/* Move the current file aside under a name that sorts by time. */
+static int
+file_rotate(struct file_sink *fs)
+{
+	char to[4096 + 40];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&now, &tm);
+	n = (size_t)snprintf(to, sizeof(to), "%s.", fs->path);
+	n += strftime(to + n, sizeof(to) - n, "%Y%m%d-%H%M%S", &tm);
+	for (unsigned k = 1; access(to, F_OK) == 0 && k < 1000; k++)
+		snprintf(to + n, sizeof(to) - n, ".%u", k);
+	fclose(fs->f);
+	fs->f = NULL;
+	if (rename(fs->path, to) != 0)
+		return -errno;	/* connect appends to the old name again */
+	return file_connect(fs);
+}
+
+static int
+file_write(void *ctx, const struct sw_alert *a, const char *text, size_t len)
+{
+	struct file_sink *fs = ctx;
+
+	(void)a;
+	if ((fs->max_size && fs->size > 0 && fs->size + len + 1 > fs->max_size) ||
+	    (fs->interval && time(NULL) >= fs->next_rotate)) {
+		if (file_rotate(fs) != 0)
+			return SW_SINK_DOWN;
+	}
+	if (fwrite(text, 1, len, fs->f) != len || fputc('\n', fs->f) == EOF) {
+		/* disk full, I/O error: reopen after a backoff and retry the line */
+		clearerr(fs->f);
+		return SW_SINK_DOWN;
+	}
+	fs->size += len + 1;
+	return 0;
+}
+
+static int
+file_flush(void *ctx)
+{
+	struct file_sink *fs = ctx;
+
+	if (fs->f != NULL && fflush(fs->f) != 0) {
+		clearerr(fs->f);
+		return SW_SINK_DOWN;
+	}
+	return 0;
+}
+
+static int
+file_reopen(void *ctx)
+{
+	struct file_sink *fs = ctx;
+
+	if (fs->path[0] == '\0')
+		return 0;
+	file_flush(fs);
+	file_disconnect(fs);
+	return file_connect(fs);
+}
+
+static void
+file_close(void *ctx)
+{
+	file_disconnect(ctx);
+	free(ctx);
+}
+
+const struct sw_sink_ops sw_sink_file = {
+	.name = "file",
+	.open = file_open,
+	.connect = file_connect,
+	.disconnect = file_disconnect,
+	.write = file_write,
+	.flush = file_flush,
+	.reopen = file_reopen,
+	.close = file_close,
+};
