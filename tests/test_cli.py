@@ -55,4 +55,67 @@ with tempfile.TemporaryDirectory() as d:
         f.write("allowlist:\n  entries: [\"10.0.0.0/33\"]\n")
     p = sw("-c", conf, "-T")
     check("bad_allowlist_entry_named", p.returncode == 2 and "10.0.0.0/33" in p.stderr, p.stderr)
+
+    # outputs: a bad entry names the file, the line, the entry and the fix
+    with open(conf, "w") as f:
+        f.write("outputs:\n"
+                "  - type: file\n"
+                "    path: eve.json\n"
+                "  - type: syslog\n"
+                "    transport: udp\n"
+                "    port: 6514\n")
+    p = sw("-c", conf, "-T")
+    check("outputs_missing_key_names_line_and_fix",
+          p.returncode == 2 and conf + " line 4" in p.stderr and
+          "outputs[1] (syslog): server is required" in p.stderr and
+          "add 'server: ...'" in p.stderr, p.stderr)
+    with open(conf, "w") as f:
+        f.write("output:\n  dir: /tmp\noutputs:\n  - type: file\n    path: a.json\n"
+                "    topic: alerts\n")
+    p = sw("-c", conf, "-T")
+    check("outputs_foreign_key_names_line_and_fix",
+          p.returncode == 2 and "line 6" in p.stderr and
+          "outputs[0] (file): topic applies only to kafka outputs; remove it" in p.stderr,
+          p.stderr)
+    with open(conf, "w") as f:
+        f.write("outputs:\n  - type: kafka\n    brokers: k:9092\n    topik: a\n")
+    p = sw("-c", conf, "-T")
+    check("outputs_typo_suggested", p.returncode == 2 and "line 4" in p.stderr and
+          "did you mean 'topic'" in p.stderr, p.stderr)
+    p = sw("--set", "outputs.0.type=syslog", "-T")
+    check("outputs_set_incomplete_entry_refused",
+          p.returncode == 2 and "outputs[0] (syslog): server is required" in p.stderr, p.stderr)
+
+    # --dump-config round trip with outputs from a file and from --set
+    with open(conf, "w") as f:
+        f.write("stats:\n  prometheus: {listen: \"[::1]:9100\"}\n"
+                "output: {flush-timeout: 1500}\n"
+                "outputs:\n"
+                "  - {type: file, path: \"-\", rotate-size: 10, events: [alert]}\n"
+                "  - type: kafka\n"
+                "    name: bus\n"
+                "    brokers: \"k1:9092,k2:9092\"\n"
+                "    topic: scanwatch-alerts\n"
+                "    kafka-properties: [\"compression.codec=lz4\", \"acks=all\"]\n")
+    p = sw("-c", conf, "--set", "outputs.2.type=syslog", "--set", "outputs.2.server=::1",
+           "--set", "outputs[2].facility=local0", "--set", "outputs.0.format=cef",
+           "--dump-config")
+    check("outputs_dump_exits_0", p.returncode == 0, p.stderr)
+    check("outputs_dump_shows_entries",
+          "  - type: file" in p.stdout and "    name: file0" in p.stdout and
+          "    name: bus" in p.stdout and "    name: syslog2" in p.stdout and
+          "    facility: local0" in p.stdout and "    format: cef" in p.stdout and
+          "flush-timeout: 1500" in p.stdout and "listen: \"[::1]:9100\"" in p.stdout and
+          "    topic:" not in p.stdout.split("  - type: kafka")[0], p.stdout)
+    dumped = os.path.join(d, "dumped.yaml")
+    with open(dumped, "w") as f:
+        f.write(p.stdout)
+    q = sw("-c", dumped, "--dump-config")
+    check("outputs_dump_reads_back_unchanged", q.returncode == 0 and q.stdout == p.stdout,
+          q.stderr)
+    q = sw("-c", dumped, "-T")
+    check("outputs_dumped_config_checks_ok", q.returncode == 0, q.stderr)
+    q = sw("-c", dumped, "--set", "outputs=[]", "--dump-config")
+    check("outputs_set_empty_clears", q.returncode == 0 and "outputs: []" in q.stdout and
+          "type: kafka" not in q.stdout, q.stderr)
 finish()

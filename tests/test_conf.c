@@ -137,7 +137,8 @@ defaults_validate(void)
 	      c->trw_beta == 0.99 && c->decoy_sources == 3 && c->distributed_sources == 5 &&
 	      c->suppress_s == 3600 && c->update_s == 60 && c->allowlist.n == 0 &&
 	      strcmp(c->allowlist_action, "tag") == 0 && c->host[0] == '\0' &&
-	      c->pcap[0] == '\0' && c->log_dir[0] == '\0');
+	      c->pcap[0] == '\0' && c->log_dir[0] == '\0' && c->flush_timeout_ms == 5000 &&
+	      c->prom_listen[0] == '\0' && c->n_outputs == 0);
 	CHECK("timescale_names_in_order", strcmp(sw_timescale_names[0], "fast") == 0 &&
 	      strcmp(sw_timescale_names[1], "medium") == 0 &&
 	      strcmp(sw_timescale_names[2], "slow") == 0);
@@ -147,7 +148,7 @@ defaults_validate(void)
 static void
 every_default_is_accepted_by_set(void)
 {
-	struct sw_conf *c = fresh();
+	struct sw_conf *c = calloc(1, sizeof(*c)), *d = fresh();
 	int ok = 1;
 
 	for (unsigned i = 0; i < sw_conf_nkeys; i++) {
@@ -160,7 +161,74 @@ every_default_is_accepted_by_set(void)
 		}
 	}
 	CHECK("every_default_is_accepted_by_set", ok);
+	/* sw_conf_defaults takes a shortcut; it must land on the same struct */
+	CHECK("defaults_equal_each_default_set", memcmp(c, d, sizeof(*c)) == 0);
 	free(c);
+	free(d);
+}
+
+/* The defaults of an outputs: entry, from its key table. */
+static void
+output_defaults(void)
+{
+	struct sw_output_conf *o = malloc(sizeof(*o)), *z = calloc(1, sizeof(*o));
+	int ok = 1;
+
+	memset(o, 0x5a, sizeof(*o));
+	sw_output_conf_defaults(o);
+	CHECK("output_defaults_documented",
+	      o->type[0] == '\0' && o->name[0] == '\0' && strcmp(o->format, "eve") == 0 &&
+	      o->events.n == 2 && strcmp(o->events.v[0], "alert") == 0 &&
+	      strcmp(o->events.v[1], "stats") == 0 && o->path[0] == '\0' &&
+	      strcmp(o->socket_type, "stream") == 0 && strcmp(o->transport, "tcp") == 0 &&
+	      o->server[0] == '\0' && o->port == 514 && strcmp(o->facility, "local5") == 0 &&
+	      o->brokers[0] == '\0' && o->topic[0] == '\0' && o->kafka_props.n == 0 &&
+	      o->rotate_interval_s == 0 && o->rotate_size_mb == 0 && o->queue == 65536 &&
+	      o->reconnect_max_ms == 30000);
+	/* no stale bytes: entries compare with memcmp after a round trip */
+	CHECK("output_defaults_zero_padding",
+	      memcmp(o->events.v[2], z->events.v[2], SW_MAX_STR) == 0 &&
+	      memcmp(o->format + 4, z->format + 4, sizeof(o->format) - 4) == 0 &&
+	      memcmp(o->server, z->server, sizeof(o->server)) == 0);
+
+	/* rows: findable, documented, inside the struct; defaults pass --set */
+	for (unsigned i = 0; i < sw_output_nkeys; i++) {
+		const struct sw_conf_key *k = &sw_output_keys[i];
+		struct sw_conf *c = fresh();
+		char kv[512];
+		unsigned t = 0;
+
+		if (sw_output_key_find(k->name) != k || k->help == NULL || k->types == 0 ||
+		    (k->needs & ~k->types) != 0 || strchr(k->name, '.') != NULL ||
+		    k->off + k->size > sizeof(struct sw_output_conf) ||
+		    (k->def == NULL) != (strcmp(k->name, "type") == 0)) {
+			printf("     row %s malformed\n", k->name);
+			ok = 0;
+		}
+		if (k->def == NULL) {
+			free(c);
+			continue;
+		}
+		while (!(k->types & (1u << t)))
+			t++;
+		snprintf(kv, sizeof(kv), "outputs.0.type=%s", sw_output_types[t]);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+			ok = 0;
+		snprintf(kv, sizeof(kv), "outputs.0.%s=%s", k->name, k->def);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0) {
+			printf("     %s\n", err);
+			ok = 0;
+		}
+		free(c);
+	}
+	CHECK("output_rows_sane_and_defaults_accepted", ok);
+	CHECK("output_type_bits", sw_output_type_bit("file") == SW_OUT_FILE &&
+	      sw_output_type_bit("unix") == SW_OUT_UNIX &&
+	      sw_output_type_bit("syslog") == SW_OUT_SYSLOG &&
+	      sw_output_type_bit("kafka") == SW_OUT_KAFKA && sw_output_type_bit("eve") == 0 &&
+	      sw_output_type_bit("") == 0);
+	free(o);
+	free(z);
 }
 
 /* Sections must be contiguous, or the dump would open one twice. */
@@ -216,8 +284,34 @@ static const char full_yaml[] =
 	"events: {ring-size: 8192}\n"
 	"stats:\n"
 	"  interval: 0\n"
+	"  prometheus:\n"
+	"    listen: \"[::1]:9101\"\n"
 	"output:\n"
 	"  dir: /var/log/scanwatch\n"
+	"  flush-timeout: 250\n"
+	"outputs:\n"
+	"  - type: file\n"
+	"    path: alerts.json\n"
+	"    rotate-interval: 3600\n"
+	"    rotate-size: 100\n"
+	"    events: [alert]\n"
+	"  - type: syslog\n"
+	"    name: siem\n"
+	"    transport: udp\n"
+	"    server: 127.0.0.1\n"
+	"    port: 6514\n"
+	"    format: cef\n"
+	"    facility: local3\n"
+	"    queue: 1024\n"
+	"    reconnect-max: 5000\n"
+	"  - {type: unix, socket-type: dgram, path: /run/siem.sock, format: leef}\n"
+	"  - type: kafka\n"
+	"    brokers: \"k1:9092,k2:9092\"\n"
+	"    topic: scanwatch-alerts\n"
+	"    kafka-properties: [\"compression.codec=lz4\", \"acks=all\"]\n"
+	"    events: [stats, alert]\n"
+	"    queue: 100000\n"
+	"    name: bus\n"
 	"detect:\n"
 	"  mode: exact\n"
 	"  trw:\n"
@@ -256,7 +350,12 @@ static const char full_yaml[] =
 	"    - 192.0.2.0/24\n"
 	"    - \"2001:db8::/32 22,443\"\n"
 	"    - 198.51.100.7 80\n"
-	"  action: alert-low\n";
+	"  action: alert-low\n"
+	"rules:\n"
+	"  enabled: no\n"
+	"  files: [/etc/scanwatch/scan.rules]\n"
+	"  max-bytes: 128\n"
+	"  ring-size: 2048\n";
 
 static void
 full_file_sets_every_key(void)
@@ -298,7 +397,56 @@ full_file_sets_every_key(void)
 	      c->ts[1].window_s == 600 && c->ts[1].protos == 9 && c->ts[2].window_s == 7200 &&
 	      c->ts[2].contacts == 101 && c->suppress_s == 60 && c->update_s == 0 &&
 	      c->allowlist.n == 3 && strcmp(c->allowlist.v[1], "2001:db8::/32 22,443") == 0 &&
-	      strcmp(c->allowlist_action, "alert-low") == 0);
+	      strcmp(c->allowlist_action, "alert-low") == 0 && c->flush_timeout_ms == 250 &&
+	      strcmp(c->prom_listen, "[::1]:9101") == 0);
+	CHECK("full_file_outputs",
+	      c->n_outputs == 4 &&
+	      strcmp(c->outputs[0].type, "file") == 0 && strcmp(c->outputs[0].name, "file0") == 0 &&
+	      strcmp(c->outputs[0].path, "alerts.json") == 0 &&
+	      c->outputs[0].rotate_interval_s == 3600 && c->outputs[0].rotate_size_mb == 100 &&
+	      c->outputs[0].events.n == 1 && strcmp(c->outputs[0].events.v[0], "alert") == 0 &&
+	      strcmp(c->outputs[0].format, "eve") == 0 && c->outputs[0].queue == 65536 &&
+	      strcmp(c->outputs[1].type, "syslog") == 0 && strcmp(c->outputs[1].name, "siem") == 0 &&
+	      strcmp(c->outputs[1].transport, "udp") == 0 &&
+	      strcmp(c->outputs[1].server, "127.0.0.1") == 0 && c->outputs[1].port == 6514 &&
+	      strcmp(c->outputs[1].format, "cef") == 0 &&
+	      strcmp(c->outputs[1].facility, "local3") == 0 && c->outputs[1].queue == 1024 &&
+	      c->outputs[1].reconnect_max_ms == 5000 && c->outputs[1].events.n == 2 &&
+	      strcmp(c->outputs[2].type, "unix") == 0 && strcmp(c->outputs[2].name, "unix2") == 0 &&
+	      strcmp(c->outputs[2].socket_type, "dgram") == 0 &&
+	      strcmp(c->outputs[2].path, "/run/siem.sock") == 0 &&
+	      strcmp(c->outputs[2].format, "leef") == 0 &&
+	      strcmp(c->outputs[3].type, "kafka") == 0 && strcmp(c->outputs[3].name, "bus") == 0 &&
+	      strcmp(c->outputs[3].brokers, "k1:9092,k2:9092") == 0 &&
+	      strcmp(c->outputs[3].topic, "scanwatch-alerts") == 0 &&
+	      c->outputs[3].kafka_props.n == 2 &&
+	      strcmp(c->outputs[3].kafka_props.v[0], "compression.codec=lz4") == 0 &&
+	      strcmp(c->outputs[3].kafka_props.v[1], "acks=all") == 0 &&
+	      c->outputs[3].events.n == 2 && strcmp(c->outputs[3].events.v[0], "stats") == 0 &&
+	      c->outputs[3].queue == 100000 &&
+	      /* keys of other types stay at their defaults */
+	      c->outputs[3].port == 514 && c->outputs[0].server[0] == '\0');
+	/* and the outputs in it give every entry key a value off its default */
+	{
+		struct sw_output_conf *def = malloc(sizeof(*def));
+
+		sw_output_conf_defaults(def);
+		differ = 1;
+		for (unsigned i = 0; i < sw_output_nkeys; i++) {
+			const struct sw_conf_key *k = &sw_output_keys[i];
+			int changed = 0;
+
+			for (unsigned j = 0; j < c->n_outputs; j++)
+				changed |= memcmp((char *)&c->outputs[j] + k->off,
+						  (char *)def + k->off, k->size) != 0;
+			if (!changed) {
+				printf("     outputs key %s never off its default\n", k->name);
+				differ = 0;
+			}
+		}
+		CHECK("full_file_covers_every_output_key", differ);
+		free(def);
+	}
 	unlink(path);
 
 	/* a file sets only what it names */
@@ -386,8 +534,44 @@ round_trips(void)
 	c->trw_theta0 = 0.1 + 0.2;			/* 0.30000000000000004 */
 	c->trw_alpha = 1e-300;
 	c->trw_beta = 1 - 1e-16;
+	/* outputs: free-form fields hold the odd strings too */
+	snprintf(c->outputs[0].path, SW_MAX_STR, "%s", "- \"eve\": #1 \\ caf\xc3\xa9");
+	snprintf(c->outputs[3].brokers, SW_MAX_STR, "%s", "[k1]:9092, {k2}:9092 # x");
+	memset(&c->outputs[3].kafka_props, 0, sizeof(c->outputs[3].kafka_props));
+	for (i = 0; i < SW_MAX_STRS; i++)
+		snprintf(c->outputs[3].kafka_props.v[i], SW_MAX_STR, "p%u=%s", i,
+			 odd[i % (sizeof(odd) / sizeof(odd[0]))]);
+	c->outputs[3].kafka_props.n = SW_MAX_STRS;
 	CHECK("odd_config_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
 	round_trip("odd_strings", c);
+
+	/* the most outputs there may be, each type, names defaulted and given */
+	sw_conf_defaults(c);
+	for (i = 0; i < SW_MAX_OUTPUTS; i++) {
+		static const char *const per_type[4][3] = {
+			{ "file", "path=f.json", "rotate-size=7" },
+			{ "unix", "path=/run/s.sock", "socket-type=dgram" },
+			{ "syslog", "server=::1", "facility=kern" },
+			{ "kafka", "brokers=k:9092", "topic=t.1" },
+		};
+		const char *const *t = per_type[i % 4];
+
+		snprintf(kv, sizeof(kv), "outputs.%u.type=%s", i, t[0]);
+		sw_conf_set(c, kv, err, sizeof(err));
+		snprintf(kv, sizeof(kv), "outputs.%u.%s", i, t[1]);
+		sw_conf_set(c, kv, err, sizeof(err));
+		snprintf(kv, sizeof(kv), "outputs.%u.%s", i, t[2]);
+		sw_conf_set(c, kv, err, sizeof(err));
+		if (i % 3 == 0) {
+			snprintf(kv, sizeof(kv), "outputs.%u.name=out-%u_x", i, i);
+			sw_conf_set(c, kv, err, sizeof(err));
+		}
+	}
+	CHECK("max_outputs_validate", c->n_outputs == SW_MAX_OUTPUTS &&
+	      strcmp(c->outputs[14].name, "syslog14") == 0 &&
+	      strcmp(c->outputs[12].name, "out-12_x") == 0 &&
+	      sw_conf_validate(c, err, sizeof(err)) == 0);
+	round_trip("max_outputs", c);
 
 	/* and the same odd strings arrive intact through --set with a flow list */
 	sw_conf_defaults(c);
@@ -399,6 +583,16 @@ round_trips(void)
 	snprintf(kv, sizeof(kv), "host=%s", "a \"b\" c: #d \\e -f");
 	CHECK("set_string_verbatim", sw_conf_set(c, kv, err, sizeof(err)) == 0 &&
 	      strcmp(c->host, "a \"b\" c: #d \\e -f") == 0);
+	CHECK("set_outputs_for_round_trip",
+	      sw_conf_set(c, "outputs.0.type=kafka", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.0.kafka-properties=[\"sasl.password=a,b\", \"acks=1\"]",
+			  err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.0.brokers=k:1", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.0.topic=t", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.1.type=file", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.1.path=-", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "stats.prometheus.listen=0.0.0.0:9100", err, sizeof(err)) == 0 &&
+	      sw_conf_validate(c, err, sizeof(err)) == 0);
 	round_trip("set_values", c);
 	free(c);
 }
@@ -679,6 +873,10 @@ every_key_refuses_out_of_range(void)
 			memset(bad[nbad], 'l', SW_MAX_STR);	/* one entry too long */
 			bad[nbad++][SW_MAX_STR] = '\0';
 			break;
+		case SW_CONF_OUTPUTS:
+			snprintf(bad[nbad++], sizeof(bad[0]), "file");
+			snprintf(bad[nbad++], sizeof(bad[0]), "[{type: file}]");
+			break;
 		}
 		for (int b = 0; b < nbad; b++) {
 			struct sw_conf *c = fresh();
@@ -777,11 +975,466 @@ validate_cross_field(void)
 	free(c);
 }
 
+/* ---- outputs: ---- */
+
+static void
+outputs_parse(void)
+{
+	struct sw_conf *c = fresh();
+
+	CHECK("outputs_minimal_entry_of_each_type",
+	      sw_conf_load_string(c, "outputs:\n"
+				  "  - type: file\n    path: \"-\"\n"
+				  "  - type: unix\n    path: /run/x.sock\n"
+				  "  - type: syslog\n    server: siem.example.org\n"
+				  "  - type: kafka\n    brokers: k:9092\n    topic: a.b_c-d\n",
+				  "o.yaml", err, sizeof(err)) == 0 &&
+	      c->n_outputs == 4 && strcmp(c->outputs[0].path, "-") == 0 &&
+	      strcmp(c->outputs[0].name, "file0") == 0 && strcmp(c->outputs[1].name, "unix1") == 0 &&
+	      strcmp(c->outputs[1].socket_type, "stream") == 0 &&
+	      strcmp(c->outputs[2].name, "syslog2") == 0 && c->outputs[2].port == 514 &&
+	      strcmp(c->outputs[2].transport, "tcp") == 0 &&
+	      strcmp(c->outputs[3].name, "kafka3") == 0 && c->outputs[3].events.n == 2 &&
+	      sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK("outputs_file_replaces_list",
+	      sw_conf_load_string(c, "outputs:\n  - {type: syslog, server: \"::1\", port: 601}\n",
+				  "o.yaml", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
+	      strcmp(c->outputs[0].type, "syslog") == 0 && c->outputs[0].port == 601 &&
+	      strcmp(c->outputs[0].name, "syslog0") == 0 && c->outputs[0].path[0] == '\0' &&
+	      c->outputs[1].type[0] == '\0' && c->outputs[3].topic[0] == '\0');
+	CHECK("outputs_file_without_outputs_keeps_list",
+	      sw_conf_load_string(c, "host: x\n", "o.yaml", err, sizeof(err)) == 0 &&
+	      c->n_outputs == 1);
+	CHECK("outputs_empty_value_clears",
+	      sw_conf_load_string(c, "outputs:\n", "o.yaml", err, sizeof(err)) == 0 &&
+	      c->n_outputs == 0 && c->outputs[0].type[0] == '\0');
+	sw_conf_load_string(c, "outputs: [{type: file, path: a}]\n", "o.yaml", err, sizeof(err));
+	CHECK("outputs_empty_flow_clears",
+	      sw_conf_load_string(c, "outputs: []\n", "o.yaml", err, sizeof(err)) == 0 &&
+	      c->n_outputs == 0);
+	CHECK("outputs_empty_name_gets_default",
+	      sw_conf_load_string(c, "outputs: [{type: file, path: a, name: \"\"}]\n", "o.yaml",
+				  err, sizeof(err)) == 0 && strcmp(c->outputs[0].name, "file0") == 0);
+	CHECK("outputs_explicit_default_like_names_ok",
+	      sw_conf_load_string(c, "outputs:\n  - {type: file, path: a, name: file1}\n"
+				  "  - {type: file, path: b, name: x}\n", "o.yaml",
+				  err, sizeof(err)) == 0 && sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK("prometheus_listen_forms",
+	      sw_conf_set(c, "stats.prometheus.listen=0.0.0.0:9100", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "stats.prometheus.listen=[::]:1", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "stats.prometheus.listen=[2001:db8::1]:65535", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "stats.prometheus.listen=", err, sizeof(err)) == 0 &&
+	      c->prom_listen[0] == '\0');
+	free(c);
+}
+
+static void
+outputs_file_errors(void)
+{
+	char big[4096];
+	int n;
+
+	load_fails("outputs_mapping_not_list", "host: a\noutputs:\n  type: file\n",
+		   "t.yaml line 2: outputs must be a list", "'- type: file'", NULL);
+	load_fails("outputs_scalar", "outputs: file\n", "line 1", "outputs must be a list",
+		   "(got 'file')", NULL);
+	load_fails("outputs_entry_not_mapping", "outputs:\n  - {type: file, path: a}\n  - file\n",
+		   "line 3", "outputs entries must be mappings", "not a value", NULL);
+	load_fails("outputs_given_twice", "outputs: []\nhost: a\noutputs: []\n",
+		   "line 3", "outputs is given twice (lines 1 and 3)", NULL);
+	load_fails("outputs_under_output_section", "output:\n  - type: file\n",
+		   "line 1", "output is a section", "did you mean 'outputs'", NULL);
+	load_fails("outputs_key_at_top_level", "topic: alerts\n",
+		   "line 1", "unknown key 'topic'", "outputs:", NULL);
+	load_fails("outputs_key_under_output", "output:\n  dir: /tmp\n  type: file\n",
+		   "line 3", "unknown key 'output.type'", "key of an entry of the outputs:", NULL);
+	load_fails("outputs_unknown_key_suggested",
+		   "outputs:\n  - type: file\n    path: a\n  - type: syslog\n\n    sever: x\n",
+		   "t.yaml line 6: outputs[1] (syslog): unknown key 'sever' (did you mean 'server'?)",
+		   NULL);
+	load_fails("outputs_unknown_key_lists_keys",
+		   "outputs:\n  - type: syslog\n    zzzzzzzzz: 1\n",
+		   "line 3", "unknown key 'zzzzzzzzz'", "a syslog output takes", "server, port",
+		   NULL);
+	load_fails("outputs_unknown_key_before_type", "outputs:\n  - zzzzzzzzz: 1\n",
+		   "line 2", "outputs[0]: unknown key", "an output takes type,", NULL);
+	load_fails("outputs_type_missing", "outputs:\n  - {type: file, path: a}\n  - path: b\n",
+		   "t.yaml line 3: outputs[1]: type is required", "type: file", NULL);
+	load_fails("outputs_type_bad", "outputs:\n  - type: pigeon\n",
+		   "line 2", "type must be one of file, unix, syslog, kafka (got 'pigeon')", NULL);
+	load_fails("outputs_syslog_needs_server",
+		   "outputs:\n  - {type: file, path: a}\n  - {type: file, path: b}\n"
+		   "  - type: syslog\n    port: 601\n",
+		   "t.yaml line 4: outputs[2] (syslog): server is required for syslog outputs",
+		   "add 'server: ...'", NULL);
+	load_fails("outputs_kafka_needs_brokers", "outputs:\n  - {type: kafka, topic: t}\n",
+		   "line 2", "outputs[0] (kafka): brokers is required", NULL);
+	load_fails("outputs_kafka_needs_topic", "outputs:\n  - {type: kafka, brokers: k}\n",
+		   "line 2", "outputs[0] (kafka): topic is required", NULL);
+	load_fails("outputs_unix_needs_path", "outputs:\n  - type: unix\n",
+		   "line 2", "outputs[0] (unix): path is required", NULL);
+	load_fails("outputs_file_needs_path", "outputs:\n  - type: file\n    name: f\n",
+		   "line 2", "outputs[0] (file): path is required", NULL);
+	load_fails("outputs_key_of_other_type",
+		   "outputs:\n  - type: file\n    path: a\n    topic: t\n",
+		   "t.yaml line 4: outputs[0] (file): topic applies only to kafka outputs",
+		   "remove it", NULL);
+	load_fails("outputs_key_of_other_type_before_type",
+		   "outputs:\n  - port: 514\n    type: kafka\n    brokers: k\n    topic: t\n",
+		   "line 2", "outputs[0] (kafka): port applies only to syslog outputs", NULL);
+	load_fails("outputs_path_on_syslog",
+		   "outputs:\n  - type: syslog\n    server: s\n    path: p\n",
+		   "line 4", "path applies only to file and unix outputs", NULL);
+	load_fails("outputs_duplicate_names",
+		   "outputs:\n  - {type: file, path: a, name: x}\n  - type: syslog\n"
+		   "    server: s\n    name: x\n",
+		   "t.yaml line 5: outputs[1] (syslog): name 'x' is also the name of outputs[0]",
+		   NULL);
+	load_fails("outputs_default_name_collides",
+		   "outputs:\n  - {type: file, path: a, name: file1}\n  - {type: file, path: b}\n",
+		   "line 3", "outputs[1] (file): name 'file1' is also the name of outputs[0]", NULL);
+	load_fails("outputs_bad_name", "outputs:\n  - {type: file, path: a, name: \"my sink\"}\n",
+		   "line 2", "outputs[0] (file): name 'my sink': only letters, digits", NULL);
+	load_fails("outputs_bad_name_dot", "outputs:\n  - {type: file, path: a, name: a.b}\n",
+		   "line 2", "not '.'", NULL);
+	load_fails("outputs_key_twice",
+		   "outputs:\n  - type: file\n    path: a\n    path: b\n",
+		   "line 4", "outputs[0] (file): path is given twice (lines 3 and 4)", NULL);
+	load_fails("outputs_events_empty", "outputs:\n  - type: file\n    path: a\n    events: []\n",
+		   "line 4", "events must be a list of 1..2 of alert, stats (got an empty list)",
+		   NULL);
+	load_fails("outputs_events_null", "outputs:\n  - type: file\n    path: a\n    events:\n",
+		   "line 4", "events must be", "empty list", NULL);
+	load_fails("outputs_events_bad", "outputs:\n  - {type: file, path: a, events: [alert, flow]}\n",
+		   "line 2", "events entry 'flow' is not allowed", NULL);
+	load_fails("outputs_events_twice", "outputs:\n  - {type: file, path: a, events: [alert, alert]}\n",
+		   "line 2", "events lists 'alert' twice", NULL);
+	load_fails("outputs_events_scalar", "outputs:\n  - {type: file, path: a, events: alert}\n",
+		   "line 2", "written as a YAML list", NULL);
+	load_fails("outputs_scalar_given_list", "outputs:\n  - {type: file, path: [a]}\n",
+		   "line 2", "outputs[0] (file): path must be", "not a list", NULL);
+	load_fails("outputs_scalar_given_mapping", "outputs:\n  - type: file\n    path: {a: b}\n",
+		   "line 3", "not a mapping", NULL);
+	load_fails("outputs_entry_key_not_scalar", "outputs:\n  - type: file\n    [a]: b\n",
+		   "line 3", "outputs[0] (file): keys must be plain names", NULL);
+	load_fails("outputs_facility_bad",
+		   "outputs:\n  - type: syslog\n    server: s\n    facility: local8\n",
+		   "line 4", "facility must be one of kern, user", "local7 (got 'local8')", NULL);
+	load_fails("outputs_port_zero", "outputs:\n  - {type: syslog, server: s, port: 0}\n",
+		   "line 2", "outputs[0] (syslog): port must be an integer 1..65535 (got '0')", NULL);
+	load_fails("outputs_queue_small", "outputs:\n  - {type: file, path: a, queue: 15}\n",
+		   "line 2", "queue must be an integer 16..16777216", NULL);
+	load_fails("outputs_transport_bad", "outputs:\n  - {type: syslog, server: s, transport: tls}\n",
+		   "line 2", "transport must be one of udp, tcp", NULL);
+	load_fails("outputs_socket_type_bad", "outputs:\n  - {type: unix, path: p, socket-type: seq}\n",
+		   "line 2", "socket-type must be one of stream, dgram", NULL);
+	load_fails("outputs_format_bad", "outputs:\n  - {type: file, path: a, format: json}\n",
+		   "line 2", "format must be one of eve, cef, leef", NULL);
+	load_fails("outputs_server_with_port",
+		   "outputs:\n  - type: syslog\n    server: 192.0.2.1:514\n",
+		   "line 3", "server '192.0.2.1:514'", "port:", NULL);
+	load_fails("outputs_server_space", "outputs:\n  - {type: syslog, server: \"a b\"}\n",
+		   "line 2", "server 'a b'", NULL);
+	load_fails("outputs_topic_bad", "outputs:\n  - {type: kafka, brokers: k, topic: \"a/b\"}\n",
+		   "line 2", "topic 'a/b'", "Kafka topic names", NULL);
+	load_fails("outputs_topic_dotdot", "outputs:\n  - {type: kafka, brokers: k, topic: \"..\"}\n",
+		   "line 2", "topic '..'", NULL);
+	load_fails("outputs_kprop_no_equals",
+		   "outputs:\n  - type: kafka\n    brokers: k\n    topic: t\n"
+		   "    kafka-properties: [acks=all, lz4]\n",
+		   "line 5", "kafka-properties entry 'lz4'", "key=value", NULL);
+	load_fails("outputs_kprop_bootstrap",
+		   "outputs:\n  - {type: kafka, brokers: k, topic: t, "
+		   "kafka-properties: [\"bootstrap.servers=x:1\"]}\n",
+		   "line 2", "set brokers: instead", NULL);
+	load_fails("outputs_kprop_twice",
+		   "outputs:\n  - type: kafka\n    brokers: k\n    topic: t\n"
+		   "    kafka-properties: [acks=all, \"linger.ms=5\", acks=1]\n",
+		   "line 5", "kafka-properties sets 'acks' twice", NULL);
+	n = snprintf(big, sizeof(big), "outputs:\n  - type: unix\n    path: /");
+	memset(big + n, 's', 107);
+	strcpy(big + n + 107, "\n");
+	load_fails("outputs_unix_path_too_long", big, "line 3",
+		   "path is 108 bytes long; a unix socket path holds at most 107", NULL);
+	n = snprintf(big, sizeof(big), "outputs:\n");
+	for (int i = 0; i <= SW_MAX_OUTPUTS; i++)
+		n += snprintf(big + n, sizeof(big) - (size_t)n, "  - {type: file, path: f%d}\n", i);
+	load_fails("outputs_too_many", big, "line 18", "outputs has too many entries; at most 16",
+		   NULL);
+	load_fails("prometheus_listen_no_port", "stats:\n  prometheus:\n    listen: 127.0.0.1\n",
+		   "line 3", "stats.prometheus.listen '127.0.0.1': no port", "ADDR:PORT", NULL);
+	load_fails("prometheus_listen_v6_brackets", "stats.prometheus.listen: \"::1:9100\"\n",
+		   "line 1", "needs brackets", "[::1]:9100", NULL);
+	load_fails("prometheus_listen_port_zero", "stats.prometheus.listen: \"127.0.0.1:0\"\n",
+		   "line 1", "port '0' must be 1..65535", NULL);
+	load_fails("prometheus_listen_host_name", "stats.prometheus.listen: \"localhost:9100\"\n",
+		   "line 1", "'localhost' is not an IPv4 address", NULL);
+	load_fails("prometheus_listen_v4_in_brackets",
+		   "stats.prometheus.listen: \"[192.0.2.1]:80\"\n", "line 1", "not an IPv6", NULL);
+	load_fails("prometheus_listen_bracket_no_port", "stats.prometheus.listen: \"[::1]9100\"\n",
+		   "line 1", "[IPv6]:PORT", NULL);
+	load_fails("prometheus_listen_port_too_big",
+		   "stats.prometheus.listen: \"127.0.0.1:65536\"\n", "line 1", "1..65535", NULL);
+
+	/* a file on disk: the message names it */
+	{
+		struct sw_conf *c = fresh();
+		FILE *f = fopen("/tmp/conf-test-outputs.yaml", "w");
+
+		fputs("host: a\noutputs:\n  - type: kafka\n    brokers: k:9092\n", f);
+		fclose(f);
+		CHECK("outputs_file_error_names_file_and_line",
+		      sw_conf_load_file(c, "/tmp/conf-test-outputs.yaml", err, sizeof(err)) ==
+		      -EINVAL && has(err, "/tmp/conf-test-outputs.yaml line 3: outputs[0] (kafka): "
+				     "topic is required for kafka outputs"));
+		unlink("/tmp/conf-test-outputs.yaml");
+		free(c);
+	}
+}
+
+static void
+outputs_set(void)
+{
+	struct sw_conf *c = fresh();
+
+	CHECK("set_outputs_append_first",
+	      sw_conf_set(c, "outputs.0.type=syslog", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
+	      strcmp(c->outputs[0].name, "syslog0") == 0 && c->outputs[0].port == 514 &&
+	      c->outputs[0].queue == 65536 && c->outputs[0].events.n == 2);
+	CHECK("set_outputs_modify",
+	      sw_conf_set(c, "outputs.0.server=192.0.2.9", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs[0].port=6514", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
+	      strcmp(c->outputs[0].server, "192.0.2.9") == 0 && c->outputs[0].port == 6514);
+	CHECK("set_outputs_append_key_before_type",
+	      sw_conf_set(c, "outputs.1.brokers=a:1,b:2", err, sizeof(err)) == 0 &&
+	      c->n_outputs == 2 && c->outputs[1].name[0] == '\0' &&
+	      sw_conf_set(c, "outputs.1.type=kafka", err, sizeof(err)) == 0 &&
+	      strcmp(c->outputs[1].name, "kafka1") == 0 &&
+	      strcmp(c->outputs[1].brokers, "a:1,b:2") == 0);
+	CHECK("set_outputs_list_commas",
+	      sw_conf_set(c, "outputs.1.events=alert", err, sizeof(err)) == 0 &&
+	      c->outputs[1].events.n == 1 && c->outputs[1].events.v[1][0] == '\0');
+	CHECK("set_outputs_list_flow",
+	      sw_conf_set(c, "outputs.1.kafka-properties=[\"sasl.jaas=a,b\", acks=all]",
+			  err, sizeof(err)) == 0 && c->outputs[1].kafka_props.n == 2 &&
+	      strcmp(c->outputs[1].kafka_props.v[0], "sasl.jaas=a,b") == 0);
+	CHECK("set_outputs_validates_when_complete",
+	      sw_conf_set(c, "outputs.1.topic=t", err, sizeof(err)) == 0 &&
+	      sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK("set_outputs_type_change_moves_default_name",
+	      sw_conf_set(c, "outputs.2.type=unix", err, sizeof(err)) == 0 &&
+	      strcmp(c->outputs[2].name, "unix2") == 0 &&
+	      sw_conf_set(c, "outputs.2.type=file", err, sizeof(err)) == 0 &&
+	      strcmp(c->outputs[2].name, "file2") == 0);
+	CHECK("set_outputs_type_change_keeps_given_name",
+	      sw_conf_set(c, "outputs.2.name=mine", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.2.type=unix", err, sizeof(err)) == 0 &&
+	      strcmp(c->outputs[2].name, "mine") == 0);
+	CHECK("set_outputs_empty_name_gets_default",
+	      sw_conf_set(c, "outputs.2.name=", err, sizeof(err)) == 0 &&
+	      strcmp(c->outputs[2].name, "unix2") == 0);
+	CHECK("set_outputs_validate_finds_missing_path",
+	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "config: outputs[2] (unix): path is required for unix outputs"));
+	CHECK("set_outputs_type_change_leaves_foreign_keys_to_validate",
+	      sw_conf_set(c, "outputs.0.type=file", err, sizeof(err)) == 0 &&
+	      sw_conf_set(c, "outputs.0.path=a", err, sizeof(err)) == 0 &&
+	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[0] (file): server applies only to syslog outputs"));
+	CHECK("set_outputs_clear_brackets",
+	      sw_conf_set(c, "outputs=[]", err, sizeof(err)) == 0 && c->n_outputs == 0 &&
+	      c->outputs[1].brokers[0] == '\0');
+	sw_conf_set(c, "outputs.0.type=file", err, sizeof(err));
+	CHECK("set_outputs_clear_empty",
+	      sw_conf_set(c, "outputs=", err, sizeof(err)) == 0 && c->n_outputs == 0);
+	free(c);
+
+	set_fails("set_outputs_gap", "outputs.1.type=file", "outputs.1.type",
+		  "there are 0 outputs so far", "outputs.0.KEY=VALUE", NULL);
+	set_fails("set_outputs_no_key", "outputs.0=file", "outputs.N.KEY", NULL);
+	set_fails("set_outputs_no_index", "outputs.type=file", "outputs.N.KEY", NULL);
+	set_fails("set_outputs_bad_bracket", "outputs[0.type=file", "outputs.N.KEY", NULL);
+	set_fails("set_outputs_value", "outputs=file", "outputs.N.KEY=VALUE",
+		  "outputs=[] empties", NULL);
+	set_fails("set_outputs_unknown_key", "outputs.0.sever=x",
+		  "--set: outputs[0]: unknown key 'sever' (did you mean 'server'?)", NULL);
+	set_fails("set_outputs_bad_type", "outputs.0.type=pigeon",
+		  "--set: outputs[0]: type must be one of file, unix, syslog, kafka", NULL);
+	set_fails("set_outputs_events_empty", "outputs.0.events=", "events must be",
+		  "empty list", NULL);
+	set_fails("set_outputs_events_flow_empty", "outputs.0.events=[]", "events must be", NULL);
+	set_fails("set_outputs_kprop_comma_hint", "outputs.0.kafka-properties=a=1,b",
+		  "kafka-properties entry 'b'", "outputs.0.kafka-properties='[\"a,b\", c]'", NULL);
+	set_fails("set_outputs_flow_syntax", "outputs.0.events=[alert",
+		  "--set: outputs.0.events: YAML syntax error", NULL);
+	{
+		struct sw_conf *d = fresh();
+		char kv[64];
+
+		sw_conf_set(d, "outputs.0.type=syslog", err, sizeof(err));
+		err[0] = '\0';
+		CHECK("set_outputs_key_of_other_type_refused",
+		      sw_conf_set(d, "outputs.0.topic=t", err, sizeof(err)) == -EINVAL &&
+		      has(err, "--set: outputs[0] (syslog): topic applies only to kafka outputs") &&
+		      d->outputs[0].topic[0] == '\0');
+		CHECK("set_outputs_bad_value_named",
+		      sw_conf_set(d, "outputs.0.port=x", err, sizeof(err)) == -EINVAL &&
+		      has(err, "--set: outputs[0] (syslog): port must be an integer 1..65535 "
+			  "(got 'x')") && d->outputs[0].port == 514);
+		for (unsigned i = 1; i < SW_MAX_OUTPUTS; i++) {
+			snprintf(kv, sizeof(kv), "outputs.%u.type=file", i);
+			sw_conf_set(d, kv, err, sizeof(err));
+		}
+		CHECK("set_outputs_too_many",
+		      d->n_outputs == SW_MAX_OUTPUTS &&
+		      sw_conf_set(d, "outputs.16.type=file", err, sizeof(err)) == -EINVAL &&
+		      has(err, "at most 16") && d->n_outputs == SW_MAX_OUTPUTS);
+		free(d);
+	}
+}
+
+/* Every entry key, past its bounds through --set, is refused naming entry and key. */
+static void
+every_output_key_refuses_out_of_range(void)
+{
+	int ok = 1, tried = 0;
+
+	for (unsigned i = 0; i < sw_output_nkeys; i++) {
+		const struct sw_conf_key *k = &sw_output_keys[i];
+		char kv[4096], bad[3][2048], want[128];
+		unsigned t = 0;
+		int nbad = 0;
+
+		switch (k->type) {
+		case SW_CONF_U32:
+			if (k->min > 0)
+				snprintf(bad[nbad++], sizeof(bad[0]), "%.0f", k->min - 1);
+			snprintf(bad[nbad++], sizeof(bad[0]), "%.0f", k->max + 1);
+			snprintf(bad[nbad++], sizeof(bad[0]), "-1");
+			break;
+		case SW_CONF_STR:
+			memset(bad[nbad], 's', k->size);
+			bad[nbad++][k->size] = '\0';
+			break;
+		case SW_CONF_ENUM:
+			snprintf(bad[nbad++], sizeof(bad[0]), "no-such-value");
+			break;
+		case SW_CONF_LIST:
+			snprintf(bad[nbad++], sizeof(bad[0]), "[\"\"]");
+			memset(bad[nbad], 'l', SW_MAX_STR);
+			bad[nbad++][SW_MAX_STR] = '\0';
+			break;
+		default:
+			ok = 0;
+		}
+		while (!(k->types & (1u << t)))
+			t++;
+		snprintf(want, sizeof(want), "outputs[0] (%s): %s", sw_output_types[t], k->name);
+		if (k->def == NULL)	/* type: no type yet */
+			snprintf(want, sizeof(want), "outputs[0]: %s", k->name);
+		for (int b = 0; b < nbad; b++) {
+			struct sw_conf *c = fresh();
+
+			if (k->def != NULL) {
+				snprintf(kv, sizeof(kv), "outputs.0.type=%s", sw_output_types[t]);
+				sw_conf_set(c, kv, err, sizeof(err));
+			}
+			snprintf(kv, sizeof(kv), "outputs.0.%s=%.2047s", k->name, bad[b]);
+			err[0] = '\0';
+			tried++;
+			if (sw_conf_set(c, kv, err, sizeof(err)) != -EINVAL || !has(err, want)) {
+				printf("     %s=%.40s accepted or unnamed: '%s'\n", k->name, bad[b], err);
+				ok = 0;
+			}
+			free(c);
+		}
+	}
+	CHECK("every_output_key_refuses_out_of_range_by_name",
+	      ok && tried > (int)sw_output_nkeys);
+}
+
+/* Entries poked into the struct directly (as tests and main.c may) are checked too. */
+static void
+outputs_validate(void)
+{
+	struct sw_conf *c = fresh();
+
+#define ENTRY(t) do { sw_conf_defaults(c); c->n_outputs = 1; \
+		sw_output_conf_defaults(&c->outputs[0]); \
+		snprintf(c->outputs[0].type, sizeof(c->outputs[0].type), "%s", t); } while (0)
+	ENTRY("");
+	CHECK("validate_output_type_required", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "config: outputs[0]: type is required"));
+	ENTRY("pigeon");
+	CHECK("validate_output_type_bad", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[0]: type must be one of"));
+	ENTRY("syslog");
+	CHECK("validate_output_needs_server", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[0] (syslog): server is required"));
+	strcpy(c->outputs[0].server, "s");
+	CHECK("validate_output_ok_with_default_name",
+	      sw_conf_validate(c, err, sizeof(err)) == 0 && c->outputs[0].name[0] == '\0');
+	strcpy(c->outputs[0].topic, "t");
+	CHECK("validate_output_foreign_key", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[0] (syslog): topic applies only to kafka outputs"));
+	c->outputs[0].topic[0] = '\0';
+	c->outputs[0].port = 0;
+	CHECK("validate_output_bounds", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[0] (syslog): port must be an integer 1..65535 (got '0')"));
+	c->outputs[0].port = 514;
+	c->outputs[0].events.n = 0;
+	CHECK("validate_output_events_empty", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "events must be"));
+	c->outputs[0].events.n = 1;
+	memset(c->outputs[0].name, 'n', sizeof(c->outputs[0].name));
+	CHECK("validate_output_name_unterminated",
+	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL && has(err, "name"));
+	strcpy(c->outputs[0].name, "a:b");
+	CHECK("validate_output_name_chars", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "name 'a:b'"));
+	/* a default name counts in the uniqueness check */
+	c->n_outputs = 2;
+	strcpy(c->outputs[0].name, "syslog1");
+	sw_output_conf_defaults(&c->outputs[1]);
+	strcpy(c->outputs[1].type, "syslog");
+	strcpy(c->outputs[1].server, "s");
+	CHECK("validate_output_default_name_clash",
+	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[1] (syslog): name 'syslog1' is also the name of outputs[0]"));
+	c->n_outputs = SW_MAX_OUTPUTS + 1;
+	CHECK("validate_output_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs has 17 entries; at most 16"));
+	ENTRY("unix");
+	memset(c->outputs[0].path, 'p', 108);
+	CHECK("validate_output_unix_path_length",
+	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL && has(err, "at most 107"));
+	c->outputs[0].path[107] = '\0';
+	CHECK("validate_output_unix_path_107_ok", sw_conf_validate(c, err, sizeof(err)) == 0);
+	ENTRY("kafka");
+	strcpy(c->outputs[0].brokers, "k");
+	strcpy(c->outputs[0].topic, "t");
+	c->outputs[0].kafka_props.n = 2;
+	strcpy(c->outputs[0].kafka_props.v[0], "acks=all");
+	strcpy(c->outputs[0].kafka_props.v[1], "acks=1");
+	CHECK("validate_output_kprop_twice", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "kafka-properties sets 'acks' twice"));
+	strcpy(c->outputs[0].kafka_props.v[1], "acks");
+	CHECK("validate_output_kprop_form", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "kafka-properties entry 'acks'"));
+	c->outputs[0].kafka_props.n = 0;
+	strcpy(c->prom_listen, "1.2.3.4");
+	CHECK("validate_prometheus_listen", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "stats.prometheus.listen '1.2.3.4'"));
+#undef ENTRY
+	free(c);
+}
+
 int
 main(void)
 {
 	defaults_validate();
 	every_default_is_accepted_by_set();
+	output_defaults();
 	table_is_well_formed();
 	full_file_sets_every_key();
 	round_trips();
@@ -789,6 +1442,11 @@ main(void)
 	set_each_type();
 	every_key_refuses_out_of_range();
 	validate_cross_field();
+	outputs_parse();
+	outputs_file_errors();
+	outputs_set();
+	every_output_key_refuses_out_of_range();
+	outputs_validate();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

@@ -128,6 +128,8 @@ int sw_conf_load_string(struct sw_conf *c, const char *yaml, const char *name,
 
 /**
  * Apply one "dotted.key=value" override. Lists take a comma-separated value.
+ * "outputs.N.key=value" sets a key of outputs entry N (N = n_outputs appends
+ * an entry with the defaults); "outputs=" or "outputs=[]" empties the list.
  * @return 0 or -EINVAL with err naming the key and the expected form
  */
 int sw_conf_set(struct sw_conf *c, const char *kv, char *err, size_t errlen);

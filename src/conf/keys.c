@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Every configuration key, once. Parsing, --set, defaults, validation and
- * --dump-config all walk this table, so adding a key here is the whole job.
+ * --dump-config all walk these tables, so adding a key here is the whole job.
  * Rows of one section must stay together: the dumper opens a YAML mapping
  * when the section changes and would otherwise open it twice.
+ *
+ * sw_conf_keys[] are the global keys; sw_output_keys[] the keys of one entry
+ * of the outputs: list, with the output types each applies to and needs.
  */
 
 #include <arpa/inet.h>
@@ -21,8 +24,14 @@ const char *const sw_timescale_names[SW_MAX_TIMESCALES] = {
 static const char *const rss_values[] = { "ip", "tcp", "udp", "sctp", NULL };
 static const char *const mode_values[] = { "sketch", "exact", NULL };
 static const char *const action_values[] = { "tag", "alert-low", NULL };
+static const char *const yesno_values[] = { "yes", "no", NULL };
 
 static int check_allow(const char *v, char *why, size_t len);
+static int check_listen(const char *v, char *why, size_t len);
+static int check_name(const char *v, char *why, size_t len);
+static int check_host(const char *v, char *why, size_t len);
+static int check_topic(const char *v, char *why, size_t len);
+static int check_kprop(const char *v, char *why, size_t len);
 
 #define F(m)	.off = offsetof(struct sw_conf, m), \
 		.size = sizeof(((struct sw_conf *)0)->m)
@@ -38,9 +47,12 @@ static int check_allow(const char *v, char *why, size_t len);
 #define KENUM(n, m, vals, d, h) \
 	{ .name = n, .type = SW_CONF_ENUM, F(m), .values = vals, \
 	  .def = d, .help = h }
-#define KLIST(n, m, most, vals, chk, fl, d, h) \
+#define KCSTR(n, m, chk, fm, d, h) \
+	{ .name = n, .type = SW_CONF_STR, F(m), .check = chk, .form = fm, \
+	  .def = d, .help = h }
+#define KLIST(n, m, most, vals, chk, fm, fl, d, h) \
 	{ .name = n, .type = SW_CONF_LIST, .flags = fl, F(m), .max = most, \
-	  .values = vals, .check = chk, .def = d, .help = h }
+	  .values = vals, .check = chk, .form = fm, .def = d, .help = h }
 
 /* ports is capped by the port space, protos by the 8-bit protocol field */
 #define WINDOW(i, s, win, po, ta, co, ic, pr) \
@@ -60,11 +72,11 @@ static int check_allow(const char *v, char *why, size_t len);
 const struct sw_conf_key sw_conf_keys[] = {
 	KSTR("host", host, "", "sensor name written into alerts; empty = none"),
 
-	KLIST("capture.interfaces", interfaces, SW_MAX_PORTS, NULL, NULL, 0, "",
+	KLIST("capture.interfaces", interfaces, SW_MAX_PORTS, NULL, NULL, NULL, 0, "",
 	      "DPDK devices: PCI address or vdev (\"net_af_packet0,iface=veth1\")"),
 	KSTR("capture.pcap", pcap, "", "read this pcap file instead of devices"),
 	KU32("capture.workers", workers, 1, 64, 1, 0, "RX queues (worker lcores) per port"),
-	KLIST("capture.rss-fields", rss_fields, 4, rss_values, NULL, SW_CONF_UNIQUE,
+	KLIST("capture.rss-fields", rss_fields, 4, rss_values, NULL, NULL, SW_CONF_UNIQUE,
 	      "ip,tcp,udp", "header fields RSS hashes on"),
 	KU32("capture.rx-descriptors", rx_desc, 64, 16384, 1024, SW_CONF_POW2,
 	     "RX ring descriptors per queue"),
@@ -72,7 +84,7 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KU32("capture.mempool-cache", mbuf_cache, 0, 512, 256, 0,
 	     "per-lcore mbuf cache of the mempool"),
 
-	KLIST("dpdk.eal-params", eal_params, SW_MAX_STRS, NULL, NULL, 0, "",
+	KLIST("dpdk.eal-params", eal_params, SW_MAX_STRS, NULL, NULL, NULL, 0, "",
 	      "extra EAL arguments, one per entry ([\"-l\", \"0-3\"])"),
 
 	KU32("events.ring-size", ring_size, 64, 1048576, 4096, SW_CONF_POW2,
@@ -80,8 +92,18 @@ const struct sw_conf_key sw_conf_keys[] = {
 
 	KU32("stats.interval", stats_interval, 0, 86400, 60, 0,
 	     "seconds between statistics reports; 0 = only at exit"),
+	KCSTR("stats.prometheus.listen", prom_listen, check_listen,
+	      "\"ADDR:PORT\" or \"[IPv6]:PORT\", e.g. 127.0.0.1:9100 (\"\" = off)", "",
+	      "Prometheus text endpoint, \"ADDR:PORT\" or \"[IPv6]:PORT\"; empty = off"),
 
 	KSTR("output.dir", log_dir, "", "directory for alert and stats files; empty = stdout"),
+	KU32("output.flush-timeout", flush_timeout_ms, 0, 600000, 5000, 0,
+	     "milliseconds shutdown waits for each output to deliver what is queued"),
+	{ .name = "outputs", .type = SW_CONF_OUTPUTS,
+	  /* the count only: conf.c reaches outputs[] through struct sw_conf */
+	  F(n_outputs), .max = SW_MAX_OUTPUTS, .def = "",
+	  .help = "where alerts and stats go (file, unix, syslog, kafka); "
+		  "[] = eve.json in output.dir, or stdout" },
 
 	KENUM("detect.mode", sketch_mode, mode_values, "sketch",
 	      "counting: sketch (fixed memory) or exact (hash tables, for tests)"),
@@ -115,10 +137,20 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KU32("alerts.update-interval", update_s, 0, 86400, 60, 0,
 	     "seconds between updates of an ongoing scan; 0 = none"),
 
-	KLIST("allowlist.entries", allowlist, SW_MAX_STRS, NULL, check_allow, 0, "",
+	KLIST("allowlist.entries", allowlist, SW_MAX_STRS, NULL, check_allow,
+	      "\"192.0.2.0/24\" or \"2001:db8::/32 22,443\"", 0, "",
 	      "sources not to alert on: \"CIDR\", \"CIDR port\" or \"CIDR port,port\""),
 	KENUM("allowlist.action", allowlist_action, action_values, "tag",
 	      "what allowlisted sources get: tag (alert tagged) or alert-low"),
+
+	KENUM("rules.enabled", rules_enabled, yesno_values, "yes",
+	      "payload rules: yes (when rules.files names any) or no"),
+	KLIST("rules.files", rule_files, SW_MAX_STRS, NULL, NULL, NULL, 0, "",
+	      "payload rule files (rules/README.md); SIGUSR2 reloads them"),
+	KU32("rules.max-bytes", rule_max_bytes, 1, 65535, 256, 0,
+	     "payload bytes of each packet the rules scan (the first N)"),
+	KU32("rules.ring-size", match_ring_size, 64, 1048576, 1024, SW_CONF_POW2,
+	     "entries (256 bytes each) of each worker's match ring"),
 };
 
 const unsigned sw_conf_nkeys = sizeof(sw_conf_keys) / sizeof(sw_conf_keys[0]);
@@ -216,4 +248,241 @@ check_allow(const char *v, char *why, size_t len)
 		p++;
 		p += strspn(p, " \t");
 	}
+}
+
+
+/* ---- outputs: entries ---- */
+
+/* in SW_OUT_* bit order */
+const char *const sw_output_types[] = { "file", "unix", "syslog", "kafka", NULL };
+
+static const char *const format_values[] = { "eve", "cef", "leef", NULL };
+static const char *const event_values[] = { "alert", "stats", NULL };
+static const char *const socktype_values[] = { "stream", "dgram", NULL };
+static const char *const transport_values[] = { "udp", "tcp", NULL };
+/*
+ * RFC 5424 section 6.2.1 facilities 0..11 by their usual syslog.h names,
+ * then local0..7 (16..23). 12..15 (ntp, security, console, clock) have no
+ * portable names and are left out.
+ */
+static const char *const facility_values[] = {
+	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
+	"cron", "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4",
+	"local5", "local6", "local7", NULL,
+};
+
+#define OF(m)	.off = offsetof(struct sw_output_conf, m), \
+		.size = sizeof(((struct sw_output_conf *)0)->m)
+
+#define OU32(n, m, lo, hi, d, ty, h) \
+	{ .name = n, .type = SW_CONF_U32, OF(m), .min = lo, .max = hi, .def = #d, \
+	  .types = ty, .help = h }
+#define OSTR(n, m, chk, fm, ty, nd, h) \
+	{ .name = n, .type = SW_CONF_STR, OF(m), .check = chk, .form = fm, .def = "", \
+	  .types = ty, .needs = nd, .help = h }
+#define OENUM(n, m, vals, d, ty, h) \
+	{ .name = n, .type = SW_CONF_ENUM, OF(m), .values = vals, .def = d, \
+	  .types = ty, .help = h }
+
+const struct sw_conf_key sw_output_keys[] = {
+	/* no default: an entry must say what it is */
+	{ .name = "type", .type = SW_CONF_ENUM, OF(type), .values = sw_output_types,
+	  .types = SW_OUT_ALL, .help = "what the output is: file, unix, syslog or kafka" },
+	OSTR("name", name, check_name,
+	     "a name like \"siem\": letters, digits, '_' and '-'", SW_OUT_ALL, 0,
+	     "label in statistics and telemetry; default: type and index (\"syslog1\")"),
+	OENUM("format", format, format_values, "eve", SW_OUT_ALL,
+	      "record format: eve (JSON), cef (ArcSight) or leef (QRadar)"),
+	{ .name = "events", .type = SW_CONF_LIST, .flags = SW_CONF_UNIQUE, OF(events),
+	  .min = 1, .max = 2, .values = event_values, .def = "alert,stats",
+	  .types = SW_OUT_ALL, .help = "event types sent: alert, stats" },
+	OSTR("path", path, NULL, NULL, SW_OUT_FILE | SW_OUT_UNIX, SW_OUT_FILE | SW_OUT_UNIX,
+	     "file: name, relative to output.dir (\"-\" = stdout); unix: socket path"),
+	OENUM("socket-type", socket_type, socktype_values, "stream", SW_OUT_UNIX,
+	      "unix: stream or dgram socket"),
+	OENUM("transport", transport, transport_values, "tcp", SW_OUT_SYSLOG,
+	      "syslog: udp (RFC 5426) or tcp (RFC 6587 octet counting)"),
+	OSTR("server", server, check_host,
+	     "a host name or IP address, without port (that is port:)", SW_OUT_SYSLOG,
+	     SW_OUT_SYSLOG, "syslog: collector host name or address"),
+	OU32("port", port, 1, 65535, 514, SW_OUT_SYSLOG, "syslog: collector port"),
+	OENUM("facility", facility, facility_values, "local5", SW_OUT_SYSLOG,
+	      "syslog: facility (RFC 5424 names)"),
+	OSTR("brokers", brokers, NULL, NULL, SW_OUT_KAFKA, SW_OUT_KAFKA,
+	     "kafka: bootstrap brokers, \"host:port,host:port\""),
+	OSTR("topic", topic, check_topic,
+	     "a Kafka topic name: letters, digits, '.', '_' and '-', at most 249 bytes",
+	     SW_OUT_KAFKA, SW_OUT_KAFKA, "kafka: topic the records go to"),
+	{ .name = "kafka-properties", .type = SW_CONF_LIST, OF(kafka_props),
+	  .max = SW_MAX_STRS, .check = check_kprop,
+	  .form = "\"acks=all\" or \"compression.codec=lz4\"", .def = "",
+	  .types = SW_OUT_KAFKA, .help = "kafka: extra librdkafka properties, \"key=value\"" },
+	OU32("rotate-interval", rotate_interval_s, 0, 31536000, 0, SW_OUT_FILE,
+	     "file: start a new file every N seconds; 0 = never"),
+	OU32("rotate-size", rotate_size_mb, 0, 1048576, 0, SW_OUT_FILE,
+	     "file: start a new file at N MiB; 0 = never"),
+	OU32("queue", queue, 16, 16777216, 65536, SW_OUT_ALL,
+	     "records queued for this output before new ones are dropped"),
+	OU32("reconnect-max", reconnect_max_ms, 100, 3600000, 30000, SW_OUT_ALL,
+	     "longest wait between reconnect (reopen) attempts, milliseconds"),
+};
+
+const unsigned sw_output_nkeys = sizeof(sw_output_keys) / sizeof(sw_output_keys[0]);
+
+_Static_assert(sizeof(sw_output_keys) / sizeof(sw_output_keys[0]) <= SW_CONF_MAX_KEYS,
+	       "raise SW_CONF_MAX_KEYS");
+
+const struct sw_conf_key *
+sw_output_key_find(const char *name)
+{
+	for (unsigned i = 0; i < sw_output_nkeys; i++)
+		if (strcmp(sw_output_keys[i].name, name) == 0)
+			return &sw_output_keys[i];
+	return NULL;
+}
+
+unsigned
+sw_output_type_bit(const char *type)
+{
+	for (unsigned i = 0; sw_output_types[i] != NULL; i++)
+		if (strcmp(sw_output_types[i], type) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/* "1".."65535", digits only */
+static int
+port_ok(const char *p)
+{
+	size_t nd = strspn(p, "0123456789");
+	unsigned long port = 0;
+
+	if (nd == 0 || nd > 5 || p[nd] != '\0')
+		return 0;
+	for (size_t i = 0; i < nd; i++)
+		port = port * 10 + (unsigned long)(p[i] - '0');
+	return port >= 1 && port <= 65535;
+}
+
+/* stats.prometheus.listen: "ADDR:PORT" or "[IPv6]:PORT" (RFC 3986 host syntax) */
+static int
+check_listen(const char *v, char *why, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+	unsigned char a[16];
+	const char *colon, *start = v;
+	size_t alen;
+	int af = AF_INET;
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+
+		if (close == NULL || close[1] != ':') {
+			snprintf(why, len, "expected \"[IPv6]:PORT\", e.g. [::1]:9100");
+			return -1;
+		}
+		start = v + 1;
+		alen = (size_t)(close - start);
+		colon = close + 1;
+		af = AF_INET6;
+	} else {
+		colon = strrchr(v, ':');
+		if (colon == NULL) {
+			snprintf(why, len, "no port; expected \"ADDR:PORT\", e.g. 127.0.0.1:9100");
+			return -1;
+		}
+		alen = (size_t)(colon - v);
+		if (memchr(v, ':', alen) != NULL) {
+			snprintf(why, len, "an IPv6 address needs brackets, e.g. [::1]:9100");
+			return -1;
+		}
+	}
+	if (alen >= sizeof(addr)) {
+		snprintf(why, len, "the address is too long to be an IP address");
+		return -1;
+	}
+	memcpy(addr, start, alen);
+	addr[alen] = '\0';
+	if (inet_pton(af, addr, a) != 1) {
+		snprintf(why, len, "'%s' is not an %s address (0.0.0.0 or [::] listen on all)",
+			 addr, af == AF_INET6 ? "IPv6" : "IPv4");
+		return -1;
+	}
+	if (!port_ok(colon + 1)) {
+		snprintf(why, len, "port '%.8s' must be 1..65535", colon + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* It becomes a Prometheus label value and a telemetry key: keep it plain. */
+static int
+check_name(const char *v, char *why, size_t len)
+{
+	size_t ok = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "0123456789_-");
+
+	if (v[ok] != '\0') {
+		snprintf(why, len, "only letters, digits, '_' and '-' are allowed (not '%c')",
+			 v[ok] >= 0x20 && v[ok] < 0x7f ? v[ok] : '?');
+		return -1;
+	}
+	return 0;
+}
+
+/* A host name or address; catches the common "192.0.2.1:514" */
+static int
+check_host(const char *v, char *why, size_t len)
+{
+	unsigned char a[16];
+
+	for (const char *p = v; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '/' || *p == '[') {
+			snprintf(why, len, "a host name or address has no spaces, '/' or '['");
+			return -1;
+		}
+	}
+	if (strchr(v, ':') != NULL && inet_pton(AF_INET6, v, a) != 1) {
+		snprintf(why, len, "not a host name or IPv6 address; give the port as port:");
+		return -1;
+	}
+	return 0;
+}
+
+/* Kafka's own rule for topic names: [a-zA-Z0-9._-], at most 249, not "." or "..". */
+static int
+check_topic(const char *v, char *why, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n) {
+		snprintf(why, len, "Kafka topic names hold only letters, digits, '.', '_' and '-'");
+		return -1;
+	}
+	if (n > 249 || strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
+		snprintf(why, len, "Kafka topic names are 1..249 bytes and not '.' or '..'");
+		return -1;
+	}
+	return 0;
+}
+
+/* "key=value", handed to rd_kafka_conf_set() by the kafka sink */
+static int
+check_kprop(const char *v, char *why, size_t len)
+{
+	const char *eq = strchr(v, '=');
+	size_t klen = eq ? (size_t)(eq - v) : 0;
+
+	if (eq == NULL || klen == 0 ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != klen) {
+		snprintf(why, len, "expected \"key=value\" with a librdkafka property name, "
+			 "e.g. \"acks=all\"");
+		return -1;
+	}
+	if ((klen == 17 && memcmp(v, "bootstrap.servers", klen) == 0) ||
+	    (klen == 20 && memcmp(v, "metadata.broker.list", klen) == 0)) {
+		snprintf(why, len, "set brokers: instead");
+		return -1;
+	}
+	return 0;
 }
