@@ -176,12 +176,18 @@ void sw_outputs_close(struct sw_outputs *o);
 
 /**
  * CEF (ArcSight Common Event Format, rev. 25): header fields escape | and \,
- * extension values escape \, = and newlines. @return length written (always
- * NUL-terminated, truncated to cap-1), like snprintf
+ * extension values escape \, = and write newlines as \n \r; what CEF cannot
+ * carry (controls, invalid UTF-8) becomes U+FFFD (src/alert/format.h).
+ * 4 KiB always holds a whole record.
+ * @return bytes written, excluding the NUL: always < cap (cap > 0) and
+ *         always NUL-terminated; a record that does not fit is cut between
+ *         whole characters and escapes (unlike snprintf, never the length
+ *         it would have had)
  */
 size_t sw_fmt_cef(char *buf, size_t cap, const struct sw_alert *a);
 
-/** LEEF 2.0 (IBM QRadar), tab-delimited attributes, escaped. Same contract. */
+/** LEEF 2.0 (IBM QRadar), '^'-delimited attributes (declared in the header);
+ * a '^' or control in a value becomes U+FFFD. Same contract as sw_fmt_cef. */
 size_t sw_fmt_leef(char *buf, size_t cap, const struct sw_alert *a);
 
 #endif /* SW_SINK_H */

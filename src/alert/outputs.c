@@ -190,7 +190,10 @@ sink_main(void *arg)
 		if (r == NULL || (!up && now < next_try)) {
 			if (dirty && up && s->ops->flush(s->ctx) != 0)
 				go_down(s, &up, &next_try, &backoff, true);
-			dirty = false;
+			/* Sinks that confirm later (Kafka) count confirmations
+			 * in flush: keep calling it every IDLE_FLUSH_MS while up. */
+			dirty = up && (s->ops->flags & SW_SINK_F_CONFIRMS);
+			last_write = now;
 			continue;
 		}
 		if (!up) {
