@@ -78,6 +78,27 @@ struct sw_sink_counters {
 	uint32_t up;			/* 1: connected / open */
 };
 
+/**
+ * One row per sink counter: the EVE stats event, telemetry and Prometheus all
+ * walk this table, so a counter added to struct sw_sink_counters and here
+ * shows up everywhere under one name.
+ */
+struct sw_sink_field {
+	const char *name;		/* EVE and telemetry key: "drop_queue_full" */
+	const char *prom;		/* Prometheus name after scanwatch_sink_ */
+	const char *label;		/* Prometheus: the reason label of
+					 * scanwatch_sink_dropped_total; NULL = own metric */
+	const char *help;
+	size_t off;			/* offsetof(struct sw_sink_counters, ...) */
+	bool gauge;			/* uint32_t gauge; else uint64_t counter */
+};
+
+extern const struct sw_sink_field sw_sink_fields[];
+extern const unsigned sw_sink_nfields;
+
+/** Value of field f in c. */
+uint64_t sw_sink_field_get(const struct sw_sink_counters *c, const struct sw_sink_field *f);
+
 /** Sink write results besides 0 (written). */
 #define SW_SINK_DOWN	(-ENOTCONN)	/* transport lost: keep the record,
 					 * close, reconnect with backoff, retry */

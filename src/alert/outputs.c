@@ -17,6 +17,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,17 +452,59 @@ sw_outputs_name(const struct sw_outputs *o, unsigned i, const char **type)
 	return o->s[i].cfg.name;
 }
 
+#define CF(f, prom, lbl, help) \
+	{ #f, prom, lbl, help, offsetof(struct sw_sink_counters, f), false }
+#define GF(f, name, prom, help) \
+	{ name, prom, NULL, help, offsetof(struct sw_sink_counters, f), true }
+
+const struct sw_sink_field sw_sink_fields[] = {
+	GF(up, "up", "up", "1 when the sink is connected or open."),
+	GF(depth, "queued", "queue_depth", "Records waiting in the sink's queue."),
+	CF(enqueued, "enqueued_total", NULL, "Records accepted into the sink's queue."),
+	CF(written, "written_total", NULL, "Records handed to the transport."),
+	CF(delivered, "delivered_total", NULL,
+	   "Records the peer confirmed (Kafka); other sinks: as written."),
+	CF(bytes, "bytes_total", NULL, "Bytes written by the sink."),
+	CF(drop_queue_full, "dropped_total", "queue_full",
+	   "Records a sink lost, by reason: queue_full (never queued), error "
+	   "(transport refused or delivery failed), shutdown (left at exit)."),
+	CF(drop_error, "dropped_total", "error", NULL),
+	CF(drop_shutdown, "dropped_total", "shutdown", NULL),
+	CF(skipped, "skipped_total", NULL, "Records not meant for this sink (event type, format)."),
+	CF(connects, "connects_total", NULL, "Successful (re)connects."),
+	CF(connect_failures, "connect_failures_total", NULL, "Failed connects."),
+	CF(disconnects, "disconnects_total", NULL, "Connections lost while writing."),
+	CF(resent, "resent_total", NULL,
+	   "Records sent again after a reconnect (syslog over TCP): at most this many duplicates."),
+	CF(unconfirmed, "unconfirmed_total", NULL,
+	   "Of the shutdown drops, records sent on a lost connection: possibly delivered."),
+};
+const unsigned sw_sink_nfields = sizeof(sw_sink_fields) / sizeof(sw_sink_fields[0]);
+
+uint64_t
+sw_sink_field_get(const struct sw_sink_counters *c, const struct sw_sink_field *f)
+{
+	const char *p = (const char *)c + f->off;
+
+	if (f->gauge)
+		return __atomic_load_n((const uint32_t *)(const void *)p, __ATOMIC_RELAXED);
+	return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
+}
+
 void
 sw_outputs_counters(const struct sw_outputs *o, unsigned i, struct sw_sink_counters *out)
 {
 	const struct sw_sink_counters *c = &o->s[i].cnt;
 
-#define LD(f)	out->f = __atomic_load_n(&c->f, __ATOMIC_RELAXED)
-	LD(enqueued); LD(written); LD(delivered); LD(bytes);
-	LD(drop_queue_full); LD(drop_error); LD(drop_shutdown); LD(skipped);
-	LD(connects); LD(connect_failures); LD(disconnects); LD(depth); LD(up);
-	LD(resent); LD(unconfirmed);
-#undef LD
+	for (unsigned k = 0; k < sw_sink_nfields; k++) {
+		const struct sw_sink_field *f = &sw_sink_fields[k];
+		char *p = (char *)out + f->off;
+
+		if (f->gauge)
+			*(uint32_t *)(void *)p = (uint32_t)sw_sink_field_get(c, f);
+		else
+			*(uint64_t *)(void *)p = sw_sink_field_get(c, f);
+	}
 }
 
 void

@@ -295,23 +295,6 @@ render_ports(struct pbuf *b)
 static void
 render_sinks(struct pbuf *b, const struct sw_ctl *ctl)
 {
-	enum { S_ENQ, S_WRITTEN, S_DELIVERED, S_BYTES, S_SKIPPED, S_CONNECTS,
-	       S_CONNFAIL, S_DISCONNECTS, S__MAX };
-	static const struct {
-		const char *name, *help;
-	} sm[S__MAX] = {
-		[S_ENQ] = { "scanwatch_sink_enqueued_total", "Records accepted into the sink's queue." },
-		[S_WRITTEN] = { "scanwatch_sink_written_total", "Records handed to the transport." },
-		[S_DELIVERED] = { "scanwatch_sink_delivered_total",
-				  "Records the peer confirmed (Kafka); others: as written." },
-		[S_BYTES] = { "scanwatch_sink_bytes_total", "Bytes written by the sink." },
-		[S_SKIPPED] = { "scanwatch_sink_skipped_total",
-				"Records not meant for this sink (event type, format)." },
-		[S_CONNECTS] = { "scanwatch_sink_connects_total", "Successful (re)connects." },
-		[S_CONNFAIL] = { "scanwatch_sink_connect_failures_total", "Failed connects." },
-		[S_DISCONNECTS] = { "scanwatch_sink_disconnects_total",
-				    "Connections lost while writing." },
-	};
 	unsigned n = ctl->out != NULL ? sw_outputs_count(ctl->out) : 0;
 	struct sw_sink_counters *sc;
 	char (*lbl)[2 * 64 * 2 + 32];
@@ -335,34 +318,23 @@ render_sinks(struct pbuf *b, const struct sw_ctl *ctl)
 		snprintf(lbl[i], sizeof(lbl[i]), "sink=\"%s\",type=\"%s\"", name, type);
 		sw_outputs_counters(ctl->out, i, &sc[i]);
 	}
-	family(b, "scanwatch_sink_up", "gauge", "1 when the sink is connected or open.");
-	for (unsigned i = 0; i < n; i++)
-		sample(b, "scanwatch_sink_up", lbl[i], sc[i].up);
-	family(b, "scanwatch_sink_queue_depth", "gauge", "Records waiting in the sink's queue.");
-	for (unsigned i = 0; i < n; i++)
-		sample(b, "scanwatch_sink_queue_depth", lbl[i], sc[i].depth);
-	for (unsigned k = 0; k < S__MAX; k++) {
-		family(b, sm[k].name, "counter", sm[k].help);
-		for (unsigned i = 0; i < n; i++) {
-			uint64_t v[S__MAX] = {
-				sc[i].enqueued, sc[i].written, sc[i].delivered, sc[i].bytes,
-				sc[i].skipped, sc[i].connects, sc[i].connect_failures,
-				sc[i].disconnects,
-			};
+	/* one family per sw_sink_fields row; the drop reasons share one */
+	for (unsigned k = 0; k < sw_sink_nfields; k++) {
+		const struct sw_sink_field *f = &sw_sink_fields[k];
+		char metric[96];
 
-			sample(b, sm[k].name, lbl[i], v[k]);
+		snprintf(metric, sizeof(metric), "scanwatch_sink_%s", f->prom);
+		if (f->help != NULL)
+			family(b, metric, f->gauge ? "gauge" : "counter", f->help);
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t v = sw_sink_field_get(&sc[i], f);
+
+			if (f->label != NULL)
+				bput(b, "%s{%s,reason=\"%s\"} %" PRIu64 "\n", metric, lbl[i],
+				     f->label, v);
+			else
+				sample(b, metric, lbl[i], v);
 		}
-	}
-	family(b, "scanwatch_sink_dropped_total", "counter",
-	       "Records a sink lost, by reason: queue_full (never queued), error "
-	       "(transport refused or delivery failed), shutdown (left at exit).");
-	for (unsigned i = 0; i < n; i++) {
-		bput(b, "scanwatch_sink_dropped_total{%s,reason=\"queue_full\"} %" PRIu64 "\n",
-		     lbl[i], sc[i].drop_queue_full);
-		bput(b, "scanwatch_sink_dropped_total{%s,reason=\"error\"} %" PRIu64 "\n",
-		     lbl[i], sc[i].drop_error);
-		bput(b, "scanwatch_sink_dropped_total{%s,reason=\"shutdown\"} %" PRIu64 "\n",
-		     lbl[i], sc[i].drop_shutdown);
 	}
 	free(sc);
 	free(lbl);

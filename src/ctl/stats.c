@@ -76,18 +76,14 @@ sinks_json(struct sw_json *j, const struct sw_outputs *o)
 		sw_json_str(j, "name", sw_outputs_name(o, i, &type));
 		sw_json_str(j, "type", type);
 		sw_outputs_counters(o, i, &sc);
-		sw_json_bool(j, "up", sc.up != 0);
-		sw_json_u64(j, "queued", sc.depth);
-		sw_json_u64(j, "enqueued", sc.enqueued);
-		sw_json_u64(j, "written", sc.written);
-		sw_json_u64(j, "delivered", sc.delivered);
-		sw_json_u64(j, "bytes", sc.bytes);
-		sw_json_u64(j, "drop_queue_full", sc.drop_queue_full);
-		sw_json_u64(j, "drop_error", sc.drop_error);
-		sw_json_u64(j, "drop_shutdown", sc.drop_shutdown);
-		sw_json_u64(j, "connects", sc.connects);
-		sw_json_u64(j, "connect_failures", sc.connect_failures);
-		sw_json_u64(j, "disconnects", sc.disconnects);
+		for (unsigned k = 0; k < sw_sink_nfields; k++) {
+			const struct sw_sink_field *f = &sw_sink_fields[k];
+
+			if (k == 0)
+				sw_json_bool(j, f->name, sw_sink_field_get(&sc, f) != 0);
+			else
+				sw_json_u64(j, f->name, sw_sink_field_get(&sc, f));
+		}
 		sw_json_obj_close(j);
 	}
 	sw_json_arr_close(j);

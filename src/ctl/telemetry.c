@@ -236,76 +236,52 @@ queues_cb(struct rte_tel_data *d)
 
 /* ---- /scanwatch/sinks -------------------------------------------------- */
 
-enum { SC_UP, SC_QUEUED, SC_ENQUEUED, SC_WRITTEN, SC_DELIVERED, SC_BYTES,
-       SC_DROP_FULL, SC_DROP_ERROR, SC_DROP_SHUTDOWN, SC_SKIPPED, SC_CONNECTS,
-       SC_CONNECT_FAILURES, SC_DISCONNECTS, SC__MAX };
-
-static const char *const scol_names[SC__MAX] = {
-	"up", "queued", "enqueued", "written", "delivered", "bytes",
-	"drop_queue_full", "drop_error", "drop_shutdown", "skipped", "connects",
-	"connect_failures", "disconnects",
-};
-
-static void
-sink_row(const struct sw_sink_counters *s, uint64_t *v)
-{
-	v[SC_UP] = s->up;
-	v[SC_QUEUED] = s->depth;
-	v[SC_ENQUEUED] = s->enqueued;
-	v[SC_WRITTEN] = s->written;
-	v[SC_DELIVERED] = s->delivered;
-	v[SC_BYTES] = s->bytes;
-	v[SC_DROP_FULL] = s->drop_queue_full;
-	v[SC_DROP_ERROR] = s->drop_error;
-	v[SC_DROP_SHUTDOWN] = s->drop_shutdown;
-	v[SC_SKIPPED] = s->skipped;
-	v[SC_CONNECTS] = s->connects;
-	v[SC_CONNECT_FAILURES] = s->connect_failures;
-	v[SC_DISCONNECTS] = s->disconnects;
-}
+/* Columns: every row of sw_sink_fields, then name and type. */
+#define SC_MAX	24
 
 static int
 sinks_cb(const struct sw_ctl *ctl, const char *params, struct rte_tel_data *d)
 {
 	unsigned n = ctl->out != NULL ? sw_outputs_count(ctl->out) : 0;
-	struct col cols[SC__MAX + 2];
+	unsigned nf = sw_sink_nfields;
+	struct col cols[SC_MAX + 2];
 	struct sw_sink_counters sc;
-	uint64_t v[SC__MAX];
 	long idx = param_index(params);
 	const char *name, *type;
 	int rc;
 
-	if (idx < -1 || idx >= (long)n)
+	RTE_BUILD_BUG_ON(SC_MAX < 15);
+	if (idx < -1 || idx >= (long)n || nf > SC_MAX)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	if (idx >= 0) {
 		name = sw_outputs_name(ctl->out, (unsigned)idx, &type);
 		sw_outputs_counters(ctl->out, (unsigned)idx, &sc);
-		sink_row(&sc, v);
 		rte_tel_data_add_dict_string(d, "name", name);
 		rte_tel_data_add_dict_string(d, "type", type);
-		for (unsigned k = 0; k < SC__MAX; k++)
-			rte_tel_data_add_dict_u64(d, scol_names[k], v[k]);
+		for (unsigned k = 0; k < nf; k++)
+			rte_tel_data_add_dict_u64(d, sw_sink_fields[k].name,
+						  sw_sink_field_get(&sc, &sw_sink_fields[k]));
 		return 0;
 	}
 	memset(cols, 0, sizeof(cols));
-	for (unsigned k = 0; k < SC__MAX; k++)
-		cols[k].name = scol_names[k];
-	cols[SC__MAX].name = "name";
-	cols[SC__MAX + 1].name = "type";
-	rc = cols_alloc(cols, SC__MAX, RTE_TEL_U64_VAL);
+	for (unsigned k = 0; k < nf; k++)
+		cols[k].name = sw_sink_fields[k].name;
+	cols[nf].name = "name";
+	cols[nf + 1].name = "type";
+	rc = cols_alloc(cols, nf, RTE_TEL_U64_VAL);
 	if (rc == 0)
-		rc = cols_alloc(&cols[SC__MAX], 2, RTE_TEL_STRING_VAL);
+		rc = cols_alloc(&cols[nf], 2, RTE_TEL_STRING_VAL);
 	for (unsigned i = 0; rc == 0 && i < n; i++) {
 		name = sw_outputs_name(ctl->out, i, &type);
 		sw_outputs_counters(ctl->out, i, &sc);
-		sink_row(&sc, v);
-		rte_tel_data_add_array_string(cols[SC__MAX].a, name);
-		rte_tel_data_add_array_string(cols[SC__MAX + 1].a, type);
-		for (unsigned k = 0; k < SC__MAX; k++)
-			rte_tel_data_add_array_u64(cols[k].a, v[k]);
+		rte_tel_data_add_array_string(cols[nf].a, name);
+		rte_tel_data_add_array_string(cols[nf + 1].a, type);
+		for (unsigned k = 0; k < nf; k++)
+			rte_tel_data_add_array_u64(cols[k].a,
+						   sw_sink_field_get(&sc, &sw_sink_fields[k]));
 	}
-	return cols_finish(d, cols, SC__MAX + 2, rc);
+	return cols_finish(d, cols, nf + 2, rc);
 }
 
 /* ---- dispatch ------------------------------------------------------------ */
