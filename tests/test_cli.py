@@ -2,6 +2,7 @@
 Usage: test_cli.py SCANWATCH
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -118,4 +119,21 @@ with tempfile.TemporaryDirectory() as d:
     q = sw("-c", dumped, "--set", "outputs=[]", "--dump-config")
     check("outputs_set_empty_clears", q.returncode == 0 and "outputs: []" in q.stdout and
           "type: kafka" not in q.stdout, q.stderr)
+
+# Every YAML example in the README is a configuration scanwatch accepts:
+# documentation that does not load is worse than none.
+readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")
+examples = re.findall(r"```yaml\n(.*?)```", open(readme).read(), re.S)
+checked = 0
+with tempfile.TemporaryDirectory() as d:
+    for i, text in enumerate(examples):
+        if "scrape_configs" in text or "- module:" in text:
+            continue  # Prometheus's and Filebeat's configs, not ours
+        conf = os.path.join(d, "ex%d.yaml" % i)
+        with open(conf, "w") as f:
+            f.write(text)
+        p = sw("-c", conf, "--set", "output.dir=" + d, "-T")
+        check("readme_yaml_example_%d_loads" % i, p.returncode == 0, p.stderr + text)
+        checked += 1
+check("readme_has_yaml_examples", checked >= 5, checked)
 finish()
