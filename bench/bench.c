@@ -53,6 +53,7 @@
 #include <scanwatch/conf.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
+#include <scanwatch/match.h>
 #include <scanwatch/sketch.h>
 #include <scanwatch/worker.h>
 
@@ -66,8 +67,10 @@
 #define PAIRS		4096
 #define FRAME_LEN	60
 
-enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN };
-enum mix { MIX_SCAN, MIX_BG };
+/* ST_MATCH: parse + payload rules, no detection; ST_DETECT_MATCH: the
+ * whole worker path with rules (sw_worker_burst with det and matcher) */
+enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN, ST_MATCH, ST_DETECT_MATCH };
+enum mix { MIX_SCAN, MIX_BG, MIX_PAYLOAD, MIX_IMIX };
 enum cms_mode { CMS_PRIVATE, CMS_PRIVATE_ATOMIC, CMS_SHARED, CMS_SHARED_SRC };
 
 /* How a frame changes between passes so that it stays a first contact. */
@@ -90,6 +93,7 @@ struct feed {
 
 struct res {
 	uint64_t cycles, pkts, fc, events, drops;
+	uint64_t scanned, scanned_bytes, matches, mdrops, wire_bytes;
 };
 
 struct barrier {
@@ -117,8 +121,11 @@ struct run {
 
 static struct sw_conf conf;
 static struct feed feeds[2];
+static struct feed feed_big;	/* IMIX: 2 KiB data rooms for 1514-byte frames */
+static const char *rules_file;
+static const char *lcores = "0-1";	/* EAL -l: which CPUs the two lcores use */
 static uint64_t pkts_opt = 20000000;
-static bool do_scan = true, do_bg = true;
+static bool do_scan = true, do_bg = true, do_payload = true, do_imix = true;
 static const char *mem_kind;
 
 static uint64_t
@@ -158,6 +165,28 @@ frame(struct rte_mbuf *m, uint16_t len, uint32_t src, uint32_t dst, uint8_t prot
 	ip->dst_addr = rte_cpu_to_be_32(dst);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	return (uint8_t *)(ip + 1);
+}
+
+/* A TCP segment of flen bytes (without FCS) whose payload fills the frame. */
+static void
+tcp_payload_frame(struct rte_mbuf *m, uint16_t flen, uint32_t src, uint32_t dst,
+		  uint16_t sport, uint16_t dport, const void *payload, unsigned plen, uint64_t *s)
+{
+	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)
+		frame(m, flen, src, dst, IPPROTO_TCP, (uint16_t)(flen - 14), s);
+	uint8_t *p = (uint8_t *)(t + 1);
+	unsigned room = flen - 54u;
+
+	t->src_port = rte_cpu_to_be_16(sport);
+	t->dst_port = rte_cpu_to_be_16(dport);
+	t->sent_seq = rte_cpu_to_be_32((uint32_t)rnd(s));
+	t->recv_ack = rte_cpu_to_be_32((uint32_t)rnd(s));
+	t->data_off = 5 << 4;
+	t->tcp_flags = RTE_TCP_ACK_FLAG | (room ? RTE_TCP_PSH_FLAG : 0);
+	t->rx_win = rte_cpu_to_be_16(64240);
+	/* the payload repeats to fill the frame: realistic bytes everywhere */
+	for (unsigned i = 0; i < room && plen > 0; i++)
+		p[i] = ((const uint8_t *)payload)[i % plen];
 }
 
 static void
@@ -298,6 +327,76 @@ build_bg(struct feed *f, uint64_t seed)
 	}
 }
 
+/*
+ * Payload-heavy at 64 bytes: every frame carries payload and is a candidate
+ * for the rules. 50% TCP PSH/ACK to 80, 443 or 8080 with the 6 bytes a
+ * 60-byte frame leaves ("GET / ", TLS record bytes), 25% DNS queries to
+ * udp/53 (18 bytes), 25% UDP between high ports (18 bytes, QUIC-like).
+ */
+static void
+build_payload(struct feed *f, uint64_t seed)
+{
+	static const char *const tcp6[3] = { "GET / ", "\x17\x03\x03\x01\x02\x03", "POST /" };
+	static const uint16_t tport[3] = { 80, 443, 8080 };
+
+	for (unsigned i = 0; i < NB_MBUF; i++) {
+		uint64_t r = rnd(&seed);
+		unsigned k = (unsigned)(r >> 8) % PAIRS, c = (unsigned)(r % 4);
+		uint32_t cl = CLIENT(k), sv = SERVER(k);
+
+		f->fm[i].kind = FK_FIXED;
+		if (c < 2) {
+			unsigned t = (unsigned)(r >> 40) % 3;
+
+			tcp_payload_frame(f->m[i], FRAME_LEN, cl, sv, SPORT(k), tport[t], tcp6[t], 6,
+					  &seed);
+		} else if (c == 2) {
+			udp_frame(f->m[i], cl, 0x0a000035u + k % 4, SPORT(k), 53, 18, &seed);
+		} else {
+			udp_frame(f->m[i], cl, sv, SPORT(k), (uint16_t)(20000 + (r >> 44) % 40000), 18,
+				  &seed);
+			memcpy(rte_pktmbuf_mtod_offset(f->m[i], uint8_t *, 42), "\x40\x9a\x3f\x00\x11\x22",
+			       6);
+		}
+	}
+}
+
+/*
+ * IMIX 7:4:1 of 64-, 570- and 1518-byte frames on the wire (60, 566 and
+ * 1514 in the mbuf): the small ones are bare ACKs, the middle ones HTTP
+ * requests from a browser to port 80, the large ones server data to the
+ * client's port (first rules.max-bytes of it scanned).
+ */
+static void
+build_imix(struct feed *f, uint64_t seed)
+{
+	static const char req[] = "GET /static/app.js?v=3 HTTP/1.1\r\nHost: www.example.org\r\n"
+		"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 "
+		"Firefox/121.0\r\nAccept: */*\r\nAccept-Language: en-US,en;q=0.5\r\n"
+		"Accept-Encoding: gzip, deflate, br\r\nReferer: https://www.example.org/\r\n"
+		"Cookie: session=8f3a9c0d2b7e4f1a; theme=dark\r\nConnection: keep-alive\r\n\r\n";
+	uint8_t data[1460];
+
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)rnd(&seed);
+	for (unsigned i = 0; i < NB_MBUF; i++) {
+		uint64_t r = rnd(&seed);
+		unsigned k = (unsigned)(r >> 8) % PAIRS, slot = i % 12;
+		uint32_t cl = CLIENT(k), sv = SERVER(k);
+
+		f->fm[i].kind = FK_FIXED;
+		if (slot < 7)
+			tcp_payload_frame(f->m[i], 60, r & 1 ? cl : sv, r & 1 ? sv : cl,
+					  r & 1 ? SPORT(k) : 80, r & 1 ? 80 : SPORT(k), NULL, 0, &seed);
+		else if (slot < 11)
+			tcp_payload_frame(f->m[i], 566, cl, sv, SPORT(k), 80, req, sizeof(req) - 1,
+					  &seed);
+		else
+			tcp_payload_frame(f->m[i], 1514, sv, cl, 80, SPORT(k), data + (r >> 50) % 64,
+					  1396, &seed);
+	}
+}
+
 /* New targets and ports for every pass: XOR keeps them distinct within a
  * pass and a RST still matches its SYN. IP checksums go stale; nothing
  * on the path checks them. */
@@ -339,7 +438,7 @@ pool_len(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *h, unsign
 }
 
 static int
-feed_init(struct feed *f, unsigned id)
+feed_init(struct feed *f, unsigned id, unsigned room)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 
@@ -348,7 +447,7 @@ feed_init(struct feed *f, unsigned id)
 	 * (objects do not cross pages), which puts every frame in the same
 	 * cache sets; at 1344 bytes the frames spread as on a real pool. */
 	f->mp = rte_pktmbuf_pool_create(name, NB_MBUF + 1024, 256, 0,
-					RTE_PKTMBUF_HEADROOM + 1024, (int)rte_socket_id());
+					RTE_PKTMBUF_HEADROOM + room, (int)rte_socket_id());
 	f->m = rte_zmalloc("swbench_m", NB_MBUF * sizeof(*f->m), RTE_CACHE_LINE_SIZE);
 	f->fm = rte_zmalloc("swbench_fm", NB_MBUF * sizeof(*f->fm), RTE_CACHE_LINE_SIZE);
 	if (f->mp == NULL || f->m == NULL || f->fm == NULL ||
@@ -458,8 +557,14 @@ pass(struct run *r, unsigned n)
 		case ST_PARSE:	 burst_parse(r, m + i, nb); break;
 		case ST_STANDIN: burst_standin(r, m + i, nb); break;
 		case ST_DETECT:
+		case ST_MATCH:
+		case ST_DETECT_MATCH:
 			sw_worker_burst(r->w, m + i, (uint16_t)nb);
-			sw_detect_tick(r->w->det, r->w);
+			if (r->w->det != NULL)
+				sw_detect_tick(r->w->det, r->w);
+			/* as sw_worker_main: one RCU report per loop iteration */
+			if (r->w->matcher != NULL)
+				sw_match_worker_quiescent(r->w);
 			break;
 		}
 	}
@@ -471,9 +576,13 @@ static void
 drain(struct sw_worker *w)
 {
 	struct sw_event ev[64];
+	struct sw_match_event mev[16];
 
 	if (w != NULL)
 		while (rte_ring_sc_dequeue_burst_elem(w->ring, ev, sizeof(ev[0]), 64, NULL) > 0)
+			;
+	if (w != NULL && w->mring != NULL)
+		while (rte_ring_sc_dequeue_burst_elem(w->mring, mev, sizeof(mev[0]), 16, NULL) > 0)
 			;
 }
 
@@ -508,7 +617,7 @@ run_worker(void *arg)
 {
 	struct run *r = arg;
 	struct feed *f = r->f;
-	const struct sw_detect_stats *ds = r->w ? sw_detect_stats(r->w->det) : NULL;
+	const struct sw_detect_stats *ds = r->w && r->w->det ? sw_detect_stats(r->w->det) : NULL;
 	uint64_t done = 0, fc0 = 0, ev0 = 0, drop0 = 0;
 	uint32_t npass = 0;
 
@@ -516,12 +625,29 @@ run_worker(void *arg)
 		/* the flows' handshakes, once, before anything is timed */
 		untimed_pass(r, build_handshakes(f, r->seed));
 		build_bg(f, r->seed);
+	} else if (r->mix == MIX_PAYLOAD || r->mix == MIX_IMIX) {
+		untimed_pass(r, build_handshakes(f, r->seed));
+		if (r->mix == MIX_PAYLOAD)
+			build_payload(f, r->seed);
+		else
+			build_imix(f, r->seed);
 	} else {
 		build_scan(f, r->seed);
 	}
+	for (unsigned i = 0; i < NB_MBUF; i++)
+		r->r.wire_bytes += f->m[i]->pkt_len + 4;	/* + FCS */
 	untimed_pass(r, NB_MBUF);	/* warm-up: page faults, caches, flows */
-	memset(&r->r, 0, sizeof(r->r));
-	if (r->w != NULL) {
+	{
+		uint64_t wb = r->r.wire_bytes;
+
+		memset(&r->r, 0, sizeof(r->r));
+		r->r.wire_bytes = wb;	/* of the NB_MBUF frames of one pass */
+	}
+	struct sw_match_wstats ms0 = { 0 };
+
+	if (r->w != NULL)
+		ms0 = r->w->mst;
+	if (ds != NULL) {
 		fc0 = ds->first_contacts;
 		ev0 = r->w->st.events;
 		drop0 = r->w->st.ring_drops;
@@ -530,7 +656,7 @@ run_worker(void *arg)
 		unsigned n = (unsigned)RTE_MIN((uint64_t)NB_MBUF, r->pkts - done);
 
 		repatch(f, ++npass);
-		if (r->fresh) {
+		if (r->fresh && r->w != NULL && r->w->det != NULL) {
 			r->r.fc += ds->first_contacts - fc0;
 			r->r.events += r->w->st.events - ev0;
 			sw_detect_free(r->w->det);
@@ -550,10 +676,16 @@ run_worker(void *arg)
 	}
 	r->r.pkts = done;
 	drain(r->w);
-	if (r->w != NULL) {
+	if (r->w != NULL && ds != NULL) {
 		r->r.fc += ds->first_contacts - fc0;
 		r->r.events += r->w->st.events - ev0;
 		r->r.drops = r->w->st.ring_drops - drop0;
+	}
+	if (r->w != NULL) {
+		r->r.scanned = r->w->mst.scanned - ms0.scanned;
+		r->r.scanned_bytes = r->w->mst.bytes - ms0.bytes;
+		r->r.matches = r->w->mst.matches - ms0.matches;
+		r->r.mdrops = r->w->mst.ring_drops - ms0.ring_drops;
 	}
 	return 0;
 }
@@ -561,8 +693,10 @@ run_worker(void *arg)
 /* Measurements ------------------------------------------------------------- */
 
 static struct sw_worker *
-worker_new(unsigned id, unsigned nworkers)
+worker_new(unsigned id, unsigned nworkers, enum stage st)
 {
+	struct sw_worker *ws[1];
+	char err[1024];
 	static unsigned seq;
 	char name[RTE_RING_NAMESIZE];
 	struct sw_worker *w;
@@ -570,14 +704,22 @@ worker_new(unsigned id, unsigned nworkers)
 	w = rte_zmalloc_socket("sw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
 	if (w == NULL)
 		return NULL;
-	w->det = sw_detect_create(&conf, nworkers, (int)rte_socket_id());
+	w->det = st == ST_MATCH ? NULL : sw_detect_create(&conf, nworkers, (int)rte_socket_id());
 	snprintf(name, sizeof(name), "swbench_ev_%u", seq++);
 	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), RING_SIZE,
 				       (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (w->det == NULL || w->ring == NULL) {
+	if ((w->det == NULL && st != ST_MATCH) || w->ring == NULL) {
 		fprintf(stderr, "scanwatch-bench: cannot allocate worker state: "
 			"give EAL more memory\n");
 		exit(1);
+	}
+	if (st == ST_MATCH || st == ST_DETECT_MATCH) {
+		ws[0] = w;
+		if (sw_matcher_create(&conf, ws, 1, err, sizeof(err)) == NULL) {
+			fprintf(stderr, "scanwatch-bench: %s\n", err);
+			exit(1);
+		}
+		sw_match_worker_online(w);
 	}
 	w->id = id;
 	w->burst = BURST;
@@ -592,6 +734,10 @@ worker_free(struct sw_worker *w)
 {
 	if (w == NULL)
 		return;
+	if (w->matcher != NULL) {
+		sw_match_worker_offline(w);
+		sw_matcher_free(w->matcher);
+	}
 	rte_ring_free(w->ring);
 	sw_detect_free(w->det);
 	rte_free(w);
@@ -632,9 +778,10 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 			r->fresh = fresh;
 			r->nw = nw;
 			r->pkts = pkts_opt;
-			r->f = &feeds[i];
+			r->f = mix == MIX_IMIX ? &feed_big : &feeds[i];
 			r->bar = nw > 1 ? &bar : NULL;
-			r->w = st == ST_DETECT ? worker_new(i, nw) : NULL;
+			r->w = st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH ?
+			       worker_new(i, nw, st) : NULL;
 			r->wmask = conf.cms_width - 1;
 			r->depth = conf.cms_depth;
 			if (st == ST_STANDIN)
@@ -688,6 +835,44 @@ row(const char *stage, const char *mix, const struct res *r, double bare)
 	fflush(stdout);
 }
 
+/* Payload mixes: what the matcher did, per packet of the timed passes. */
+static void
+match_row(const char *stage, const char *mix, const struct res *r, double bare)
+{
+	double wire = (double)r->wire_bytes / NB_MBUF;	/* mean bytes on the wire */
+
+	printf("| %-12s | %-7s | %6.2f | %7.1f | %5.2f | %5.1f%% | %5.1f | %.5f | %" PRIu64
+	       " | %6.2f |\n", stage, mix, mpps(r), cpp(r), cpp(r) / bare,
+	       100.0 * (double)r->scanned / (double)r->pkts,
+	       r->scanned ? (double)r->scanned_bytes / (double)r->scanned : 0.0,
+	       (double)r->matches / (double)r->pkts, r->mdrops,
+	       /* Gbit/s on the wire: frame + 20 bytes of preamble and gap */
+	       mpps(r) * (wire + 20) * 8 / 1000);
+	fflush(stdout);
+}
+
+static void
+payload_table(enum mix mix, const char *name)
+{
+	double bare;
+	struct res m[2];
+
+	/* x bare: against this mix's own bare loop */
+	measure(ST_BARE, mix, 1, 0, false, m);
+	bare = cpp(m);
+	match_row("bare", name, m, bare);
+	measure(ST_PARSE, mix, 1, 0, false, m);
+	match_row("parse", name, m, bare);
+	measure(ST_DETECT, mix, 1, 0, false, m);
+	match_row("detect", name, m, bare);
+	if (rules_file == NULL)
+		return;
+	measure(ST_MATCH, mix, 1, 0, false, m);
+	match_row("parse+match", name, m, bare);
+	measure(ST_DETECT_MATCH, mix, 1, 0, false, m);
+	match_row("detect+match", name, m, bare);
+}
+
 static void
 pair_row(const char *what, const struct res *m, unsigned nw)
 {
@@ -701,9 +886,13 @@ pair_row(const char *what, const struct res *m, unsigned nw)
 static void
 usage(FILE *out)
 {
-	fputs("usage: scanwatch-bench [--packets N] [--mix scan|background|all] [--hugepages]\n"
+	fputs("usage: scanwatch-bench [--packets N] [--mix scan|background|payload|imix|all]\n"
+	      "                       [--rules FILE] [--hugepages]\n"
 	      "  --packets N   packets per measurement and repetition (default 20000000)\n"
 	      "  --mix M       traffic for the detect rows; pairs run on scan (default all)\n"
+	      "  --rules FILE  payload rules for the payload and IMIX rows (match stages)\n"
+	      "  --lcores MAP  EAL --lcores for the two lcores (default 0-1; 0@1,1@0 puts\n"
+	      "                the measuring lcore 0 on CPU 1)\n"
 	      "  --hugepages   use hugepages when /proc/sys/vm/nr_hugepages > 0\n", out);
 }
 
@@ -745,8 +934,8 @@ init_eal(bool huge)
 	snprintf(prefix, sizeof(prefix), "--file-prefix=swbench-%d", (int)getpid());
 	argv[argc++] = "scanwatch-bench";
 	argv[argc++] = "--log-level=lib.eal:error";
-	argv[argc++] = "-l";
-	argv[argc++] = "0-1";
+	argv[argc++] = "--lcores";
+	argv[argc++] = (char *)lcores;
 	argv[argc++] = "-m";
 	argv[argc++] = "1024";
 	argv[argc++] = "--no-pci";
@@ -768,6 +957,8 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "packets", required_argument, NULL, 'p' },
 		{ "mix", required_argument, NULL, 'x' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "lcores", required_argument, NULL, 'L' },
 		{ "hugepages", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -788,11 +979,15 @@ main(int argc, char **argv)
 		case 'x':
 			do_scan = strcmp(optarg, "scan") == 0 || strcmp(optarg, "all") == 0;
 			do_bg = strcmp(optarg, "background") == 0 || strcmp(optarg, "all") == 0;
-			if (!do_scan && !do_bg) {
+			do_payload = strcmp(optarg, "payload") == 0 || strcmp(optarg, "all") == 0;
+			do_imix = strcmp(optarg, "imix") == 0 || strcmp(optarg, "all") == 0;
+			if (!do_scan && !do_bg && !do_payload && !do_imix) {
 				usage(stderr);
 				return 2;
 			}
 			break;
+		case 'R': rules_file = optarg; break;
+		case 'L': lcores = optarg; break;
 		case 'H': huge = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -804,7 +999,16 @@ main(int argc, char **argv)
 	}
 	pairs = do_scan && rte_lcore_count() >= 2;
 	sw_conf_defaults(&conf);
-	if (feed_init(&feeds[0], 0) != 0 || (pairs && feed_init(&feeds[1], 1) != 0)) {
+	if (rules_file != NULL) {
+		if (strlen(rules_file) >= SW_MAX_STR) {
+			fprintf(stderr, "scanwatch-bench: --rules path too long\n");
+			return 2;
+		}
+		conf.rule_files.n = 1;
+		memcpy(conf.rule_files.v[0], rules_file, strlen(rules_file) + 1);
+	}
+	if (feed_init(&feeds[0], 0, 1024) != 0 || (pairs && feed_init(&feeds[1], 1, 1024) != 0) ||
+	    (do_imix && feed_init(&feed_big, 2, 2048) != 0)) {
 		fprintf(stderr, "scanwatch-bench: cannot build the mbuf arrays: give EAL more "
 			"memory\n");
 		return 1;
@@ -843,6 +1047,20 @@ main(int argc, char **argv)
 		row("parse", "background", m, cpp(&bare));
 		measure(ST_DETECT, MIX_BG, 1, 0, false, m);
 		row("detect", "background", m, cpp(&bare));
+	}
+	if (do_payload || do_imix) {
+		printf("\nPayload rules%s%s: payload-heavy 64-byte mix and IMIX 7:4:1; scanned = "
+		       "packets handed to Hyperscan, bytes = per scanned packet (rules.max-bytes "
+		       "%u)\n\n", rules_file ? " " : " (no --rules: no match rows)",
+		       rules_file ? rules_file : "", conf.rule_max_bytes);
+		printf("| stage        | mix     | Mpps   | cyc/pkt | x bare | scanned | bytes | "
+		       "matches/pkt | match drops | Gbit/s |\n");
+		printf("|--------------|---------|-------:|--------:|------:|------:|------:|"
+		       "------:|------:|------:|\n");
+		if (do_payload)
+			payload_table(MIX_PAYLOAD, "payload");
+		if (do_imix)
+			payload_table(MIX_IMIX, "imix");
 	}
 	if (pairs) {
 		printf("\nAcross queues, scan mix, %u vCPUs (lcores 0 and 1 at once):\n\n",

@@ -25,6 +25,7 @@
 #include <scanwatch/ctl.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
+#include <scanwatch/match.h>
 #include <scanwatch/worker.h>
 #include "port/port.h"
 
@@ -43,14 +44,17 @@ static const char usage_text[] =
 "  -w, --workers N        RX queues per port, one pinned worker lcore each\n"
 "  -c, --config FILE      YAML configuration\n"
 "      --set KEY=VALUE    override one configuration key (repeatable)\n"
-"  -l, --log-dir DIR      write DIR/eve.json instead of stdout\n"
+"  -l, --log-dir DIR      write DIR/eve.json instead of stdout (output.dir:\n"
+"                         relative paths of file outputs are under it)\n"
 "  -T, --test-config      check the configuration and exit\n"
 "      --dump-config      print the effective configuration as YAML and exit\n"
 "  -h, --help             this text\n"
 "  -V, --version          print the version\n"
 "\n"
 "Anything after -- goes to DPDK's EAL (e.g. -- -l 0-4 --huge-dir /mnt/huge).\n"
-"Signals: SIGINT/SIGTERM drain and exit; SIGHUP reopens eve.json.\n";
+"Signals: SIGINT/SIGTERM drain and exit (outputs get output.flush-timeout to\n"
+"deliver what is queued); SIGHUP reopens output files (logrotate).\n"
+"SIGUSR2 (or the telemetry command /scanwatch/reload) reloads rules.files.\n";
 
 enum { OPT_SET = 256, OPT_DUMP };
 
@@ -309,6 +313,8 @@ on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		sw_hup = 1;
+	else if (sig == SIGUSR2)
+		sw_match_request_reload();
 	else
 		sw_quit = true;
 }
@@ -390,6 +396,7 @@ main(int argc, char **argv)
 	static struct sw_conf conf;
 	static struct eal_args eal;
 	struct sw_worker *workers[SW_MAX_WORKERS] = { NULL };
+	struct sw_matcher *matcher = NULL;
 	struct sw_ctl ctl;
 	struct args a;
 	char err[ERRLEN];
@@ -404,6 +411,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (a.test_config) {
+		unsigned nrules;
+
+		if (sw_rules_check(&conf, &nrules, err, sizeof(err)) != 0)
+			die(2, "%s", err);
+		if (nrules > 0)
+			fprintf(stderr, "scanwatch: %u payload rules OK\n", nrules);
 		fprintf(stderr, "scanwatch: configuration OK\n");
 		return 0;
 	}
@@ -426,6 +439,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	signal(SIGUSR2, on_signal);
 
 	rc = sw_port_setup(&conf, nq, offline, err, sizeof(err));
 	if (rc != 0)
@@ -433,9 +447,17 @@ main(int argc, char **argv)
 	rc = create_workers(&conf, nq, offline, workers, err, sizeof(err));
 	if (rc != 0)
 		goto fail_workers;
+	/* a rule that does not compile at start is a configuration error */
+	matcher = sw_matcher_create(&conf, workers, nq, err, sizeof(err));
+	if (matcher == NULL && err[0] != '\0')
+		goto fail_workers;
 	rc = sw_ctl_init(&ctl, &conf, workers, nq, offline, err, sizeof(err));
 	if (rc != 0)
 		goto fail_workers;
+	ctl.matcher = matcher;
+	if (matcher != NULL && !offline && sw_match_telemetry_register(matcher) != 0)
+		fprintf(stderr, "scanwatch: cannot register /scanwatch/reload with DPDK "
+			"telemetry (SIGUSR2 still reloads)\n");
 
 	for (unsigned i = 0; i < nq; i++)
 		rte_eal_remote_launch(sw_worker_main, workers[i], workers[i]->lcore);
@@ -443,6 +465,7 @@ main(int argc, char **argv)
 	sw_quit = true;
 	rte_eal_mp_wait_lcore();
 	sw_ctl_finish(&ctl);
+	sw_matcher_free(matcher);
 
 	free_workers(workers, nq);
 	sw_port_close();
@@ -452,6 +475,7 @@ main(int argc, char **argv)
 	return 0;
 
 fail_workers:
+	sw_matcher_free(matcher);
 	free_workers(workers, nq);
 fail_port:
 	fprintf(stderr, "scanwatch: %s\n", err);

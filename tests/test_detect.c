@@ -468,10 +468,122 @@ non_ip_frames_have_no_role(void)
 }
 
 /* ---------------------------------------------------------------------- */
-/* fingerprints */
+/* fingerprints: shapes from each tool's packet builder (src/detect/role.c
+ * cites them) and values copied from tests/data captures; every positive
+ * has near misses that must stay unknown. */
+
+/* The IPv4 header fields the fingerprints read. */
+struct ip4x {
+	uint8_t ttl, tos;
+	bool df;
+	uint16_t id;
+};
+
+static void
+ip4x_hdr(struct frame *f, const struct ip4x *x, uint8_t proto, uint32_t src, uint32_t dst,
+	 uint16_t l4len)
+{
+	eth(f, 0x0800);
+	u8(f, 0x45);
+	u8(f, x->tos);
+	u16(f, (uint16_t)(20 + l4len));
+	u16(f, x->id);
+	u16(f, x->df ? 0x4000 : 0);
+	u8(f, x->ttl);
+	u8(f, proto);
+	u16(f, 0);
+	u32(f, src);
+	u32(f, dst);
+}
+
+static void
+fp_tcp(struct frame *f, const struct ip4x *x, uint32_t src, uint32_t dst, const struct tcpx *t)
+{
+	ip4x_hdr(f, x, IPPROTO_TCP, src, dst, (uint16_t)(20 + t->optlen + t->payload));
+	u16(f, t->sport);
+	u16(f, t->dport);
+	u32(f, t->seq);
+	u32(f, t->ack);
+	u8(f, (uint8_t)((5 + t->optlen / 4) << 4));
+	u8(f, t->flags);
+	u16(f, t->win);
+	u16(f, 0);
+	u16(f, 0);
+	if (t->optlen)
+		put(f, t->opt, t->optlen);
+	for (unsigned i = 0; i < t->payload; i++)
+		u8(f, 'x');
+}
+
+/* Echo request with `len` zero bytes of data. */
+static void
+fp_echo(struct frame *f, const struct ip4x *x, uint32_t dst, uint8_t code, uint16_t id,
+	uint16_t seq, uint16_t len)
+{
+	ip4x_hdr(f, x, IPPROTO_ICMP, SCANNER, dst, (uint16_t)(8 + len));
+	u8(f, 8);
+	u8(f, code);
+	u16(f, 0);
+	u16(f, id);
+	u16(f, seq);
+	for (unsigned i = 0; i < len; i++)
+		u8(f, 0);
+}
+
+static void
+fp_udp(struct frame *f, const struct ip4x *x, uint16_t sport, uint16_t dport, uint16_t len,
+       uint8_t fill)
+{
+	ip4x_hdr(f, x, IPPROTO_UDP, SCANNER, TARGET, (uint16_t)(8 + len));
+	u16(f, sport);
+	u16(f, dport);
+	u16(f, (uint16_t)(8 + len));
+	u16(f, 0);
+	for (unsigned i = 0; i < len; i++)
+		u8(f, fill);
+}
+
+/* SCTP INIT: the 20-byte chunk nmap packs, plus `params` bytes of parameters. */
+static void
+fp_sctp_init(struct frame *f, const struct ip4x *x, uint16_t params)
+{
+	ip4x_hdr(f, x, IPPROTO_SCTP, SCANNER, TARGET, (uint16_t)(12 + 20 + params));
+	u16(f, 0xf663);
+	u16(f, 42);
+	u32(f, 0);		/* verification tag: 0 in an INIT */
+	u32(f, 0x18bfa314);	/* checksum (not checked) */
+	u8(f, 1);
+	u8(f, 0);
+	u16(f, (uint16_t)(20 + params));
+	u32(f, 0x6dd2c7d5);	/* initiate tag */
+	u32(f, 32768);		/* a_rwnd, OS, MIS as nmap sets them */
+	u16(f, 10);
+	u16(f, 2048);
+	u32(f, 0xa0e37257);	/* initial TSN */
+	for (unsigned i = 0; i < params; i++)
+		u8(f, 0);
+}
+
+static void
+fp_rawip(struct frame *f, const struct ip4x *x, uint8_t proto, uint16_t len)
+{
+	ip4x_hdr(f, x, proto, SCANNER, TARGET, len);
+	for (unsigned i = 0; i < len; i++)
+		u8(f, 0);
+}
+
+static enum sw_fp
+fp_of(const struct frame *f)
+{
+	struct sw_pkt p;
+
+	if (!parse(f, &p))
+		return SW_FP__MAX;
+	return sw_fp_match(&p);
+}
 
 static enum sw_tool
-tool_of(const struct frame *f)
+fingerprint_tool(const struct frame *f)
 {
 	struct sw_pkt p;
 
@@ -480,71 +592,523 @@ tool_of(const struct frame *f)
 	return sw_fingerprint(&p);
 }
 
+static const char *
+fp_str(enum sw_fp fp)
+{
+	return fp == SW_FP_NONE ? "none" : fp < SW_FP__MAX ? sw_fp_evidence[fp] : "unparsed";
+}
+
+#define CHECK_FP(frame, want, what) do {					\
+	enum sw_fp got_ = fp_of(frame);						\
+	CHECK(got_ == (want), "%s: got %s, want %s", what, fp_str(got_),	\
+	      fp_str(want));							\
+} while (0)
+
+/* OS-style option sets of current zmap (PR #799): Windows 11, Ubuntu, macOS */
+static const uint8_t OPT_WIN11[12] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 };
+static const uint8_t OPT_MACOS[24] = {
+	2, 4, 0x05, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 4, 2, 0, 0,
+};
+
+/* nmap osscan2.cc prbOpts[] 0-6 and 7 (T2-T6; T7 differs in WS 15) */
+static const uint8_t OS_OPT[8][20] = {
+	{ 3, 3, 10, 1, 2, 4, 5, 0xb4, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 4, 2 },
+	{ 2, 4, 5, 0x78, 3, 3, 0, 4, 2, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0 },
+	{ 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 1, 1, 3, 3, 5, 1, 2, 4, 2, 0x80 },
+	{ 4, 2, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 3, 3, 10, 0 },
+	{ 2, 4, 2, 0x18, 4, 2, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 3, 3, 10, 0 },
+	{ 2, 4, 1, 9, 4, 2, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0 },
+	{ 3, 3, 10, 1, 2, 4, 5, 0xb4, 4, 2, 1, 1 },
+	{ 3, 3, 10, 1, 2, 4, 1, 9, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 4, 2 },
+};
+static const uint8_t OS_OPT_T7[20] = {
+	3, 3, 15, 1, 2, 4, 1, 9, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 4, 2,
+};
+
+#define NMAP_TTL(t) { .ttl = (t), .id = 0x558f }	/* nmap: TTL 37..59, no DF */
+
 static void
-masscan_syn_is_recognised_by_its_ip_id(void)
+parser_records_tcp_option_layout_df_and_tos(void)
 {
 	struct frame f;
-	uint32_t seq = 0x12345678;
-	struct tcpx t = { .sport = 61000, .dport = 80, .win = 1024, .seq = seq,
+	struct sw_pkt p;
+	struct ip4x x = { .ttl = 64, .tos = 0x10, .df = true, .id = 7 };
+	struct tcpx t = { .sport = 1, .dport = 2, .win = 64240, .flags = SW_TCP_SYN,
+			  .opt = OPT_LINUX, .optlen = 20 };
+
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	if (parse(&f, &p)) {
+		CHECK(p.tcp_optsig == 0x24813, "Linux MSS,SACK,TS,NOP,WS layout 0x%x",
+		      p.tcp_optsig);
+		CHECK(p.flags & SW_PKT_F_IP4_DF, "DF not recorded");
+		CHECK(p.ip_tos == 0x10, "tos 0x%x", p.ip_tos);
+	}
+	/* EOL ends the layout; NOPs count; padding after EOL does not */
+	t.opt = OS_OPT[3];
+	t.optlen = 16;
+	x.df = false;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	if (parse(&f, &p)) {
+		CHECK(p.tcp_optsig == 0x4830, "SACK,TS,WS,EOL layout 0x%x", p.tcp_optsig);
+		CHECK(!(p.flags & SW_PKT_F_IP4_DF), "DF set on a frame without it");
+	}
+	t.opt = OPT_MACOS;
+	t.optlen = 24;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	if (parse(&f, &p))
+		CHECK(p.tcp_optsig == 0x21311840, "macOS layout keeps the first 8: 0x%x",
+		      p.tcp_optsig);
+}
+
+static void
+every_fingerprint_names_a_tool_and_its_evidence(void)
+{
+	CHECK(sw_fp_tool[SW_FP_NONE] == SW_TOOL_UNKNOWN && sw_fp_evidence[SW_FP_NONE][0] == '\0',
+	      "SW_FP_NONE must name no tool");
+	for (unsigned i = 1; i < SW_FP__MAX; i++) {
+		CHECK(sw_fp_tool[i] != SW_TOOL_UNKNOWN && sw_fp_tool[i] < SW_TOOL__MAX,
+		      "fingerprint %u names no tool", i);
+		CHECK(sw_fp_evidence[i] != NULL && sw_fp_evidence[i][0] != '\0',
+		      "fingerprint %u has no evidence text", i);
+	}
+}
+
+static void
+masscan_ip_id_is_dst_xor_port_xor_seq(void)
+{
+	struct frame f;
+	/* masscan.pcap: 10.66.0.31 -> 10.99.0.155:22 */
+	struct ip4x x = { .ttl = 255, .id = 0x629b };
+	struct tcpx t = { .sport = 53026, .dport = 22, .win = 1024, .seq = 3168559638u,
 			  .flags = SW_TCP_SYN };
 
-	t.ip_id = (uint16_t)((TARGET ^ 80 ^ seq) & 0xffff);
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) == SW_TOOL_MASSCAN, "got %s", sw_tool_names[tool_of(&f)]);
-	/* one bit off and it is not masscan */
-	t.ip_id ^= 0x0100;
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) != SW_TOOL_MASSCAN, "wrong IP ID still masscan");
+	fp_tcp(&f, &x, IP(10, 66, 0, 31), IP(10, 99, 0, 155), &t);
+	CHECK_FP(&f, SW_FP_MASSCAN_SYN, "masscan 1.3.2 SYN from the capture");
+	CHECK(fingerprint_tool(&f) == SW_TOOL_MASSCAN, "tool of the masscan SYN");
+	/* later masscan adds MSS 1460 to the template; --ttl does not matter */
+	t.opt = OPT_MSS1460;
+	t.optlen = 4;
+	x.ttl = 50;
+	fp_tcp(&f, &x, IP(10, 66, 0, 31), IP(10, 99, 0, 155), &t);
+	CHECK_FP(&f, SW_FP_MASSCAN_SYN, "masscan SYN with MSS");
+	/* its stack's RST (masscan.pcap: 10.99.0.18:80, window 1200) */
+	x = (struct ip4x){ .ttl = 255, .id = 0x0be2 };
+	t = (struct tcpx){ .sport = 53026, .dport = 80, .win = 1200, .seq = 1471679392u,
+			   .flags = SW_TCP_RST };
+	fp_tcp(&f, &x, IP(10, 66, 0, 31), IP(10, 99, 0, 18), &t);
+	CHECK_FP(&f, SW_FP_MASSCAN_STACK, "masscan's RST");
+
+	/* near misses: one bit of the IP ID, the window, the destination */
+	x = (struct ip4x){ .ttl = 255, .id = 0x629b ^ 0x0100 };
+	t = (struct tcpx){ .sport = 53026, .dport = 22, .win = 1024, .seq = 3168559638u,
+			   .flags = SW_TCP_SYN };
+	fp_tcp(&f, &x, IP(10, 66, 0, 31), IP(10, 99, 0, 155), &t);
+	CHECK_FP(&f, SW_FP_NONE, "IP ID one bit off");
+	x.id = 0x629b;
+	t.win = 1025;
+	fp_tcp(&f, &x, IP(10, 66, 0, 31), IP(10, 99, 0, 155), &t);
+	CHECK_FP(&f, SW_FP_NONE, "window 1025");
+	t.win = 1024;
+	fp_tcp(&f, &x, IP(10, 66, 0, 31), IP(10, 99, 0, 156), &t);
+	CHECK_FP(&f, SW_FP_NONE, "another destination");
 }
 
 static void
-ip_id_54321_is_zmap(void)
+zmap_ip_id_54321_probes(void)
 {
 	struct frame f;
-	struct tcpx t = { .sport = 50000, .dport = 443, .win = 65535, .ip_id = 54321,
-			  .seq = 77, .flags = SW_TCP_SYN };
+	/* zmap_syn.pcap: 10.66.0.41 -> 10.99.0.50:80 */
+	struct ip4x x = { .ttl = 255, .id = 54321 };
+	struct tcpx t = { .sport = 50837, .dport = 80, .win = 65535, .seq = 4073419850u,
+			  .flags = SW_TCP_SYN };
 
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) == SW_TOOL_ZMAP, "got %s", sw_tool_names[tool_of(&f)]);
+	fp_tcp(&f, &x, IP(10, 66, 0, 41), IP(10, 99, 0, 50), &t);
+	CHECK_FP(&f, SW_FP_ZMAP_SYN_IPID, "zmap 2.1.1 SYN from the capture");
+	t.opt = OPT_MSS1460;	/* zmap 3 (PR #673), --probe-ttl lowered */
+	t.optlen = 4;
+	x.ttl = 64;
+	fp_tcp(&f, &x, IP(10, 66, 0, 41), IP(10, 99, 0, 50), &t);
+	CHECK_FP(&f, SW_FP_ZMAP_SYN_IPID, "zmap 3 SYN with MSS 1460");
+	/* zmap_icmp.pcap: echo, identifier 33117, sequence 0, 12 zero bytes */
+	x.ttl = 255;
+	fp_echo(&f, &x, IP(10, 99, 0, 20), 0, 33117, 0, 12);
+	CHECK_FP(&f, SW_FP_ZMAP_ECHO_IPID, "zmap echo from the capture");
+	fp_udp(&f, &x, 40000, 53, 30, 'q');
+	CHECK_FP(&f, SW_FP_ZMAP_UDP_IPID, "zmap UDP module");
+
+	/* near misses: the raw-socket tutorial SYN (54321 but window 5840),
+	 * an echo with a sequence number, UDP at TTL 64, DF set */
+	t = (struct tcpx){ .sport = 1234, .dport = 80, .win = 5840, .seq = 1105024978u,
+			   .flags = SW_TCP_SYN };
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "IP ID 54321 with window 5840");
+	fp_echo(&f, &x, TARGET, 0, 33117, 1, 12);
+	CHECK_FP(&f, SW_FP_NONE, "IP ID 54321 echo with sequence 1");
+	x.ttl = 64;
+	fp_udp(&f, &x, 40000, 53, 30, 'q');
+	CHECK_FP(&f, SW_FP_NONE, "IP ID 54321 UDP at TTL 64");
+	x = (struct ip4x){ .ttl = 255, .id = 54321, .df = true };
+	t = (struct tcpx){ .sport = 50837, .dport = 80, .win = 65535, .seq = 9,
+			   .flags = SW_TCP_SYN };
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "zmap SYN shape with DF");
 }
 
 static void
-window_1024_with_lone_mss_1460_is_nmap(void)
+zmap_2024_syn_with_random_ip_id_and_os_options(void)
 {
 	struct frame f;
-	struct tcpx t = { .sport = 50000, .dport = 22, .win = 1024, .seq = 0xabcdef01,
+	struct ip4x x = { .ttl = 250, .id = 0x1234 };
+	struct tcpx t = { .sport = 40001, .dport = 443, .win = 65535, .seq = 77,
+			  .flags = SW_TCP_SYN, .opt = OPT_WIN11, .optlen = 12 };
+
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_ZMAP_SYN, "Windows-style options (default since PR #855)");
+	t.opt = OPT_LINUX;
+	t.optlen = 20;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_ZMAP_SYN, "linux-style options");
+	t.opt = OPT_MACOS;
+	t.optlen = 24;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_ZMAP_SYN, "bsd-style options");
+	t.opt = OPT_MSS1460;
+	t.optlen = 4;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_ZMAP_SYN, "smallest-probes (MSS alone)");
+
+	/* near misses: a Mac's own SYN (TTL 64, DF), the same at TTL 255 with
+	 * DF (an initial-255 stack), a nonzero ack, window 65534 */
+	x = (struct ip4x){ .ttl = 64, .id = 0x1234, .df = true };
+	t.opt = OPT_MACOS;
+	t.optlen = 24;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "macOS SYN");
+	x.ttl = 255;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "TTL 255 with DF");
+	x.df = false;
+	t.ack = 5;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "ack number set on a SYN");
+	t.ack = 0;
+	t.win = 65534;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "window 65534");
+}
+
+static void
+nmap_syn_scan_probe(void)
+{
+	struct frame f;
+	/* nmap_syn_vertical.pcap: 10.66.0.11:47046 -> 10.99.0.5:199, TTL 58 */
+	struct ip4x x = NMAP_TTL(58);
+	struct tcpx t = { .sport = 47046, .dport = 199, .win = 1024, .seq = 598440231u,
 			  .flags = SW_TCP_SYN, .opt = OPT_MSS1460, .optlen = 4 };
 
-	t.ip_id = (uint16_t)(((TARGET ^ 22 ^ t.seq) & 0xffff) ^ 0x5555);	/* not masscan's */
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) == SW_TOOL_NMAP, "got %s", sw_tool_names[tool_of(&f)]);
-}
+	fp_tcp(&f, &x, IP(10, 66, 0, 11), IP(10, 99, 0, 5), &t);
+	CHECK_FP(&f, SW_FP_NMAP_SYN, "nmap 7.93 SYN from the capture");
+	CHECK(fingerprint_tool(&f) == SW_TOOL_NMAP, "tool of the nmap SYN");
+	x.ttl = 20;		/* 37 at the scanner, 17 hops away */
+	t.win = 3072;		/* before nmap 5: 1024 * (ttl % 4 + 1) */
+	fp_tcp(&f, &x, IP(10, 66, 0, 11), IP(10, 99, 0, 5), &t);
+	CHECK_FP(&f, SW_FP_NMAP_SYN, "old nmap window, far away");
 
-static void
-window_512_without_options_is_hping3(void)
-{
-	struct frame f;
-	struct tcpx t = { .sport = 2000, .dport = 0, .win = 512, .ip_id = 4242, .seq = 9,
-			  .flags = SW_TCP_SYN };
-
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) == SW_TOOL_HPING3, "got %s", sw_tool_names[tool_of(&f)]);
-}
-
-static void
-linux_syn_is_unknown_tool(void)
-{
-	struct frame f;
-	struct tcpx t = { .sport = 45678, .dport = 443, .win = 64240, .ip_id = 31337,
-			  .seq = 0x11111111, .flags = SW_TCP_SYN, .opt = OPT_LINUX, .optlen = 20 };
-
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) == SW_TOOL_UNKNOWN, "got %s", sw_tool_names[tool_of(&f)]);
-	/* window 1024 but full kernel options: not nmap's raw SYN either */
+	/* near misses, one field each */
 	t.win = 1024;
-	tcp4(&f, SCANNER, TARGET, &t);
-	CHECK(tool_of(&f) == SW_TOOL_UNKNOWN, "window 1024 + kernel options: got %s",
-	      sw_tool_names[tool_of(&f)]);
+	x.ttl = 60;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "TTL 60 (nmap sends 59 at most)");
+	x = (struct ip4x)NMAP_TTL(58);
+	x.df = true;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "DF set");
+	x.df = false;
+	t.win = 1000;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "window 1000");
+	t.win = 1024;
+	t.ack = 1;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "ack number set");
+	t.ack = 0;
+	t.payload = 10;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "SYN with data");
+	t.payload = 0;
+	t.opt = OPT_LINUX;
+	t.optlen = 20;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "kernel options");
+	t.opt = OS_OPT[6];	/* WS,NOP,MSS,SACK,NOP,NOP: MSS 1460 but not alone */
+	t.optlen = 12;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "MSS 1460 among other options");
+}
+
+static void
+nmap_stealth_and_ack_probes(void)
+{
+	static const uint8_t noack[] = {
+		SW_TCP_FIN, 0, SW_TCP_FIN | SW_TCP_PSH | SW_TCP_URG,
+	};
+	struct frame f;
+	/* nmap_fin.pcap: TTL 44, sequence 424462368, ack 0 */
+	struct ip4x x = NMAP_TTL(44);
+	struct tcpx t = { .sport = 39623, .dport = 993, .win = 1024, .seq = 424462368u };
+
+	for (size_t i = 0; i < sizeof(noack); i++) {
+		t.flags = noack[i];
+		fp_tcp(&f, &x, SCANNER, TARGET, &t);
+		CHECK_FP(&f, SW_FP_NMAP_NOACK, "FIN/NULL/Xmas");
+	}
+	t.ack = 3434655412u;	/* an ack number without the ACK flag */
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "Xmas with an ack number");
+
+	/* nmap_ack.pcap / nmap_maimon.pcap: sequence 0, the ack carries the probe */
+	t = (struct tcpx){ .sport = 49585, .dport = 554, .win = 1024, .seq = 0,
+			   .ack = 3434655412u, .flags = SW_TCP_ACK };
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NMAP_ACK, "ACK scan probe");
+	t.flags = SW_TCP_FIN | SW_TCP_ACK;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NMAP_ACK, "Maimon probe");
+	t.seq = 1;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "ACK with a sequence number (a stack's)");
+	t.seq = 0;
+	t.flags = SW_TCP_RST | SW_TCP_ACK;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "RST");
+}
+
+static void
+nmap_ping_sctp_and_protocol_probes(void)
+{
+	struct frame f;
+	/* nmap_sweep.pcap: echo, identifier 53162, sequence 0, no data, TTL 52 */
+	struct ip4x x = NMAP_TTL(52);
+
+	fp_echo(&f, &x, TARGET, 0, 53162, 0, 0);
+	CHECK_FP(&f, SW_FP_NMAP_ECHO, "nmap echo ping");
+	fp_echo(&f, &x, TARGET, 0, 53162, 0, 56);
+	CHECK_FP(&f, SW_FP_NONE, "echo with ping(8)'s 56 bytes");
+	fp_echo(&f, &x, TARGET, 0, 0, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "identifier 0 (nmap never sends it)");
+	x.df = true;
+	fp_echo(&f, &x, TARGET, 0, 53162, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "echo with DF");
+	x = (struct ip4x)NMAP_TTL(64);
+	fp_echo(&f, &x, TARGET, 0, 53162, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "echo at TTL 64");
+
+	/* nmap_sctp.pcap: a bare INIT chunk, TTL 52 */
+	x.ttl = 52;
+	fp_sctp_init(&f, &x, 0);
+	CHECK_FP(&f, SW_FP_NMAP_SCTP_INIT, "nmap SCTP INIT");
+	fp_sctp_init(&f, &x, 16);
+	CHECK_FP(&f, SW_FP_NONE, "INIT with parameters (a kernel's)");
+
+	/* nmap_ipproto.pcap: a GRE (47) header alone, TTL 43 */
+	x.ttl = 43;
+	fp_rawip(&f, &x, 47, 0);
+	CHECK_FP(&f, SW_FP_NMAP_IPPROTO, "nmap -sO bare header");
+	fp_rawip(&f, &x, 47, 24);
+	CHECK_FP(&f, SW_FP_NONE, "GRE carrying a packet");
+	x.ttl = 64;
+	fp_rawip(&f, &x, 47, 0);
+	CHECK_FP(&f, SW_FP_NONE, "bare header at TTL 64");
+}
+
+static void
+nmap_os_detection_tcp_probes(void)
+{
+	static const struct {
+		uint16_t win;
+		uint8_t flags, opt, optlen;
+		bool df;
+		enum sw_fp want;
+	} c[] = {
+		{ 1, SW_TCP_SYN, 0, 20, false, SW_FP_NMAP_OS_SEQ },
+		{ 63, SW_TCP_SYN, 1, 20, false, SW_FP_NMAP_OS_SEQ },
+		{ 4, SW_TCP_SYN, 2, 20, false, SW_FP_NMAP_OS_SEQ },
+		{ 4, SW_TCP_SYN, 3, 16, false, SW_FP_NMAP_OS_SEQ },
+		{ 16, SW_TCP_SYN, 4, 20, false, SW_FP_NMAP_OS_SEQ },
+		{ 512, SW_TCP_SYN, 5, 16, false, SW_FP_NMAP_OS_SEQ },
+		{ 3, SW_TCP_SYN | SW_TCP_ECE | SW_TCP_CWR, 6, 12, false, SW_FP_NMAP_OS_ECN },
+		{ 128, 0, 7, 20, true, SW_FP_NMAP_OS_TN },
+		{ 256, SW_TCP_SYN | SW_TCP_FIN | SW_TCP_URG | SW_TCP_PSH, 7, 20, false,
+		  SW_FP_NMAP_OS_TN },
+		{ 1024, SW_TCP_ACK, 7, 20, true, SW_FP_NMAP_OS_TN },
+		{ 31337, SW_TCP_SYN, 7, 20, false, SW_FP_NMAP_OS_TN },
+		{ 32768, SW_TCP_ACK, 7, 20, true, SW_FP_NMAP_OS_TN },
+		{ 65535, SW_TCP_FIN | SW_TCP_PSH | SW_TCP_URG, 8, 20, false, SW_FP_NMAP_OS_TN },
+	};
+	struct frame f;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct ip4x x = { .ttl = 48, .df = c[i].df, .id = 0x4242 };
+		struct tcpx t = { .sport = 60000, .dport = 22, .win = c[i].win,
+				  .seq = 0x11223344, .ack = 0x55667788, .flags = c[i].flags,
+				  .opt = c[i].opt < 8 ? OS_OPT[c[i].opt] : OS_OPT_T7,
+				  .optlen = c[i].optlen };
+		char what[48];
+
+		snprintf(what, sizeof(what), "OS probe %zu (window %u)", i, c[i].win);
+		fp_tcp(&f, &x, SCANNER, TARGET, &t);
+		CHECK_FP(&f, c[i].want, what);
+		/* near misses: DF flipped, window off by one */
+		x.df = !x.df;
+		fp_tcp(&f, &x, SCANNER, TARGET, &t);
+		CHECK_FP(&f, SW_FP_NONE, what);
+		x.df = !x.df;
+		t.win++;
+		fp_tcp(&f, &x, SCANNER, TARGET, &t);
+		CHECK_FP(&f, SW_FP_NONE, what);
+	}
+}
+
+static void
+nmap_os_detection_ie_and_u1_probes(void)
+{
+	struct frame f;
+	struct ip4x x = { .ttl = 50, .df = true, .id = 0x7777 };
+
+	/* IE: sequence 295, code 9, DF, 120 bytes; then 296, code 0, TOS 4, 150 */
+	fp_echo(&f, &x, TARGET, 9, 0x3000, 295, 120);
+	CHECK_FP(&f, SW_FP_NMAP_OS_IE, "IE 1");
+	x.df = false;
+	fp_echo(&f, &x, TARGET, 9, 0x3000, 295, 120);
+	CHECK_FP(&f, SW_FP_NONE, "IE 1 without DF");
+	x.tos = 4;
+	fp_echo(&f, &x, TARGET, 0, 0x3001, 296, 150);
+	CHECK_FP(&f, SW_FP_NMAP_OS_IE, "IE 2");
+	x.tos = 0;
+	fp_echo(&f, &x, TARGET, 0, 0x3001, 296, 150);
+	CHECK_FP(&f, SW_FP_NONE, "IE 2 without TOS 4");
+
+	/* U1: IP ID 0x1042, 300 'C' to a closed port, TTL 51..64 */
+	x = (struct ip4x){ .ttl = 57, .id = 0x1042 };
+	fp_udp(&f, &x, 45000, 33434, 300, 'C');
+	CHECK_FP(&f, SW_FP_NMAP_OS_U1, "U1");
+	x.id = 0x1043;
+	fp_udp(&f, &x, 45000, 33434, 300, 'C');
+	CHECK_FP(&f, SW_FP_NONE, "U1 with another IP ID");
+	x.id = 0x1042;
+	fp_udp(&f, &x, 45000, 33434, 299, 'C');
+	CHECK_FP(&f, SW_FP_NONE, "U1 one byte short");
+}
+
+static void
+hping3_tcp_defaults(void)
+{
+	struct frame f;
+	/* hping3_syn.pcap: 10.66.0.51:1549 -> :1, window 512, a random ack */
+	struct ip4x x = { .ttl = 64, .id = 0x908a };
+	struct tcpx t = { .sport = 1549, .dport = 1, .win = 512, .seq = 254504895u,
+			  .ack = 492561381u, .flags = SW_TCP_SYN };
+
+	fp_tcp(&f, &x, IP(10, 66, 0, 51), IP(10, 99, 0, 5), &t);
+	CHECK_FP(&f, SW_FP_HPING3_TCP, "hping3 -S from the capture");
+	CHECK(fingerprint_tool(&f) == SW_TOOL_HPING3, "tool of the hping3 SYN");
+	t.flags = SW_TCP_FIN;	/* hping3_fin.pcap */
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_HPING3_TCP, "hping3 -F");
+	t.flags = SW_TCP_ACK;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_HPING3_TCP_ACK, "hping3 -A");
+
+	/* near misses */
+	t.flags = SW_TCP_SYN;
+	t.ack = 0;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "window 512 SYN with ack 0");
+	t.ack = 492561381u;
+	x.df = true;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "DF set");
+	t.flags = SW_TCP_ACK;	/* a Windows ACK: no options, DF, TTL 128 */
+	x.ttl = 120;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "Windows ACK with window 512");
+	x = (struct ip4x){ .ttl = 64, .id = 0x908a };
+	t.flags = SW_TCP_SYN;
+	t.opt = OPT_MSS1460;
+	t.optlen = 4;
+	fp_tcp(&f, &x, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "window 512 with an option");
+}
+
+static void
+hping3_icmp_and_udp_defaults(void)
+{
+	struct frame f;
+	struct ip4x x = { .ttl = 64, .id = 0x2d3e };
+
+	/* sendicmp.c skips htons(): the 2nd request from x86 carries 0x0100 */
+	fp_echo(&f, &x, TARGET, 0, 0x3412, 0x0100, 0);
+	CHECK_FP(&f, SW_FP_HPING3_ECHO, "hping3 --icmp, request 2");
+	fp_echo(&f, &x, TARGET, 0, 0x3412, 0x0300, 0);
+	CHECK_FP(&f, SW_FP_HPING3_ECHO, "hping3 --icmp, request 4");
+	fp_echo(&f, &x, TARGET, 0, 0x3412, 0x0001, 0);
+	CHECK_FP(&f, SW_FP_NONE, "sequence 1 in network order");
+	fp_echo(&f, &x, TARGET, 0, 0x3412, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "request 1 at TTL 64: neither tool");
+	x.df = true;
+	fp_echo(&f, &x, TARGET, 0, 0x3412, 0x0100, 0);
+	CHECK_FP(&f, SW_FP_NONE, "Linux ping -s 0 (DF)");
+
+	/* hping3_udp.pcap: 2284 -> 1, no data, TTL 64 */
+	x = (struct ip4x){ .ttl = 64, .id = 0x0f93 };
+	fp_udp(&f, &x, 2284, 1, 0, 0);
+	CHECK_FP(&f, SW_FP_HPING3_UDP, "hping3 --udp from the capture");
+	x.ttl = 55;
+	fp_udp(&f, &x, 2284, 1, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "empty UDP at TTL 55 (nmap's range too)");
+	x.ttl = 64;
+	x.id = 1;
+	fp_udp(&f, &x, 53, 53, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "scapy's UDP defaults");
+	x.id = 0x0f93;
+	x.df = true;
+	fp_udp(&f, &x, 2284, 1, 0, 0);
+	CHECK_FP(&f, SW_FP_NONE, "empty UDP from a kernel socket (DF)");
+	x.df = false;
+	fp_udp(&f, &x, 2284, 53, 29, 'd');
+	CHECK_FP(&f, SW_FP_NONE, "UDP with data");
+}
+
+static void
+ordinary_stacks_name_no_tool(void)
+{
+	struct frame f;
+	struct ip4x lx = { .ttl = 64, .df = true, .id = 31337 };
+	struct ip4x win = { .ttl = 128, .df = true, .id = 0x5c01 };
+	struct tcpx t = { .sport = 45678, .dport = 443, .win = 64240, .seq = 0x11111111,
+			  .flags = SW_TCP_SYN, .opt = OPT_LINUX, .optlen = 20 };
+
+	fp_tcp(&f, &lx, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "Linux connect() SYN");
+	CHECK(fingerprint_tool(&f) == SW_TOOL_UNKNOWN, "Linux SYN tool");
+	t.win = 1024;
+	fp_tcp(&f, &lx, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "window 1024 with kernel options");
+	t.win = 64240;
+	t.opt = OPT_WIN11;
+	t.optlen = 12;
+	fp_tcp(&f, &win, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "Windows 11 SYN");
+	t = (struct tcpx){ .sport = 45678, .dport = 443, .win = 501, .seq = 7, .ack = 9,
+			   .flags = SW_TCP_ACK | SW_TCP_PSH, .payload = 100 };
+	fp_tcp(&f, &lx, SCANNER, TARGET, &t);
+	CHECK_FP(&f, SW_FP_NONE, "established PSH/ACK");
+	fp_echo(&f, &lx, TARGET, 0, 0x4d2, 1, 56);
+	CHECK_FP(&f, SW_FP_NONE, "Linux ping");
+	fp_echo(&f, &win, TARGET, 0, 1, 0x0100, 32);
+	CHECK_FP(&f, SW_FP_NONE, "Windows ping");
+	fp_udp(&f, &lx, 51000, 53, 29, 'd');
+	CHECK_FP(&f, SW_FP_NONE, "DNS query");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -828,11 +1392,12 @@ syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 
 	for (uint16_t port = 1; port <= 20; port++) {
 		struct frame f;
-		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024, .ip_id = 1,
+		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
 				    .seq = 0x01020304, .flags = SW_TCP_SYN,
 				    .opt = OPT_MSS1460, .optlen = 4 };
+		struct ip4x nmap = NMAP_TTL(50);
 
-		tcp4(&f, SCANNER, TARGET, &syn);
+		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
 		wk_send(k, &f);
 		tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
 		wk_send(k, &f);
@@ -873,6 +1438,7 @@ syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 		CHECK(ev->dport == conf.ts[0].ports, "ports reason at port %u, want %u",
 		      ev->dport, conf.ts[0].ports);
 		CHECK(ev->tool == SW_TOOL_NMAP, "tool %u, want nmap's", ev->tool);
+		CHECK(ev->fp == SW_FP_NMAP_SYN, "fingerprint %s", fp_str(ev->fp));
 		CHECK(ev->technique == SW_T_SYN, "technique %s", sw_technique_names[ev->technique]);
 	}
 	CHECK(count_ev(k, SW_EV_CONTACT, &s, 0) > 0, "no CONTACT samples ahead of suspects");
@@ -999,11 +1565,19 @@ main(void)
 	RUN(sctp_init_probe_init_ack_positive_abort_negative);
 	RUN(unknown_ip_protocol_is_maybe_with_protocol_as_port);
 	RUN(non_ip_frames_have_no_role);
-	RUN(masscan_syn_is_recognised_by_its_ip_id);
-	RUN(ip_id_54321_is_zmap);
-	RUN(window_1024_with_lone_mss_1460_is_nmap);
-	RUN(window_512_without_options_is_hping3);
-	RUN(linux_syn_is_unknown_tool);
+	RUN(parser_records_tcp_option_layout_df_and_tos);
+	RUN(every_fingerprint_names_a_tool_and_its_evidence);
+	RUN(masscan_ip_id_is_dst_xor_port_xor_seq);
+	RUN(zmap_ip_id_54321_probes);
+	RUN(zmap_2024_syn_with_random_ip_id_and_os_options);
+	RUN(nmap_syn_scan_probe);
+	RUN(nmap_stealth_and_ack_probes);
+	RUN(nmap_ping_sctp_and_protocol_probes);
+	RUN(nmap_os_detection_tcp_probes);
+	RUN(nmap_os_detection_ie_and_u1_probes);
+	RUN(hping3_tcp_defaults);
+	RUN(hping3_icmp_and_udp_defaults);
+	RUN(ordinary_stacks_name_no_tool);
 	RUN(trw_needs_four_failures_with_default_parameters);
 	RUN(vertical_shape_is_portscan);
 	RUN(horizontal_shape_is_portsweep);

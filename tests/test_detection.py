@@ -25,6 +25,16 @@ KINDS = {
     "decoy": {"decoy_portscan"},
     "slow": {"slow_scan"},
 }
+# Header fingerprints (src/detect/role.c) name the labelled tool, except
+# where the headers cannot show it; there "unknown" is accepted (a payload
+# rule may still name the tool), another tool never is.
+TOOL_EXCEPTIONS = {
+    # -sT: connect() through the kernel, the SYNs are the OS's own
+    ("nmap", "connect"),
+    # nmap's UDP probes differ from hping3's only by TTL (37-59 against
+    # 64), which routers blur; nmap-payloads contents are payload rules
+    ("nmap", "udp"),
+}
 # nmap's window scan sends the same ACK probes as its ACK scan: only its
 # reading of the RSTs differs, which a passive sensor cannot see.
 TECHNIQUES = {"window": {"window", "ack"}, "tcp-ping": {"syn", "ack"},
@@ -98,7 +108,17 @@ for case, c in sorted(cases.items()):
               [a["alert"]["signature"] for a in firsts])
         if s.get("tool", "none") not in ("none", "unknown"):
             tools = {a["alert"]["metadata"]["scan"]["tool"] for a in mine}
-            print("info %s %s tool label=%s alerted=%s" % (case, ip, s["tool"], sorted(tools)))
+            allowed = {s["tool"]}
+            if (s["tool"], s["technique"]) in TOOL_EXCEPTIONS:
+                allowed.add("unknown")
+            check("%s_scanner_%s_tool_%s" % (case, ip, s["tool"]),
+                  tools <= allowed and (s["tool"] in tools or "unknown" in allowed),
+                  "alerted %s" % sorted(tools))
+            ev = {a["alert"]["metadata"]["scan"].get("tool_evidence") for a in mine
+                  if a["alert"]["metadata"]["scan"]["tool"] == s["tool"]}
+            if (s["tool"], s["technique"]) not in TOOL_EXCEPTIONS:
+                check("%s_scanner_%s_tool_evidence" % (case, ip), None not in ev,
+                      "an alert naming %s without tool_evidence" % s["tool"])
 
     # the exact twin: same sources alerted, counts within the printed bound
     exact, _, _, _ = run(binary, pcap, "--set", "detect.mode=exact")

@@ -67,7 +67,51 @@ struct sw_role_info {
 /** Classify one parsed packet. Pure function of the packet. */
 void sw_role(const struct sw_pkt *p, struct sw_role_info *r);
 
-/** Guess the tool from header fields of a probe (no payload needed). */
+/**
+ * Header fingerprints: the packet builders of scanning tools leave fixed
+ * or derived header values that ordinary stacks do not produce. One value
+ * per rule, so an alert can say what its `tool` rests on; src/detect/role.c
+ * cites the tool's source (or a capture) for each.
+ */
+enum sw_fp {
+	SW_FP_NONE,
+	SW_FP_MASSCAN_SYN,	/* IP ID = dst ^ dport ^ seq, SYN, window 1024 */
+	SW_FP_MASSCAN_STACK,	/* the same IP ID, window 1200 (its own TCP stack) */
+	SW_FP_ZMAP_SYN_IPID,	/* IP ID 54321, SYN, window 65535 */
+	SW_FP_ZMAP_SYN,		/* SYN, window 65535, TTL > 128, no DF, zmap's options */
+	SW_FP_ZMAP_ECHO_IPID,	/* IP ID 54321, echo request with sequence 0 */
+	SW_FP_ZMAP_UDP_IPID,	/* IP ID 54321, UDP, TTL > 128 */
+	SW_FP_NMAP_SYN,		/* SYN, window 1024, lone MSS 1460, TTL <= 59 */
+	SW_FP_NMAP_NOACK,	/* FIN/NULL/Xmas, window 1024, no options, ack 0 */
+	SW_FP_NMAP_ACK,		/* ACK/Maimon/window, window 1024, no options, seq 0 */
+	SW_FP_NMAP_ECHO,	/* -PE/-sn echo request: empty, sequence 0, TTL <= 59 */
+	SW_FP_NMAP_SCTP_INIT,	/* -sY: bare 20-byte INIT chunk, TTL <= 59, no DF */
+	SW_FP_NMAP_IPPROTO,	/* -sO: bare IP header of another protocol, TTL <= 59 */
+	SW_FP_NMAP_OS_SEQ,	/* OS detection SEQ/OPS/WIN/T1 probes */
+	SW_FP_NMAP_OS_ECN,	/* OS detection ECN probe */
+	SW_FP_NMAP_OS_TN,	/* OS detection T2-T7 probes */
+	SW_FP_NMAP_OS_IE,	/* OS detection IE echo requests */
+	SW_FP_NMAP_OS_U1,	/* OS detection U1 probe: IP ID 0x1042, 300 bytes */
+	SW_FP_HPING3_TCP,	/* window 512, no options, ack set without ACK */
+	SW_FP_HPING3_TCP_ACK,	/* ACK, window 512, no options, no DF, TTL <= 64 */
+	SW_FP_HPING3_ECHO,	/* echo request, sequence in host byte order */
+	SW_FP_HPING3_UDP,	/* empty UDP, TTL 60-64, no DF, port >= 1024 */
+	SW_FP__MAX
+};
+
+/** The tool each fingerprint names (enum sw_tool). */
+extern const uint8_t sw_fp_tool[SW_FP__MAX];
+/** What each fingerprint rests on, as alerts print it ("" for none). */
+extern const char *const sw_fp_evidence[SW_FP__MAX];
+
+/**
+ * Match a probe's headers against the tool fingerprints. Pure function of
+ * the packet, a few compares: the worker calls it per first contact.
+ * @return the fingerprint, SW_FP_NONE when no rule matches
+ */
+enum sw_fp sw_fp_match(const struct sw_pkt *p);
+
+/** Guess the tool from header fields of a probe: sw_fp_tool[sw_fp_match(p)]. */
 enum sw_tool sw_fingerprint(const struct sw_pkt *p);
 
 /** Thresholds a worker applies locally (already divided across workers). */

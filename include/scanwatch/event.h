@@ -34,10 +34,14 @@ struct sw_event {
 	uint8_t  reason;	/* type-specific */
 	uint8_t  cls;		/* enum sw_class */
 	uint8_t  tool;		/* enum sw_tool, from the probe's headers */
-	uint16_t v[7];		/* SUSPECT: the producer's counters (enum
-				 * sw_field) in `timescale`, so offline
-				 * decisions do not depend on when ctl reads;
-				 * TARGET: [CONTACTS] contacts, [TARGETS] sources */
+	uint16_t v[6];		/* SUSPECT: the producer's counters (enum
+				 * sw_field, SW_F__MAX of them) in `timescale`,
+				 * so offline decisions do not depend on when
+				 * ctl reads; TARGET: [CONTACTS] contacts,
+				 * [TARGETS] sources */
+	uint8_t  fp;		/* enum sw_fp: the header fingerprint that
+				 * named `tool` (alert evidence) */
+	uint8_t  pad;
 };
 
 _Static_assert(sizeof(struct sw_event) == 64, "one cache line per event");

@@ -61,6 +61,7 @@ extern const char *const sw_perr_names[SW_PERR__MAX];
 #define SW_PKT_F_IP4_OPTS	0x0080	/* IPv4 options were present */
 #define SW_PKT_F_VLAN		0x0100	/* at least one 802.1Q tag */
 #define SW_PKT_F_SCTP_CHUNK	0x0200	/* sctp_chunk is valid (0 is DATA) */
+#define SW_PKT_F_IP4_DF		0x0400	/* IPv4 don't-fragment bit set */
 
 /* TCP flag bits as on the wire (byte 13 of the header) plus ECE/CWR. */
 #define SW_TCP_FIN 0x01
@@ -121,8 +122,20 @@ struct sw_pkt {
 	uint16_t payload_off;	/* offset of the L4 payload */
 	uint16_t payload_len;	/* bytes of L4 payload present in the frame */
 	uint16_t vlan;		/* outermost VLAN ID, if SW_PKT_F_VLAN */
+	uint8_t  ip_tos;	/* IPv4 type of service; IPv6: 0 */
+	uint8_t  pad;
+	/*
+	 * TCP option layout for tool fingerprints: the kinds of the first
+	 * eight options in wire order, NOP (1) and EOL (0) included, 4 bits
+	 * each (kinds above 14 as 15), the first in the highest nibble used:
+	 * Linux's MSS,SACKOK,TS,NOP,WS is 0x24813. Fills the hole before
+	 * `inner`, so the struct stays 128 bytes.
+	 */
+	uint32_t tcp_optsig;
 	struct sw_inner inner;	/* valid with SW_PKT_F_INNER */
 };
+
+_Static_assert(sizeof(struct sw_pkt) == 128, "two cache lines of metadata per packet");
 
 /**
  * Parse one frame starting at its Ethernet header.

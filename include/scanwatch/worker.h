@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <rte_common.h>
 #include <scanwatch/pkt.h>
+#include <scanwatch/match.h>
 
 #define SW_BURST_MAX	512
 #define SW_MAX_RXQ	8	/* (port, queue) pairs polled by one worker */
@@ -22,6 +23,7 @@
 struct rte_ring;
 struct rte_mbuf;
 struct sw_detect;
+struct sw_matcher;
 
 /** Counters a worker writes and the control thread reads. */
 struct sw_wstats {
@@ -64,11 +66,16 @@ struct sw_worker {
 	struct sw_clock clock;
 	struct rte_ring *ring;		/* to ctl: single producer, single consumer */
 	struct sw_detect *det;		/* this worker's detection state, or NULL */
+	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
+	struct rte_ring *mring;		/* matches to ctl: SPSC, struct sw_match_event */
 
 	/* written by the worker */
 	struct sw_wstats st;
 	volatile bool done;		/* offline: every queue hit EOF */
 	uint64_t last_ts_ns;		/* packet time of the newest packet */
+	struct sw_match_wstats mst;	/* payload matching counters */
+	struct sw_match_dedup mdedup[1 << SW_MATCH_DEDUP_LOG2];
+	struct sw_match_cand mcand[SW_BURST_MAX];	/* this burst's payloads */
 
 	struct sw_pkt meta[SW_BURST_MAX] __rte_cache_aligned;
 } __rte_cache_aligned;

@@ -29,6 +29,9 @@
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
 
+/* events carry the sketch's counters */
+_Static_assert(SW_F__MAX <= RTE_DIM(((struct sw_event *)0)->v), "sw_event.v too short");
+
 #define R_TARGETS	0x01
 #define R_PORTS		0x02
 #define R_CONTACTS	0x04
@@ -38,7 +41,8 @@ struct hist_ent {
 	struct sw_addr src, dst;
 	uint16_t port;
 	uint8_t cls, proto, technique, tool;
-	uint32_t pad;
+	uint8_t fp;		/* enum sw_fp behind `tool` */
+	uint8_t pad[3];
 	uint64_t ts_ns;
 };
 
@@ -230,6 +234,7 @@ emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src
 		ev.worker = (uint8_t)w->id;
 		ev.cls = h->cls;
 		ev.tool = h->tool;
+		ev.fp = h->fp;
 		emit(w, &ev);
 		sent++;
 	}
@@ -237,7 +242,7 @@ emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src
 
 static void
 suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	const struct sw_role_info *r, unsigned t, unsigned reason, uint8_t tool)
+	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp)
 {
 	struct sw_event ev;
 	struct sw_key k;
@@ -252,7 +257,8 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	event_of(&ev, SW_EV_SUSPECT, w, p, r);
 	ev.timescale = (uint8_t)t;
 	ev.reason = (uint8_t)reason;
-	ev.tool = tool;
+	ev.tool = sw_fp_tool[fp];
+	ev.fp = (uint8_t)fp;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		ev.v[f] = (uint16_t)RTE_MIN(e.v[t][f], (uint32_t)UINT16_MAX);
 	emit(w, &ev);
@@ -316,7 +322,8 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 		hot->budget--;
 		event_of(&ev, SW_EV_HOT_CONTACT, w, p, r);
-		ev.tool = (uint8_t)sw_fingerprint(p);
+		ev.fp = (uint8_t)sw_fp_match(p);
+		ev.tool = sw_fp_tool[ev.fp];
 		emit(w, &ev);
 	}
 }
@@ -329,7 +336,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	unsigned fresh = pr->mask;
 	uint32_t contacts[SW_TS] = { 0 }, targets[SW_TS] = { 0 }, ports[SW_TS] = { 0 };
 	unsigned new_dst, new_port, reason;
-	uint8_t tool = (uint8_t)sw_fingerprint(p);
+	enum sw_fp fp = sw_fp_match(p);	/* a few compares, first contacts only */
 	struct hist_ent *he;
 
 	d->st.first_contacts++;
@@ -352,7 +359,8 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	he->cls = r->cls;
 	he->proto = r->proto;
 	he->technique = r->technique;
-	he->tool = tool;
+	he->tool = sw_fp_tool[fp];
+	he->fp = (uint8_t)fp;
 	he->ts_ns = p->ts_ns;
 
 	for (unsigned t = 0; t < SW_TS; t++) {
@@ -369,7 +377,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		if (crossed(contacts[t], d->dc.contacts[t]))
 			reason |= R_CONTACTS;
 		if (reason)
-			suspect(d, w, p, r, t, reason, tool);
+			suspect(d, w, p, r, t, reason, fp);
 	}
 	if (d->dc.distributed_sources > 0)
 		count_target(d, w, p, r, fresh, new_dst, &pr->dst, now_s);
@@ -405,7 +413,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 		/* The sequential test crossed its upper bound on this failure. */
 		if ((fresh & (1u << t)) && bad >= good && bad - good == d->dc.trw_failures) {
-			suspect(d, w, p, r, t, R_TRW, SW_TOOL_UNKNOWN);
+			suspect(d, w, p, r, t, R_TRW, SW_FP_NONE);
 			break;	/* the shortest scale that decides is enough */
 		}
 	}
@@ -457,7 +465,8 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		uint32_t bad = e.v[t][SW_F_FAILED] + ab, good = e.v[t][SW_F_ANSWERED] - ab;
 
 		if ((answered & (1u << t)) && bad >= good && bad - good == d->dc.trw_failures) {
-			suspect(d, w, p, &r, t, R_TRW, SW_TOOL_UNKNOWN);
+			/* the source's own RST: masscan's stack shows in it */
+			suspect(d, w, p, &r, t, R_TRW, sw_fp_match(p));
 			break;
 		}
 	}

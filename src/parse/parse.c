@@ -29,6 +29,7 @@
 #define ET_QINQ		0x88a8
 
 #define IP4_HLEN	20
+#define IP4_DF		0x4000
 #define IP4_MF		0x2000
 #define IP4_OFFMASK	0x1fff
 #define IP6_HLEN	40
@@ -264,12 +265,17 @@ inner_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 static void
 tcp_opts(const uint8_t *o, uint32_t n, struct sw_pkt *p)
 {
-	uint32_t i = 0, nopts = 0;
+	uint32_t i = 0, nopts = 0, sig = 0, nsig = 0;
 
 	/* n <= 40 and i grows by >= 1 per round: at most 40 rounds */
 	while (i < n) {
 		uint8_t kind = o[i], olen;
 
+		/* the layout, NOP and EOL included: tools differ in the order */
+		if (nsig < 8) {
+			sig = sig << 4 | (kind < 15 ? kind : 15);
+			nsig++;
+		}
 		if (kind == TCPOPT_EOL)
 			break;
 		if (kind == TCPOPT_NOP) {
@@ -289,6 +295,7 @@ tcp_opts(const uint8_t *o, uint32_t n, struct sw_pkt *p)
 		i += olen;
 	}
 	p->tcp_nopts = (uint8_t)nopts;
+	p->tcp_optsig = sig;
 }
 
 static enum sw_perr
@@ -403,6 +410,9 @@ ip4_parse(const uint8_t *d, uint32_t l3, uint32_t len, struct sw_pkt *p)
 	p->l3_off = (uint8_t)l3;
 	p->ip_len = (uint16_t)tot;
 	p->ip_id = rd16(ip + 4);
+	p->ip_tos = ip[1];
+	if (frag & IP4_DF)
+		p->flags |= SW_PKT_F_IP4_DF;
 	p->ttl = ip[8];
 	p->proto = ip[9];
 	addr_v4(&p->src, ip + 12);

@@ -18,6 +18,7 @@
 
 #include <scanwatch/worker.h>
 #include <scanwatch/detect.h>
+#include <scanwatch/match.h>
 
 #define SW_PREFETCH	4	/* packets ahead: enough to hide one DRAM miss */
 #define SW_EOF_POLLS	8	/* offline: empty polls in a row that mean EOF */
@@ -72,7 +73,8 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint64_t now = w->offline ? w->last_ts_ns : clock_now_ns(&w->clock);
 	uint64_t bytes = 0;
-	unsigned ok = 0, ip = 0;
+	unsigned ok = 0, ip = 0, nc = 0;
+	bool match = w->matcher != NULL;
 	uint16_t i;
 
 	/* pass 1: parse; prefetch the frames a few packets ahead */
@@ -96,6 +98,12 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		p->ts_ns = pkt_time_ns(w, m, now);
 		p->wire_len = m->pkt_len > UINT16_MAX ? UINT16_MAX : (uint16_t)m->pkt_len;
 		ip += p->af != 0;
+		/* payload rules only look at packets that carry payload */
+		if (match && p->payload_len != 0 && (p->flags & SW_PKT_F_L4)) {
+			w->mcand[nc].pkt = i;
+			w->mcand[nc].meta = (uint16_t)ok;
+			nc++;
+		}
 		ok++;
 	}
 	if (n > 0 && w->offline && ok > 0)
@@ -106,6 +114,9 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	/* pass 2: roles, counting, decisions; events go to the ctl ring */
 	if (w->det != NULL && ok > 0)
 		sw_detect_burst(w->det, w, w->meta, ok);
+	/* pass 3: payload rules, before the mbufs go back */
+	if (nc > 0)
+		sw_match_burst(w, pkts, w->meta, w->mcand, nc);
 
 	w->st.pkts += n;
 	w->st.bytes += bytes;
@@ -124,6 +135,8 @@ sw_worker_main(void *arg)
 	unsigned empty[SW_MAX_RXQ] = { 0 };
 	unsigned live = w->nrxq;
 
+	if (w->matcher != NULL)
+		sw_match_worker_online(w);
 	while (!sw_quit && live > 0) {
 		for (unsigned q = 0; q < w->nrxq; q++) {
 			struct sw_rxq *rq = &w->rxq[q];
@@ -149,7 +162,13 @@ sw_worker_main(void *arg)
 		}
 		if (w->det != NULL)
 			sw_detect_tick(w->det, w);
+		/* no reference to a rule database survives this point: the
+		 * control thread may free the one it replaced */
+		if (w->matcher != NULL)
+			sw_match_worker_quiescent(w);
 	}
+	if (w->matcher != NULL)
+		sw_match_worker_offline(w);
 	w->done = true;
 	return 0;
 }

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rules → Hyperscan block-mode databases. The rules that apply to a packet
+ * depend only on its protocol and destination port, so the port space of
+ * TCP and of UDP is cut where some rule's port range starts or ends, and
+ * every distinct set of rules becomes one database: a packet is scanned
+ * once, by exactly the rules that can apply to it (a rule for HTTP ports
+ * never costs anything on DNS). Rules for any port are in every database.
+ * Control plane: runs at start and on the reload helper thread.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_malloc.h>
+
+#include "match/match_int.h"
+
+static bool
+rule_applies(const struct sw_rule *r, uint8_t proto, int port)
+{
+	if (r->proto != 0 && r->proto != proto)
+		return false;
+	if (r->nranges == 0)
+		return true;
+	if (port < 0)
+		return false;	/* protocols without ports: only "any" rules */
+	for (unsigned i = 0; i < r->nranges; i++)
+		if (port >= r->ranges[i].lo && port <= r->ranges[i].hi)
+			return true;
+	return false;
+}
+
+/* Rule sets as bitsets, one per group, to find equal sets. */
+struct builder {
+	struct sw_match_db *db;
+	unsigned words;			/* uint64_t per bitset */
+	uint64_t *sets;			/* SW_MATCH_GROUPS bitsets */
+	uint64_t *cur;
+	char *err;
+	size_t errlen;
+};
+
+/* Group of the rule set in b->cur: an existing equal one or a new one.
+ * @return group + 1, 0 for an empty set, -1 when there are too many */
+static int
+group_of(struct builder *b)
+{
+	struct sw_match_db *db = b->db;
+	bool empty = true;
+
+	for (unsigned i = 0; i < b->words; i++)
+		empty &= b->cur[i] == 0;
+	if (empty)
+		return 0;
+	for (unsigned g = 0; g < db->ngroups; g++)
+		if (memcmp(&b->sets[(size_t)g * b->words], b->cur, b->words * 8) == 0)
+			return (int)g + 1;
+	if (db->ngroups == SW_MATCH_GROUPS)
+		return -1;
+	memcpy(&b->sets[(size_t)db->ngroups * b->words], b->cur, b->words * 8);
+	return (int)++db->ngroups;
+}
+
+static void
+set_of(struct builder *b, uint8_t proto, int port)
+{
+	const struct sw_ruleset *rs = &b->db->rs;
+
+	memset(b->cur, 0, b->words * 8);
+	for (unsigned i = 0; i < rs->n; i++)
+		if (rule_applies(&rs->v[i], proto, port))
+			b->cur[i / 64] |= 1ULL << (i % 64);
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Fill map[port] for one protocol: the sets only change where a range of
+ * some rule starts or ends. */
+static int
+map_proto(struct builder *b, uint8_t proto, uint8_t *map)
+{
+	const struct sw_ruleset *rs = &b->db->rs;
+	uint32_t *cut = malloc((2 * (size_t)rs->n * SW_RULE_RANGES + 2) * sizeof(*cut));
+	unsigned nc = 0;
+
+	if (cut == NULL)
+		return -ENOMEM;
+	cut[nc++] = 0;
+	cut[nc++] = 65536;
+	for (unsigned i = 0; i < rs->n; i++)
+		for (unsigned k = 0; k < rs->v[i].nranges; k++) {
+			cut[nc++] = rs->v[i].ranges[k].lo;
+			cut[nc++] = (uint32_t)rs->v[i].ranges[k].hi + 1;
+		}
+	qsort(cut, nc, sizeof(*cut), cmp_u32);
+	for (unsigned c = 0; c + 1 < nc; c++) {
+		int g;
+
+		if (cut[c] == cut[c + 1])
+			continue;
+		set_of(b, proto, (int)cut[c]);
+		g = group_of(b);
+		if (g < 0) {
+			free(cut);
+			snprintf(b->err, b->errlen, "the rules' port lists make more than %d "
+				 "distinct port groups: merge port lists", SW_MATCH_GROUPS);
+			return -E2BIG;
+		}
+		memset(&map[cut[c]], g, cut[c + 1] - cut[c]);
+	}
+	free(cut);
+	return 0;
+}
+
+static void
+rule_error(struct builder *b, const struct sw_rule *r, const char *what)
+{
+	snprintf(b->err, b->errlen, "%s:%u: sid %u: pattern /%.80s/: %s", r->file, r->line,
+		 r->sid, r->pattern, what);
+}
+
+static int
+compile_group(struct builder *b, unsigned g, const uint32_t *min_len)
+{
+	struct sw_match_db *db = b->db;
+	struct sw_match_group *grp = &db->group[g];
+	const uint64_t *set = &b->sets[(size_t)g * b->words];
+	const char **expr;
+	unsigned *flags, *ids;
+	hs_compile_error_t *cerr = NULL;
+	hs_error_t rc;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < db->rs.n; i++)
+		n += (set[i / 64] >> (i % 64)) & 1;
+	grp->ids = calloc(n, sizeof(*grp->ids));
+	expr = calloc(n, sizeof(*expr));
+	flags = calloc(n, sizeof(*flags));
+	ids = calloc(n, sizeof(*ids));
+	if (grp->ids == NULL || expr == NULL || flags == NULL || ids == NULL) {
+		free(expr);
+		free(flags);
+		free(ids);
+		snprintf(b->err, b->errlen, "out of memory compiling the rules");
+		return -ENOMEM;
+	}
+	grp->min_len = UINT32_MAX;
+	for (unsigned i = 0, k = 0; i < db->rs.n; i++) {
+		const struct sw_rule *r = &db->rs.v[i];
+
+		if (!((set[i / 64] >> (i % 64)) & 1))
+			continue;
+		expr[k] = r->pattern;
+		/* one report per rule per packet is all an alert needs, and
+		 * it lets Hyperscan stop tracking the rule after a match */
+		flags[k] = r->hs_flags | HS_FLAG_SINGLEMATCH;
+		ids[k] = k;
+		grp->ids[k] = i;
+		grp->min_len = RTE_MIN(grp->min_len, min_len[i]);
+		k++;
+	}
+	grp->n = n;
+	rc = hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &grp->hs, &cerr);
+	free(expr);
+	free(flags);
+	free(ids);
+	if (rc != HS_SUCCESS) {
+		/* the expression index names the rule, and so its file:line */
+		if (cerr != NULL && cerr->expression >= 0 && (unsigned)cerr->expression < n)
+			rule_error(b, &db->rs.v[grp->ids[cerr->expression]], cerr->message);
+		else
+			snprintf(b->err, b->errlen, "Hyperscan cannot compile the rule set: %s",
+				 cerr ? cerr->message : "unknown error");
+		hs_free_compile_error(cerr);
+		grp->hs = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct sw_match_db *
+sw_match_db_build(struct sw_ruleset *rs, unsigned nworkers, uint32_t max_bytes,
+		  char *err, size_t errlen)
+{
+	struct builder b = { .err = err, .errlen = errlen };
+	struct sw_match_db *db;
+	hs_scratch_t *proto = NULL;
+	uint32_t *min_len = NULL;
+	size_t sz;
+
+	err[0] = '\0';
+	if (nworkers == 0 || nworkers > SW_MAX_WORKERS) {
+		snprintf(err, errlen, "%u workers: matching supports 1..%d", nworkers,
+			 SW_MAX_WORKERS);
+		sw_rules_free(rs);
+		return NULL;
+	}
+	/* workers read the maps: DPDK memory, as everything on their path */
+	db = rte_zmalloc("sw_match_db", sizeof(*db), RTE_CACHE_LINE_SIZE);
+	if (db == NULL) {
+		snprintf(err, errlen, "out of DPDK memory for the rule database");
+		sw_rules_free(rs);
+		return NULL;
+	}
+	db->rs = *rs;
+	memset(rs, 0, sizeof(*rs));
+	db->max_bytes = max_bytes;
+	if (db->rs.n == 0) {
+		snprintf(err, errlen, "no rules in %s", db->rs.nfiles ? db->rs.files[0] : "the rule files");
+		goto fail;
+	}
+	b.db = db;
+	b.words = (db->rs.n + 63) / 64;
+	b.sets = calloc((size_t)SW_MATCH_GROUPS * b.words, 8);
+	b.cur = calloc(b.words, 8);
+	min_len = calloc(db->rs.n, sizeof(*min_len));
+	db->sid = rte_zmalloc("sw_match_sid", db->rs.n * sizeof(*db->sid), RTE_CACHE_LINE_SIZE);
+	if (b.sets == NULL || b.cur == NULL || min_len == NULL || db->sid == NULL) {
+		snprintf(err, errlen, "out of memory compiling the rules");
+		goto fail;
+	}
+	/* Each pattern on its own first: the message names the rule even
+	 * when it would be in no database, and gives its shortest match. */
+	for (unsigned i = 0; i < db->rs.n; i++) {
+		const struct sw_rule *r = &db->rs.v[i];
+		hs_expr_info_t *info = NULL;
+		hs_compile_error_t *cerr = NULL;
+
+		db->sid[i] = r->sid;
+		if (hs_expression_info(r->pattern, r->hs_flags | HS_FLAG_SINGLEMATCH, &info,
+				       &cerr) != HS_SUCCESS) {
+			rule_error(&b, r, cerr ? cerr->message : "invalid expression");
+			hs_free_compile_error(cerr);
+			goto fail;
+		}
+		min_len[i] = info->min_width;
+		free(info);
+	}
+	if (map_proto(&b, IPPROTO_TCP, db->tcp) != 0 || map_proto(&b, IPPROTO_UDP, db->udp) != 0)
+		goto fail;
+	set_of(&b, 0, -1);
+	{
+		int g = group_of(&b);
+
+		if (g < 0) {
+			snprintf(err, errlen, "too many distinct port groups (at most %d)",
+				 SW_MATCH_GROUPS);
+			goto fail;
+		}
+		db->other = (uint8_t)g;
+	}
+	for (unsigned g = 0; g < db->ngroups; g++) {
+		if (compile_group(&b, g, min_len) != 0)
+			goto fail;
+		if (hs_alloc_scratch(db->group[g].hs, &proto) != HS_SUCCESS) {
+			snprintf(err, errlen, "Hyperscan cannot allocate scratch space");
+			goto fail;
+		}
+		if (hs_database_size(db->group[g].hs, &sz) == HS_SUCCESS)
+			db->db_bytes += sz;
+	}
+	/* One prototype grown to fit every database, then a clone per
+	 * worker: a worker's scratch fits whichever group it scans. */
+	db->nscratch = nworkers;
+	for (unsigned i = 0; i < nworkers; i++) {
+		if (hs_clone_scratch(proto, &db->scratch[i]) != HS_SUCCESS) {
+			snprintf(err, errlen, "Hyperscan cannot clone scratch space for worker %u", i);
+			goto fail;
+		}
+	}
+	if (hs_scratch_size(proto, &sz) == HS_SUCCESS)
+		db->scratch_bytes = sz;
+	hs_free_scratch(proto);
+	free(b.sets);
+	free(b.cur);
+	free(min_len);
+	return db;
+fail:
+	hs_free_scratch(proto);
+	free(b.sets);
+	free(b.cur);
+	free(min_len);
+	sw_match_db_free(db);
+	return NULL;
+}
+
+struct sw_match_db *
+sw_match_db_load(const struct sw_strlist *files, unsigned nworkers, uint32_t max_bytes,
+		 char *err, size_t errlen)
+{
+	struct sw_ruleset rs = { 0 };
+
+	for (unsigned i = 0; i < files->n; i++) {
+		if (sw_rules_load(&rs, files->v[i], err, errlen) != 0) {
+			sw_rules_free(&rs);
+			return NULL;
+		}
+	}
+	return sw_match_db_build(&rs, nworkers, max_bytes, err, errlen);
+}
+
+int
+sw_rules_check(const struct sw_conf *c, unsigned *nrules, char *err, size_t errlen)
+{
+	struct sw_ruleset rs = { 0 };
+	int rc = 0;
+
+	err[0] = '\0';
+	*nrules = 0;
+	if (strcmp(c->rules_enabled, "no") == 0)
+		return 0;
+	for (unsigned i = 0; i < c->rule_files.n && rc == 0; i++)
+		rc = sw_rules_load(&rs, c->rule_files.v[i], err, errlen);
+	/* each pattern alone: what Hyperscan would refuse, without EAL */
+	for (unsigned i = 0; i < rs.n && rc == 0; i++) {
+		const struct sw_rule *r = &rs.v[i];
+		hs_expr_info_t *info = NULL;
+		hs_compile_error_t *cerr = NULL;
+
+		if (hs_expression_info(r->pattern, r->hs_flags | HS_FLAG_SINGLEMATCH, &info,
+				       &cerr) != HS_SUCCESS) {
+			snprintf(err, errlen, "%s:%u: sid %u: pattern /%.80s/: %s", r->file, r->line,
+				 r->sid, r->pattern, cerr ? cerr->message : "invalid expression");
+			hs_free_compile_error(cerr);
+			rc = -EINVAL;
+		}
+		free(info);
+	}
+	*nrules = rs.n;
+	sw_rules_free(&rs);
+	return rc;
+}
+
+void
+sw_match_db_free(struct sw_match_db *db)
+{
+	if (db == NULL)
+		return;
+	for (unsigned i = 0; i < db->nscratch; i++)
+		hs_free_scratch(db->scratch[i]);
+	for (unsigned g = 0; g < db->ngroups; g++) {
+		hs_free_database(db->group[g].hs);
+		free(db->group[g].ids);
+	}
+	sw_rules_free(&db->rs);
+	rte_free(db->sid);
+	rte_free(db);
+}
+
+const struct sw_rule *
+sw_match_db_rule(const struct sw_match_db *db, uint32_t idx)
+{
+	return db != NULL && idx < db->rs.n ? &db->rs.v[idx] : NULL;
+}
+
+unsigned
+sw_match_db_nrules(const struct sw_match_db *db)
+{
+	return db->rs.n;
+}
+
+unsigned
+sw_match_db_ngroups(const struct sw_match_db *db)
+{
+	return db->ngroups;
+}
+
+void
+sw_match_db_sizes(const struct sw_match_db *db, size_t *db_bytes, size_t *scratch_bytes)
+{
+	*db_bytes = db->db_bytes;
+	*scratch_bytes = db->scratch_bytes;
+}
+
+uint32_t
+sw_match_db_gen(const struct sw_match_db *db)
+{
+	return db->gen;
+}
