@@ -137,8 +137,9 @@ try:
     while time.time() < deadline and sw.poll() is None:
         if os.path.exists(os.path.join(runtime, "dpdk_telemetry.v2")):
             try:
-                stats = telemetry(prefix, "/scanwatch/stats")[0]
-                if stats and stats["packets"] == want_pkts:
+                stats, sinks = telemetry(prefix, "/scanwatch/stats", "/scanwatch/sinks")
+                # the replay is over and the first stats event (1 s) went out
+                if stats and stats["packets"] == want_pkts and sinks["enqueued"][0] >= 1:
                     break
             except (RuntimeError, ValueError, KeyError, subprocess.TimeoutExpired):
                 pass

@@ -154,6 +154,17 @@ sink_main(void *arg)
 	uint64_t next_try = 0, backoff = BACKOFF_MIN_MS, deadline = 0, last_write = 0;
 	bool up = false, dirty = false;
 
+	/* Connect at start, so that `up` is true before the first record; a
+	 * failure only schedules the next try. */
+	if (s->ops->connect(s->ctx) == 0) {
+		up = true;
+		CNT_SET(s, up, 1);
+		CNT_ADD(s, connects, 1);
+	} else {
+		CNT_ADD(s, connect_failures, 1);
+		go_down(s, &up, &next_try, &backoff, false);
+	}
+
 	for (;;) {
 		struct sw_rec *r = NULL;
 		bool stop, hup;
