@@ -455,7 +455,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		goto fail_workers;
 	ctl.matcher = matcher;
-	if (matcher != NULL && !offline && sw_match_telemetry_register(matcher) != 0)
+	if (matcher != NULL && sw_match_telemetry_register(matcher) != 0)
 		fprintf(stderr, "scanwatch: cannot register /scanwatch/reload with DPDK "
 			"telemetry (SIGUSR2 still reloads)\n");
 

@@ -413,6 +413,7 @@ disabled_or_no_files_means_no_matcher(void)
 	char err[256];
 
 	sw_conf_defaults(&conf);
+	conf.rule_files.n = 0;		/* the default is the shipped set */
 	CHECK(sw_matcher_create(&conf, &w, 1, err, sizeof(err)) == NULL && err[0] == '\0',
 	      "no files: %s", err);
 	conf.rule_files.n = 1;

@@ -145,8 +145,9 @@ const struct sw_conf_key sw_conf_keys[] = {
 
 	KENUM("rules.enabled", rules_enabled, yesno_values, "yes",
 	      "payload rules: yes (when rules.files names any) or no"),
-	KLIST("rules.files", rule_files, SW_MAX_STRS, NULL, NULL, NULL, 0, "",
-	      "payload rule files (rules/README.md); SIGUSR2 reloads them"),
+	KLIST("rules.files", rule_files, SW_MAX_STRS, NULL, NULL, NULL, 0, SW_RULES_DEFAULT,
+	      "payload rule files (rules/README.md), the shipped set by default; "
+	      "SIGUSR2 reloads them"),
 	KU32("rules.max-bytes", rule_max_bytes, 1, 65535, 256, 0,
 	     "payload bytes of each packet the rules scan (the first N)"),
 	KU32("rules.ring-size", match_ring_size, 64, 1048576, 1024, SW_CONF_POW2,
