@@ -8,11 +8,13 @@
  * Usage: test_match RULES_DIR
  */
 
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -358,6 +360,55 @@ packets_without_payload_are_not_scanned(void)
 	worker_free(W, M);
 }
 
+/*
+ * A rule anchored at both ends matches buffers of its own length (plus a
+ * final newline, PCRE's $) only; a floating rule any buffer at least as
+ * long as its shortest match. Lengths no rule admits skip Hyperscan; every
+ * length a rule admits is still scanned (and matches).
+ */
+static void
+length_filter_skips_only_lengths_no_rule_can_match(void)
+{
+	char path[] = "/tmp/swtest-len-XXXXXX";
+	int fd = mkstemp(path);
+	static const char text[] =
+		"sid:1 proto:tcp ports:80 msg:\"both\" pattern:/^\\r\\n\\r\\n$/\n"
+		"sid:2 proto:tcp ports:80 msg:\"alt\" pattern:/^ab$|xyzzy-long-literal/\n"
+		"sid:3 proto:tcp ports:81 msg:\"float\" pattern:/needle/\n";
+	struct sw_match_event ev[8];
+	size_t first;
+
+	CHECK(fd >= 0 && write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1),
+	      "rule file");
+	close(fd);
+	W = worker(path, 256, 1024, &M);
+	/* port 80: lengths 2 (sid 2's first branch: alternation keeps it
+	 * unanchored, so >= 2), 4 and 5 */
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 80, "\r\n\r\n", 4, ev, 8) == 1, "4 bytes: match");
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 80, "\r\n\r\n\n", 5, ev, 8) == 1, "final newline");
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 80, "ab", 2, ev, 8) == 1, "alternation");
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 80, "x", 1, ev, 8) == 0 && W->mst.short_skips == 1 &&
+	      W->mst.scanned == 3, "1 byte skipped: skips %lu scanned %lu",
+	      (unsigned long)W->mst.short_skips, (unsigned long)W->mst.scanned);
+	/* port 81: only "needle" (6) and longer */
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 81, "needl", 5, ev, 8) == 0 && W->mst.short_skips == 2,
+	      "5 bytes skipped");
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 81, "a needle in 600 bytes", 21, ev, 8) == 1,
+	      "floating match");
+	worker_free(W, M);
+	/* both ends anchored, nothing else: 6-byte segments are never scanned */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	first = (size_t)(strchr(text, '\n') - text + 1);	/* sid 1 only */
+	CHECK(fd >= 0 && write(fd, text, first) == (ssize_t)first, "rule file");
+	close(fd);
+	W = worker(path, 256, 1024, &M);
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 80, "GET / ", 6, ev, 8) == 0 &&
+	      W->mst.short_skips == 1 && W->mst.scanned == 0, "6 bytes skipped");
+	CHECK(one(IPPROTO_TCP, 0xc0000206, 80, "\r\n\r\n", 4, ev, 8) == 1, "4 bytes still match");
+	worker_free(W, M);
+	unlink(path);
+}
+
 static void
 worker_sends_one_record_per_source_and_sid_a_second(void)
 {
@@ -451,6 +502,7 @@ main(int argc, char **argv)
 	RUN(port_prefilter_keeps_port_rules_to_their_ports);
 	RUN(only_the_first_max_bytes_are_scanned);
 	RUN(packets_without_payload_are_not_scanned);
+	RUN(length_filter_skips_only_lengths_no_rule_can_match);
 	RUN(worker_sends_one_record_per_source_and_sid_a_second);
 	RUN(full_ring_counts_drops_and_loses_no_packet);
 	RUN(disabled_or_no_files_means_no_matcher);

@@ -165,7 +165,7 @@ struct sw_matcher;
 struct sw_match_wstats {
 	uint64_t scanned;		/* packets handed to hs_scan */
 	uint64_t bytes;			/* bytes scanned */
-	uint64_t short_skips;		/* payload shorter than any rule of its group */
+	uint64_t short_skips;		/* no rule of its group matches a payload this long */
 	uint64_t matches;		/* rule matches */
 	uint64_t dedup;			/* matches not sent: same (source, sid) < 1 s ago */
 	uint64_t ring_drops;		/* matches lost to a full match ring */

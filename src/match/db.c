@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,32 @@ map_proto(struct builder *b, uint8_t proto, uint8_t *map)
 	return 0;
 }
 
+/* The buffer lengths a rule can match: [lo, hi], hi UINT32_MAX if any longer. */
+struct span {
+	uint32_t lo, hi;
+};
+
+/*
+ * Is the rule's pattern anchored at both ends (^...$), so that a match
+ * spans the whole scanned buffer? Conservative: no alternation anywhere
+ * (a top-level | would unanchor a branch), no multi-line mode, and the
+ * final $ not escaped. Such a rule matches buffers of its own widths only,
+ * plus one: PCRE's $ also matches before a final newline.
+ */
+static bool
+anchored_both(const struct sw_rule *r)
+{
+	const char *p = r->pattern;
+	size_t n = strlen(p), bs = 0;
+
+	if (n < 2 || p[0] != '^' || p[n - 1] != '$' || strchr(p, '|') != NULL ||
+	    (r->hs_flags & HS_FLAG_MULTILINE))
+		return false;
+	while (bs + 1 < n && p[n - 2 - bs] == '\\')
+		bs++;
+	return bs % 2 == 0;
+}
+
 static void
 rule_error(struct builder *b, const struct sw_rule *r, const char *what)
 {
@@ -131,7 +158,7 @@ rule_error(struct builder *b, const struct sw_rule *r, const char *what)
 }
 
 static int
-compile_group(struct builder *b, unsigned g, const uint32_t *min_len)
+compile_group(struct builder *b, unsigned g, const struct span *span)
 {
 	struct sw_match_db *db = b->db;
 	struct sw_match_group *grp = &db->group[g];
@@ -167,7 +194,9 @@ compile_group(struct builder *b, unsigned g, const uint32_t *min_len)
 		flags[k] = r->hs_flags | HS_FLAG_SINGLEMATCH;
 		ids[k] = k;
 		grp->ids[k] = i;
-		grp->min_len = RTE_MIN(grp->min_len, min_len[i]);
+		grp->min_len = RTE_MIN(grp->min_len, span[i].lo);
+		for (uint32_t l = span[i].lo; l <= span[i].hi && l < SW_LEN_BITS; l++)
+			grp->len_ok[l / 64] |= 1ull << (l % 64);
 		k++;
 	}
 	grp->n = n;
@@ -196,7 +225,7 @@ sw_match_db_build(struct sw_ruleset *rs, unsigned nworkers, uint32_t max_bytes,
 	struct builder b = { .err = err, .errlen = errlen };
 	struct sw_match_db *db;
 	hs_scratch_t *proto = NULL;
-	uint32_t *min_len = NULL;
+	struct span *span = NULL;
 	size_t sz;
 
 	err[0] = '\0';
@@ -224,9 +253,9 @@ sw_match_db_build(struct sw_ruleset *rs, unsigned nworkers, uint32_t max_bytes,
 	b.words = (db->rs.n + 63) / 64;
 	b.sets = calloc((size_t)SW_MATCH_GROUPS * b.words, 8);
 	b.cur = calloc(b.words, 8);
-	min_len = calloc(db->rs.n, sizeof(*min_len));
+	span = calloc(db->rs.n, sizeof(*span));
 	db->sid = rte_zmalloc("sw_match_sid", db->rs.n * sizeof(*db->sid), RTE_CACHE_LINE_SIZE);
-	if (b.sets == NULL || b.cur == NULL || min_len == NULL || db->sid == NULL) {
+	if (b.sets == NULL || b.cur == NULL || span == NULL || db->sid == NULL) {
 		snprintf(err, errlen, "out of memory compiling the rules");
 		goto fail;
 	}
@@ -244,7 +273,9 @@ sw_match_db_build(struct sw_ruleset *rs, unsigned nworkers, uint32_t max_bytes,
 			hs_free_compile_error(cerr);
 			goto fail;
 		}
-		min_len[i] = info->min_width;
+		span[i].lo = info->min_width;
+		span[i].hi = anchored_both(r) && info->max_width != UINT_MAX ?
+			     info->max_width + 1 : UINT32_MAX;
 		free(info);
 	}
 	if (map_proto(&b, IPPROTO_TCP, db->tcp) != 0 || map_proto(&b, IPPROTO_UDP, db->udp) != 0)
@@ -261,7 +292,7 @@ sw_match_db_build(struct sw_ruleset *rs, unsigned nworkers, uint32_t max_bytes,
 		db->other = (uint8_t)g;
 	}
 	for (unsigned g = 0; g < db->ngroups; g++) {
-		if (compile_group(&b, g, min_len) != 0)
+		if (compile_group(&b, g, span) != 0)
 			goto fail;
 		if (hs_alloc_scratch(db->group[g].hs, &proto) != HS_SUCCESS) {
 			snprintf(err, errlen, "Hyperscan cannot allocate scratch space");
@@ -284,13 +315,13 @@ sw_match_db_build(struct sw_ruleset *rs, unsigned nworkers, uint32_t max_bytes,
 	hs_free_scratch(proto);
 	free(b.sets);
 	free(b.cur);
-	free(min_len);
+	free(span);
 	return db;
 fail:
 	hs_free_scratch(proto);
 	free(b.sets);
 	free(b.cur);
-	free(min_len);
+	free(span);
 	sw_match_db_free(db);
 	return NULL;
 }

@@ -122,7 +122,7 @@ sw_match_burst(struct sw_worker *w, struct rte_mbuf *const *pkts, const struct s
 			continue;
 		c.grp = &db->group[g - 1];
 		len = RTE_MIN((uint32_t)p->payload_len, db->max_bytes);
-		if (len < c.grp->min_len) {
+		if (!sw_match_len_ok(c.grp, len)) {
 			w->mst.short_skips++;
 			continue;
 		}

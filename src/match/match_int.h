@@ -20,6 +20,7 @@
 
 #define SW_MATCH_GROUPS	255	/* distinct port groups: the map holds a byte */
 #define SW_MATCH_RETIRED 8	/* databases waiting for a grace period */
+#define SW_LEN_BITS	512	/* lengths tracked exactly by len_ok */
 
 /* One Hyperscan database: every rule that applies to some set of
  * (protocol, destination port). */
@@ -28,7 +29,20 @@ struct sw_match_group {
 	uint32_t *ids;			/* Hyperscan id → index into rules */
 	uint32_t n;
 	uint32_t min_len;		/* no rule of the group matches fewer bytes */
+	/* Scanned lengths below SW_LEN_BITS at which some rule can match:
+	 * a 6-byte segment is not worth a Hyperscan call when every rule
+	 * needs more, or is anchored at both ends and needs exactly 4. */
+	uint64_t len_ok[SW_LEN_BITS / 64];
 };
+
+/** May a scanned length of len bytes match any rule of grp? */
+static inline bool
+sw_match_len_ok(const struct sw_match_group *grp, uint32_t len)
+{
+	if (len < SW_LEN_BITS)
+		return (grp->len_ok[len / 64] >> (len % 64)) & 1;
+	return len >= grp->min_len;
+}
 
 struct sw_match_db {
 	/* read by workers */
