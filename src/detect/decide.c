@@ -83,6 +83,7 @@ struct rec {
 	uint8_t tool_votes[SW_TOOL__MAX];
 	uint8_t tool_fp[SW_TOOL__MAX];	/* enum sw_fp of the latest vote per tool */
 	char payload_tool[SW_RULE_TOOL];	/* named by a payload rule's tool: */
+	uint32_t payload_sid;			/* ... that rule */
 	uint8_t technique;
 	unsigned ntargets, nports;
 	struct sw_addr targets[8];
@@ -527,8 +528,14 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 	sw_json_str(j, "class", sw_class_names[r->cls]);
 	sw_json_str(j, "technique", sw_technique_names[r->technique]);
 	sw_json_str(j, "tool", rec_tool_name(r));
-	if (r->tool_fp[rec_tool(r)] != SW_FP_NONE)	/* what the headers showed */
+	if (r->tool_fp[rec_tool(r)] != SW_FP_NONE) {	/* what the headers showed */
 		sw_json_str(j, "tool_evidence", sw_fp_evidence[r->tool_fp[rec_tool(r)]]);
+	} else if (rec_tool(r) == SW_TOOL_UNKNOWN && r->payload_tool[0] != '\0') {
+		char ev[32];
+
+		snprintf(ev, sizeof(ev), "payload-rule,sid=%u", r->payload_sid);
+		sw_json_str(j, "tool_evidence", ev);
+	}
 	sw_json_str(j, "timescale", sw_timescale_names[pd->t]);
 	sw_json_bool(j, "filtered", filtered);
 	sw_json_str(j, "decided_by", pd->trw ? "sequential-test" : "threshold");
@@ -1077,6 +1084,7 @@ feed_tool(struct sw_decide *dec, const struct sw_match_event *ev, const struct s
 	if (r->last_ns == 0)
 		r->first_ns = 0;	/* no probe seen yet: first_seen is the scan's */
 	snprintf(r->payload_tool, sizeof(r->payload_tool), "%s", rule->tool);
+	r->payload_sid = rule->sid;
 }
 
 void
