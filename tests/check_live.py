@@ -30,6 +30,19 @@ if scan:
     check("technique_is_syn", s["technique"] == "syn", s["technique"])
     check("tool_is_nmap", s["tool"] == "nmap", s["tool"])
     check("target_is_10.66.50.2", scan[0]["dest_ip"] == "10.66.50.2", scan[0]["dest_ip"])
+# nmap -sV and NSE from 10.66.50.5: the shipped payload rules
+grab = [a for a in alerts if a["src_ip"] == "10.66.50.5" and a["alert"]["gid"] == 1]
+sids = {a["alert"]["signature_id"] for a in grab}
+check("nse_user_agent_alerted", 1500001 in sids, "payload sids %r" % sorted(sids))
+check("sv_probe_alerted", sids & {1500101, 1500102, 1500104}, "payload sids %r" % sorted(sids))
+check("payload_alerts_name_nmap",
+      grab and all(a["alert"]["metadata"]["payload"].get("tool") == "nmap" for a in grab
+                   if a["alert"]["signature_id"] in (1500001, 1500101, 1500102, 1500104)),
+      "%r" % [(a["alert"]["signature"], a["alert"]["metadata"]["payload"].get("tool")) for a in grab])
+check("payload_alert_once_per_sid", len(grab) == len(sids),
+      "%r" % [a["alert"]["signature"] for a in grab])
+check("payload_excerpt_is_the_request",
+      any("Nmap Scripting Engine" in a["alert"]["metadata"]["payload"]["excerpt"] for a in grab))
 check("http_client_not_alerted", not any(a["src_ip"] == "10.66.50.9" for a in alerts),
       "%r" % [a["src_ip"] for a in alerts])
 check("target_not_alerted", not any(a["src_ip"] == "10.66.50.2" for a in alerts))

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Live capture end to end: a real nmap SYN scan and a real HTTP client
 # between two network namespaces, scanwatch reading the target's veth
-# through DPDK's net_af_packet PMD. Asserts the scanner is alerted (kind,
-# technique, tool), the HTTP client is not, and no packet went uncounted.
+# through DPDK's net_af_packet PMD, then nmap -sV with an NSE script. Asserts
+# the scanner is alerted (kind, technique, tool), the banner grab raises
+# payload alerts naming nmap, the HTTP client is not alerted, and no packet
+# went uncounted.
 # Usage: test_live.sh SCANWATCH [WORKERS]
 set -euo pipefail
 bin=$(readlink -f "$1")
@@ -63,6 +65,12 @@ done
 # scanner: nmap SYN scan of 300 ports from 10.66.50.1
 ip netns exec "$S" timeout 60 nmap -n -Pn -sS -S 10.66.50.1 -e "vs$id" -p 1-300 \
 	--max-retries 0 -T4 10.66.50.2 >/dev/null
+# banner grab: nmap -sV and an NSE script against the web server, from
+# 10.66.50.5 (a connect scan: the kernel picks the source from the route)
+ip -n "$S" addr add 10.66.50.5/24 dev "vs$id"
+ip -n "$S" route replace 10.66.50.2/32 dev "vs$id" src 10.66.50.5
+ip netns exec "$S" timeout 90 nmap -n -Pn -sT -sV --version-light -p 8080 \
+	--script http-title 10.66.50.2 >/dev/null
 sleep 2
 kill -INT "$swpid"
 wait "$swpid" || { echo "FAIL scanwatch exit status $?"; cat "$out/stderr"; exit 1; }
