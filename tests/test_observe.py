@@ -214,6 +214,16 @@ try:
             ["error", "queue_full", "shutdown"]
     check("metrics_per_sink", ok and len(series(m, "scanwatch_sink_written_total")) ==
           len(sinks["name"]), [k for k in m if k[0].startswith("scanwatch_sink_")][:6])
+    check("metrics_payload_rules", (one(m, "scanwatch_rules_loaded") or 0) >= 35 and
+          one(m, "scanwatch_rules_generation") == 1 and
+          one(m, "scanwatch_rules_reload_failures_total") == 0 and
+          len(series(m, "scanwatch_worker_match_ring_drops_total")) == 2 and
+          sum(series(m, "scanwatch_worker_payload_scanned_total")) > 0,
+          [k for k in m if "rules" in k[0] or "payload" in k[0] or "match" in k[0]])
+    check("telemetry_payload_rules", stats.get("rules_loaded", 0) >= 35 and
+          stats.get("payload_ring_drops") == 0 and
+          stats.get("rules_loaded") == one(m, "scanwatch_rules_loaded"),
+          {k: v for k, v in stats.items() if "rules" in k or "payload" in k})
     check("metrics_parse_errors_by_reason",
           len(series(m, "scanwatch_parse_errors_total")) >= 10 and
           one(m, "scanwatch_parse_errors_total", reason="tcp_trunc") is not None)

@@ -218,6 +218,32 @@ void sw_matcher_stats(const struct sw_matcher *m, struct sw_matcher_stats *st);
 struct sw_json;
 struct sw_ctl;
 
+/** Payload alert counters of the decision stage. */
+struct sw_decide_payload_stats {
+	uint64_t alerts;
+	uint64_t suppressed;		/* same (source, sid) within alerts.suppress */
+	uint64_t allowlisted;
+	uint64_t unknown_rule;		/* the event's database was already freed */
+};
+
+/** Everything matching counts, summed over workers (stats, telemetry,
+ *  Prometheus). */
+struct sw_match_counters {
+	struct sw_matcher_stats m;
+	struct sw_match_wstats w;		/* sum over workers */
+	uint64_t events_drained;		/* match records the control thread read */
+	struct sw_decide_payload_stats alerts;
+};
+
+/**
+ * Gather the matching counters of ctl; any thread.
+ * @return false (c zeroed) when matching is off
+ */
+bool sw_match_counters(const struct sw_ctl *ctl, struct sw_match_counters *c);
+
+/** Read one worker's matching counters (relaxed loads; any thread). */
+void sw_match_wstats_read(const struct sw_match_wstats *s, struct sw_match_wstats *out);
+
 /**
  * Write the "rules" object of the stats event: matcher (generation, rules,
  * reloads, reload_failures), the workers' scan counters and the payload
@@ -263,13 +289,6 @@ struct sw_decide;
 void sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 		       const struct sw_rule *rule);
 
-/** Payload alert counters of the decision stage. */
-struct sw_decide_payload_stats {
-	uint64_t alerts;
-	uint64_t suppressed;		/* same (source, sid) within alerts.suppress */
-	uint64_t allowlisted;
-	uint64_t unknown_rule;		/* the event's database was already freed */
-};
 void sw_decide_payload_stats(const struct sw_decide *dec, struct sw_decide_payload_stats *st);
 
 #endif /* SW_MATCH_H */

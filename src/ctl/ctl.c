@@ -85,7 +85,7 @@ drain_matches(struct sw_ctl *ctl)
 			total += n;
 		} while (n == RTE_DIM(evs));
 	}
-	ctl->matches += total;
+	__atomic_store_n(&ctl->matches, ctl->matches + total, __ATOMIC_RELAXED);
 	return total;
 }
 

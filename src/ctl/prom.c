@@ -37,6 +37,7 @@
 #include <rte_version.h>
 
 #include <scanwatch/ctl.h>
+#include <scanwatch/match.h>
 #include <scanwatch/obs.h>
 #include <scanwatch/sink.h>
 #include "port/port.h"
@@ -215,6 +216,47 @@ render_workers(struct pbuf *b, const struct sw_ctl *ctl)
 		for (unsigned i = 0; i < nw; i++)
 			sample(b, wmetrics[k].name, lbl[i], wvalue(&ws[i], k));
 	}
+}
+
+/* ---- payload rules --------------------------------------------------------- */
+
+static void
+render_rules(struct pbuf *b, const struct sw_ctl *ctl)
+{
+	struct sw_match_counters c;
+	unsigned nw = RTE_MIN(ctl->nw, (unsigned)SW_MAX_WORKERS);
+
+	if (!sw_match_counters(ctl, &c))
+		return;
+	gauge(b, "scanwatch_rules_generation", "Generation of the payload rule database in use "
+	      "(1 at start, +1 per reload that worked).", c.m.generation);
+	gauge(b, "scanwatch_rules_loaded", "Payload rules in the database in use.", c.m.rules);
+	gauge(b, "scanwatch_rules_database_bytes", "Bytes of the compiled Hyperscan databases.",
+	      c.m.db_bytes);
+	counter(b, "scanwatch_rules_reloads_total", "Rule reloads that swapped in a new database.",
+		c.m.reloads);
+	counter(b, "scanwatch_rules_reload_failures_total",
+		"Rule reloads that failed and kept the old database.", c.m.reload_failures);
+	counter(b, "scanwatch_payload_alerts_total", "Payload (gid 1) alerts written.",
+		c.alerts.alerts);
+	counter(b, "scanwatch_payload_alerts_suppressed_total",
+		"Payload matches not alerted: same source and rule within alerts.suppress.",
+		c.alerts.suppressed);
+	family(b, "scanwatch_worker_payload_scanned_total", "counter",
+	       "Packets the worker handed to Hyperscan.");
+	for (unsigned i = 0; i < nw; i++)
+		bput(b, "scanwatch_worker_payload_scanned_total{worker=\"%u\"} %" PRIu64 "\n", i,
+		     __atomic_load_n(&ctl->workers[i]->mst.scanned, __ATOMIC_RELAXED));
+	family(b, "scanwatch_worker_payload_matches_total", "counter",
+	       "Payload rule matches on the worker.");
+	for (unsigned i = 0; i < nw; i++)
+		bput(b, "scanwatch_worker_payload_matches_total{worker=\"%u\"} %" PRIu64 "\n", i,
+		     __atomic_load_n(&ctl->workers[i]->mst.matches, __ATOMIC_RELAXED));
+	family(b, "scanwatch_worker_match_ring_drops_total", "counter",
+	       "Payload matches lost because the worker's match ring was full.");
+	for (unsigned i = 0; i < nw; i++)
+		bput(b, "scanwatch_worker_match_ring_drops_total{worker=\"%u\"} %" PRIu64 "\n", i,
+		     __atomic_load_n(&ctl->workers[i]->mst.ring_drops, __ATOMIC_RELAXED));
 }
 
 /* ---- per port and per queue (the PMD's counters) --------------------------- */
@@ -406,6 +448,7 @@ sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 			"Events lost because the control thread's record table was full.",
 			c.dec.dropped);
 	}
+	render_rules(&b, ctl);
 	render_workers(&b, ctl);
 	render_ports(&b);
 	render_sinks(&b, ctl);

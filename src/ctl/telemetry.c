@@ -27,6 +27,7 @@
 #include <rte_telemetry.h>
 
 #include <scanwatch/ctl.h>
+#include <scanwatch/match.h>
 #include <scanwatch/obs.h>
 #include <scanwatch/sink.h>
 #include "port/port.h"
@@ -89,6 +90,7 @@ static int
 stats_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
 {
 	struct sw_counters c;
+	struct sw_match_counters mc;
 	char key[64];
 
 	sw_ctl_counters(ctl, &c);
@@ -123,6 +125,18 @@ stats_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "allowlisted", c.dec.allowlisted);
 		rte_tel_data_add_dict_u64(d, "flagged_sources", c.dec.scanners);
 		rte_tel_data_add_dict_u64(d, "record_table_full", c.dec.dropped);
+	}
+	if (sw_match_counters(ctl, &mc)) {
+		rte_tel_data_add_dict_u64(d, "rules_generation", mc.m.generation);
+		rte_tel_data_add_dict_u64(d, "rules_loaded", mc.m.rules);
+		rte_tel_data_add_dict_u64(d, "rules_reloads", mc.m.reloads);
+		rte_tel_data_add_dict_u64(d, "rules_reload_failures", mc.m.reload_failures);
+		rte_tel_data_add_dict_u64(d, "payload_scanned", mc.w.scanned);
+		rte_tel_data_add_dict_u64(d, "payload_scanned_bytes", mc.w.bytes);
+		rte_tel_data_add_dict_u64(d, "payload_matches", mc.w.matches);
+		rte_tel_data_add_dict_u64(d, "payload_ring_drops", mc.w.ring_drops);
+		rte_tel_data_add_dict_u64(d, "payload_scan_errors", mc.w.scan_errors);
+		rte_tel_data_add_dict_u64(d, "payload_alerts", mc.alerts.alerts);
 	}
 	rte_tel_data_add_dict_u64(d, "sinks", c.nsinks);
 	rte_tel_data_add_dict_u64(d, "sink_drops", c.sink_drops);

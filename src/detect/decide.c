@@ -1206,5 +1206,9 @@ sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 void
 sw_decide_payload_stats(const struct sw_decide *dec, struct sw_decide_payload_stats *st)
 {
-	*st = dec->pst;
+	/* any thread: the control thread is the only writer */
+	st->alerts = __atomic_load_n(&dec->pst.alerts, __ATOMIC_RELAXED);
+	st->suppressed = __atomic_load_n(&dec->pst.suppressed, __ATOMIC_RELAXED);
+	st->allowlisted = __atomic_load_n(&dec->pst.allowlisted, __ATOMIC_RELAXED);
+	st->unknown_rule = __atomic_load_n(&dec->pst.unknown_rule, __ATOMIC_RELAXED);
 }
