@@ -138,13 +138,10 @@ struct tcpx {
 	uint16_t payload;
 };
 
+/* The TCP header, its options and payload bytes of t. */
 static void
-tcp4(struct frame *f, uint32_t src, uint32_t dst, const struct tcpx *t)
+tcp_body(struct frame *f, const struct tcpx *t)
 {
-	uint16_t l4 = (uint16_t)(20 + t->optlen + t->payload);
-
-	eth(f, 0x0800);
-	ip4h(f, IPPROTO_TCP, src, dst, t->ip_id, l4);
 	u16(f, t->sport);
 	u16(f, t->dport);
 	u32(f, t->seq);
@@ -158,6 +155,16 @@ tcp4(struct frame *f, uint32_t src, uint32_t dst, const struct tcpx *t)
 		put(f, t->opt, t->optlen);
 	for (unsigned i = 0; i < t->payload; i++)
 		u8(f, 'x');
+}
+
+static void
+tcp4(struct frame *f, uint32_t src, uint32_t dst, const struct tcpx *t)
+{
+	uint16_t l4 = (uint16_t)(20 + t->optlen + t->payload);
+
+	eth(f, 0x0800);
+	ip4h(f, IPPROTO_TCP, src, dst, t->ip_id, l4);
+	tcp_body(f, t);
 }
 
 static void
@@ -500,19 +507,7 @@ static void
 fp_tcp(struct frame *f, const struct ip4x *x, uint32_t src, uint32_t dst, const struct tcpx *t)
 {
 	ip4x_hdr(f, x, IPPROTO_TCP, src, dst, (uint16_t)(20 + t->optlen + t->payload));
-	u16(f, t->sport);
-	u16(f, t->dport);
-	u32(f, t->seq);
-	u32(f, t->ack);
-	u8(f, (uint8_t)((5 + t->optlen / 4) << 4));
-	u8(f, t->flags);
-	u16(f, t->win);
-	u16(f, 0);
-	u16(f, 0);
-	if (t->optlen)
-		put(f, t->opt, t->optlen);
-	for (unsigned i = 0; i < t->payload; i++)
-		u8(f, 'x');
+	tcp_body(f, t);
 }
 
 /* Echo request with `len` zero bytes of data. */

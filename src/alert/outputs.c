@@ -147,6 +147,20 @@ go_down(struct sink *s, bool *up, uint64_t *next_try, uint64_t *backoff, bool lo
 							 : *backoff * 2;
 }
 
+static void
+try_connect(struct sink *s, bool *up, uint64_t *next_try, uint64_t *backoff)
+{
+	if (s->ops->connect(s->ctx) == 0) {
+		*up = true;
+		*backoff = BACKOFF_MIN_MS;
+		CNT_SET(s, up, 1);
+		CNT_ADD(s, connects, 1);
+	} else {
+		CNT_ADD(s, connect_failures, 1);
+		go_down(s, up, next_try, backoff, false);
+	}
+}
+
 static void *
 sink_main(void *arg)
 {
@@ -156,14 +170,7 @@ sink_main(void *arg)
 
 	/* Connect at start, so that `up` is true before the first record; a
 	 * failure only schedules the next try. */
-	if (s->ops->connect(s->ctx) == 0) {
-		up = true;
-		CNT_SET(s, up, 1);
-		CNT_ADD(s, connects, 1);
-	} else {
-		CNT_ADD(s, connect_failures, 1);
-		go_down(s, &up, &next_try, &backoff, false);
-	}
+	try_connect(s, &up, &next_try, &backoff);
 
 	for (;;) {
 		struct sw_rec *r = NULL;
@@ -209,15 +216,7 @@ sink_main(void *arg)
 			continue;
 		}
 		if (!up) {
-			if (s->ops->connect(s->ctx) == 0) {
-				up = true;
-				backoff = BACKOFF_MIN_MS;
-				CNT_SET(s, up, 1);
-				CNT_ADD(s, connects, 1);
-			} else {
-				CNT_ADD(s, connect_failures, 1);
-				go_down(s, &up, &next_try, &backoff, false);
-			}
+			try_connect(s, &up, &next_try, &backoff);
 			continue;
 		}
 
