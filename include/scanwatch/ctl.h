@@ -32,6 +32,7 @@ struct sw_ctl {
 	struct sw_obs *obs;		/* telemetry, Prometheus (src/ctl/obs.c) */
 	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
 	uint64_t matches;		/* match events drained */
+	struct sw_ctl_pending *pend;	/* per worker: matches waiting for events */
 	uint64_t start_ns;		/* wall clock at start */
 	uint64_t start_tsc;
 	uint64_t next_stats_tsc;

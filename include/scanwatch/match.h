@@ -37,7 +37,7 @@ struct sw_worker;
 #define SW_RULE_CLASS	48
 #define SW_RULE_TOOL	16
 #define SW_RULE_RANGES	16	/* port ranges of one rule */
-#define SW_MATCH_EXCERPT 192	/* payload bytes carried to the control thread */
+#define SW_MATCH_EXCERPT 188	/* payload bytes carried to the control thread */
 
 /** One port range, inclusive, host order. */
 struct sw_port_range {
@@ -137,6 +137,9 @@ struct sw_match_event {
 	uint8_t proto;
 	uint8_t worker;
 	uint8_t pad[2];
+	uint32_t ev_seq;		/* detection events its worker had enqueued
+					 * before it: the control thread processes
+					 * the match right after those */
 	uint8_t excerpt[SW_MATCH_EXCERPT];
 };
 

@@ -5,6 +5,8 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,8 +24,20 @@
 
 #define CTL_DRAIN_BURST 64
 
-volatile sig_atomic_t sw_hup;
+/*
+ * A worker's payload matches wait here until the detection events it
+ * enqueued before them are processed (ev_seq): the control thread sees
+ * each worker's events and matches in the order the worker made them, so
+ * offline runs are reproducible to the line and a scan alert knows the
+ * tool a payload rule named on an earlier packet.
+ */
+struct sw_ctl_pending {
+	struct sw_match_event ev[32];
+	unsigned head, n;
+	uint32_t ev_done;		/* detection events processed, this worker */
+};
 
+volatile sig_atomic_t sw_hup;
 
 int
 sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
@@ -35,15 +49,17 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 	ctl->workers = w;
 	ctl->nw = nw;
 	ctl->offline = offline;
+	ctl->pend = calloc(nw, sizeof(*ctl->pend));
+	if (ctl->pend == NULL) {
+		snprintf(err, errlen, "out of memory for the control thread");
+		return -ENOMEM;
+	}
 	ctl->out = sw_outputs_open(c, err, errlen);
 	if (ctl->out == NULL)
-		return -EINVAL;
+		goto fail;
 	ctl->dec = sw_decide_create(c, ctl, err, errlen);
-	if (ctl->dec == NULL) {
-		sw_outputs_close(ctl->out);
-		ctl->out = NULL;
-		return -EINVAL;
-	}
+	if (ctl->dec == NULL)
+		goto fail;
 	clock_gettime(CLOCK_REALTIME, &now);
 	ctl->start_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	ctl->start_tsc = rte_rdtsc();
@@ -51,72 +67,101 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 		ctl->start_tsc + (uint64_t)c->stats_interval * rte_get_tsc_hz() : UINT64_MAX;
 	/* last: telemetry and the exporter read everything set up above */
 	ctl->obs = sw_obs_start(ctl, err, errlen);
-	if (ctl->obs == NULL) {
-		sw_decide_free(ctl->dec);
-		ctl->dec = NULL;
-		sw_outputs_close(ctl->out);
-		ctl->out = NULL;
-		return -EINVAL;
-	}
+	if (ctl->obs == NULL)
+		goto fail;
 	return 0;
+fail:
+	sw_decide_free(ctl->dec);
+	ctl->dec = NULL;
+	sw_outputs_close(ctl->out);
+	ctl->out = NULL;
+	free(ctl->pend);
+	ctl->pend = NULL;
+	return -EINVAL;
 }
 
-/* Payload matches: 256-byte records with their excerpt, on a ring of
- * their own so that a burst of matches never crowds out scan events. */
-static unsigned
-drain_matches(struct sw_ctl *ctl)
+
+static void
+do_event(struct sw_ctl *ctl, const struct sw_event *ev)
 {
-	struct sw_match_event evs[CTL_DRAIN_BURST / 4];
+	ctl->ev_by_type[ev->type & 7]++;
+	if (ctl->dec != NULL)
+		sw_decide_event(ctl->dec, ev);
+}
+
+static void
+do_match(struct sw_ctl *ctl, const struct sw_match_event *ev)
+{
+	if (ctl->dec != NULL)
+		sw_decide_payload(ctl->dec, ev, sw_matcher_rule(ctl->matcher, ev->gen, ev->rule));
+	__atomic_store_n(&ctl->matches, ctl->matches + 1, __ATOMIC_RELAXED);
+}
+
+/* Worker w's rings, merged in the worker's order. Matches sit on a ring
+ * of their own (256-byte records with their excerpt) so that a burst of
+ * matches never crowds out scan events. @return events and matches */
+static unsigned
+drain_worker(struct sw_ctl *ctl, unsigned i)
+{
+	struct sw_worker *w = ctl->workers[i];
+	struct sw_ctl_pending *p = &ctl->pend[i];
+	struct sw_event evs[CTL_DRAIN_BURST];
 	unsigned total = 0;
 
-	for (unsigned i = 0; i < ctl->nw; i++) {
-		struct rte_ring *r = ctl->workers[i]->mring;
-		unsigned n;
+	for (;;) {
+		unsigned want = CTL_DRAIN_BURST, n;
 
-		if (r == NULL)
-			continue;
-		do {
-			n = rte_ring_sc_dequeue_burst_elem(r, evs, sizeof(evs[0]),
-							   RTE_DIM(evs), NULL);
-			for (unsigned k = 0; k < n && ctl->dec != NULL; k++)
-				sw_decide_payload(ctl->dec, &evs[k],
-						  sw_matcher_rule(ctl->matcher, evs[k].gen,
-								  evs[k].rule));
-			total += n;
-		} while (n == RTE_DIM(evs));
+		/* the matches whose events have all been processed */
+		for (;;) {
+			if (p->head == p->n) {
+				p->head = 0;
+				p->n = w->mring == NULL ? 0 :
+				       rte_ring_sc_dequeue_burst_elem(w->mring, p->ev,
+								      sizeof(p->ev[0]),
+								      RTE_DIM(p->ev), NULL);
+				if (p->n == 0)
+					break;
+			}
+			if ((int32_t)(p->ev[p->head].ev_seq - p->ev_done) > 0)
+				break;
+			do_match(ctl, &p->ev[p->head++]);
+			total++;
+		}
+		/* then events, up to the next waiting match (its events are on
+		 * the ring: the worker enqueued them before the match) */
+		if (p->head < p->n)
+			want = RTE_MIN(want, p->ev[p->head].ev_seq - p->ev_done);
+		/* A ring of 64-byte elements: no pointer chasing, no separate
+		 * pool to return events to. */
+		n = rte_ring_sc_dequeue_burst_elem(w->ring, evs, sizeof(evs[0]), want, NULL);
+		for (unsigned k = 0; k < n; k++)
+			do_event(ctl, &evs[k]);
+		p->ev_done += n;
+		ctl->events += n;
+		total += n;
+		if (n == 0 || (n < want && p->head == p->n))
+			return total;
 	}
-	__atomic_store_n(&ctl->matches, ctl->matches + total, __ATOMIC_RELAXED);
-	return total;
 }
 
 unsigned
 sw_ctl_drain(struct sw_ctl *ctl)
 {
-	struct sw_event evs[CTL_DRAIN_BURST];
 	unsigned total = 0;
 
-	for (unsigned i = 0; i < ctl->nw; i++) {
-		struct rte_ring *r = ctl->workers[i]->ring;
-		unsigned n;
-
-		do {
-			/* A ring of 64-byte elements: no pointer chasing,
-			 * no separate pool to return events to. */
-			n = rte_ring_sc_dequeue_burst_elem(r, evs, sizeof(evs[0]),
-							   CTL_DRAIN_BURST, NULL);
-			for (unsigned k = 0; k < n; k++) {
-				const struct sw_event *ev = &evs[k];
-
-				ctl->ev_by_type[ev->type & 7]++;
-				if (ctl->dec != NULL)
-					sw_decide_event(ctl->dec, ev);
-			}
-			total += n;
-		} while (n == CTL_DRAIN_BURST);
-	}
-	ctl->events += total;
-	total += drain_matches(ctl);
+	for (unsigned i = 0; i < ctl->nw; i++)
+		total += drain_worker(ctl, i);
 	return total;
+}
+
+/* No match waits for its events (a retired rule database may go). */
+static bool
+nothing_pending(const struct sw_ctl *ctl)
+{
+	for (unsigned i = 0; i < ctl->nw; i++)
+		if (ctl->pend[i].head != ctl->pend[i].n)
+			return false;
+	return true;
 }
 
 void
@@ -145,7 +190,8 @@ sw_ctl_run(struct sw_ctl *ctl)
 			break;
 		/* after the drain: a retired rule database is freed only once
 		 * the events naming it have been read */
-		sw_matcher_poll(ctl->matcher);
+		if (nothing_pending(ctl))
+			sw_matcher_poll(ctl->matcher);
 		if (ctl->dec != NULL)
 			sw_decide_tick(ctl->dec);
 		if (sw_hup) {
@@ -180,4 +226,6 @@ sw_ctl_finish(struct sw_ctl *ctl)
 	sw_json_free(&ctl->js);
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;
+	free(ctl->pend);
+	ctl->pend = NULL;
 }

@@ -86,6 +86,7 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to,
 	ev.excerpt_len = (uint16_t)n;
 	ev.proto = p->proto;
 	ev.worker = (uint8_t)w->id;
+	ev.ev_seq = (uint32_t)w->st.events;	/* this burst's events went first */
 	memset(ev.pad, 0, sizeof(ev.pad));
 	memcpy(ev.excerpt, c->data + start, n);
 	if (unlikely(rte_ring_sp_enqueue_elem(w->mring, &ev, sizeof(ev)) != 0))
