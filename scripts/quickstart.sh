@@ -17,21 +17,4 @@ echo "== alerts ($out/eve.json), one line each:"
 grep '"event_type":"alert"' "$out/eve.json" || echo "(none)"
 echo
 echo "== summary"
-/usr/bin/python3 - "$out/eve.json" <<'PY'
-import json, sys
-alerts, stats = [], None
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if e["event_type"] == "alert":
-        alerts.append(e)
-    elif e["event_type"] == "stats":
-        stats = e["stats"]
-for e in alerts:
-    s = e["alert"]["metadata"]["scan"]
-    print("%-16s %-26s %-10s tool=%-8s targets=%-4d ports=%-5d probes=%-5d failed=%-5d answered=%d" % (
-        e["src_ip"], e["alert"]["signature"], s["technique"], s["tool"],
-        s["unique_targets"], s["unique_ports"], s["probes"], s["failed"], s["answered"]))
-if stats:
-    print("%d packets read, %d invalid, %d alerts" % (
-        stats["capture"]["packets"], stats["decoder"]["invalid"], len(alerts)))
-PY
+/usr/bin/python3 scripts/summary.py "$out/eve.json"

@@ -116,4 +116,20 @@ with tempfile.TemporaryDirectory() as d:
     parse = stats["scanwatch"]["parse"]
     for reason in bad_frames:
         check("malformed_reason_%s" % reason, parse.get(reason) == 1, parse)
+
+# The quick start's summary (scripts/summary.py) prints a line for every
+# alert, scan and payload alike, then the totals.
+import subprocess  # noqa: E402
+summary = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "summary.py")
+alerts, _, lines, _ = run(binary, os.path.join(data, "quickstart.pcap"))
+with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+    f.write("\n".join(lines) + "\n")
+    f.flush()
+    p = subprocess.run(["/usr/bin/python3", summary, f.name], capture_output=True, text=True,
+                       timeout=60)
+out = p.stdout.splitlines()
+check("quickstart_summary_runs", p.returncode == 0 and len(out) == len(alerts) + 1 and
+      out[-1].endswith("%d alerts" % len(alerts)), (p.returncode, p.stderr[-500:], out[-2:]))
+check("quickstart_summary_has_payload_alerts",
+      any(a["alert"]["gid"] == 1 for a in alerts) and any(" payload " in x for x in out), out)
 finish()
