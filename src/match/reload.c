@@ -203,8 +203,13 @@ sw_matcher_poll(struct sw_matcher *m)
 {
 	int done = 0;
 
-	if (m == NULL)
+	if (m == NULL) {
+		/* SIGUSR2 with matching off: say so rather than nothing */
+		if (__atomic_exchange_n(&reload_req, 0, __ATOMIC_RELAXED))
+			fprintf(stderr, "scanwatch: rules reload ignored: payload rules are off "
+				"(rules.enabled: no, or rules.files empty); restart to turn them on\n");
 		return 0;
+	}
 	reap(m);
 	if (m->helper_running && __atomic_load_n(&m->helper_done, __ATOMIC_ACQUIRE)) {
 		finish_reload(m);
