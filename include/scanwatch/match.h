@@ -113,13 +113,8 @@ void sw_match_db_free(struct sw_match_db *db);
 
 /** Rule idx of db, or NULL. */
 const struct sw_rule *sw_match_db_rule(const struct sw_match_db *db, uint32_t idx);
-unsigned sw_match_db_nrules(const struct sw_match_db *db);
-/** Number of Hyperscan databases (distinct port groups). */
-unsigned sw_match_db_ngroups(const struct sw_match_db *db);
 /** Total bytes of the Hyperscan databases and of one scratch. */
 void sw_match_db_sizes(const struct sw_match_db *db, size_t *db_bytes, size_t *scratch_bytes);
-/** Generation number (set by the matcher). */
-uint32_t sw_match_db_gen(const struct sw_match_db *db);
 
 /* ---- worker → control ---- */
 

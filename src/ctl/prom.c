@@ -224,6 +224,7 @@ static void
 render_rules(struct pbuf *b, const struct sw_ctl *ctl)
 {
 	struct sw_match_counters c;
+	struct sw_match_wstats ws[SW_MAX_WORKERS];
 	unsigned nw = RTE_MIN(ctl->nw, (unsigned)SW_MAX_WORKERS);
 
 	if (!sw_match_counters(ctl, &c))
@@ -242,21 +243,23 @@ render_rules(struct pbuf *b, const struct sw_ctl *ctl)
 	counter(b, "scanwatch_payload_alerts_suppressed_total",
 		"Payload matches not alerted: same source and rule within alerts.suppress.",
 		c.alerts.suppressed);
+	for (unsigned i = 0; i < nw; i++)
+		sw_match_wstats_read(&ctl->workers[i]->mst, &ws[i]);
 	family(b, "scanwatch_worker_payload_scanned_total", "counter",
 	       "Packets the worker handed to Hyperscan.");
 	for (unsigned i = 0; i < nw; i++)
 		bput(b, "scanwatch_worker_payload_scanned_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     __atomic_load_n(&ctl->workers[i]->mst.scanned, __ATOMIC_RELAXED));
+		     ws[i].scanned);
 	family(b, "scanwatch_worker_payload_matches_total", "counter",
 	       "Payload rule matches on the worker.");
 	for (unsigned i = 0; i < nw; i++)
 		bput(b, "scanwatch_worker_payload_matches_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     __atomic_load_n(&ctl->workers[i]->mst.matches, __ATOMIC_RELAXED));
+		     ws[i].matches);
 	family(b, "scanwatch_worker_match_ring_drops_total", "counter",
 	       "Payload matches lost because the worker's match ring was full.");
 	for (unsigned i = 0; i < nw; i++)
 		bput(b, "scanwatch_worker_match_ring_drops_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     __atomic_load_n(&ctl->workers[i]->mst.ring_drops, __ATOMIC_RELAXED));
+		     ws[i].ring_drops);
 }
 
 /* ---- per port and per queue (the PMD's counters) --------------------------- */

@@ -395,27 +395,9 @@ sw_match_db_rule(const struct sw_match_db *db, uint32_t idx)
 	return db != NULL && idx < db->rs.n ? &db->rs.v[idx] : NULL;
 }
 
-unsigned
-sw_match_db_nrules(const struct sw_match_db *db)
-{
-	return db->rs.n;
-}
-
-unsigned
-sw_match_db_ngroups(const struct sw_match_db *db)
-{
-	return db->ngroups;
-}
-
 void
 sw_match_db_sizes(const struct sw_match_db *db, size_t *db_bytes, size_t *scratch_bytes)
 {
 	*db_bytes = db->db_bytes;
 	*scratch_bytes = db->scratch_bytes;
-}
-
-uint32_t
-sw_match_db_gen(const struct sw_match_db *db)
-{
-	return db->gen;
 }
