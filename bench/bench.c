@@ -999,6 +999,8 @@ main(int argc, char **argv)
 	}
 	pairs = do_scan && rte_lcore_count() >= 2;
 	sw_conf_defaults(&conf);
+	if (getenv("SWB_FB")) conf.filter_bits_log2 = atoi(getenv("SWB_FB"));
+	if (getenv("SWB_W")) conf.cms_width = atoi(getenv("SWB_W"));
 	if (rules_file != NULL) {
 		if (strlen(rules_file) >= SW_MAX_STR) {
 			fprintf(stderr, "scanwatch-bench: --rules path too long\n");

@@ -46,10 +46,16 @@ struct sw_cell_ts {
 	uint16_t v[SW_F__MAX];
 };
 
-/** One key's counters for every time scale: exactly one cache line. */
+/**
+ * One key's counters for every time scale: exactly one cache line. A cell
+ * is owned by the key whose tag it carries while any of its windows is
+ * live, so most keys read and write one line, not `depth` (see sketch.c).
+ */
 struct sw_cell {
 	struct sw_cell_ts ts[SW_TS];
-	uint8_t pad[64 - SW_TS * sizeof(struct sw_cell_ts)];
+	uint32_t tag;			/* owner's h2; 0: shared count-min cell */
+	uint32_t spill_s;		/* last time a key passed this row-0 cell */
+	uint8_t pad[64 - SW_TS * sizeof(struct sw_cell_ts) - 8];
 } __attribute__((aligned(64)));
 
 /** Estimates returned by queries. */
@@ -68,6 +74,9 @@ enum sw_key_kind {
 	SW_K_DST_SRC,		/* (dst, src, class): distinct sources of a target */
 	SW_K_SRC,		/* (src, class): the per-source cell */
 	SW_K_DST,		/* (dst, class): the per-target cell */
+	SW_K_ACKED,		/* (src, dst, port, proto, seq): the target accepted
+				 * the contact and acknowledged seq; the initiator
+				 * closing at exactly seq sent no byte */
 };
 
 struct sw_key {
@@ -76,7 +85,7 @@ struct sw_key {
 	uint16_t port;
 	uint8_t proto;		/* IPPROTO_* or a class */
 	uint8_t kind;		/* enum sw_key_kind */
-	uint32_t pad;
+	uint32_t seq;		/* SW_K_ACKED: the SYN-ACK's acknowledgment; else 0 */
 };
 
 /** A key's hash, computed once and used for prefetch, filter and rows. */
@@ -115,6 +124,44 @@ void sw_sketch_bounds(const struct sw_sketch *s, double *eps, double *delta,
 
 void sw_sketch_hash(const struct sw_sketch *s, const struct sw_key *k, struct sw_hash *h);
 
+/*
+ * The same hash in two steps, so a worker hashes each address of a packet
+ * once and derives every key of it with one finaliser: sw_sketch_hash(k)
+ * == sw_sketch_hash_mix(seed, addr(k->a), addr(k->b), port, proto, kind,
+ * seq). A keyed multiply-xorshift over the address words, then
+ * MurmurHash3's fmix64 finaliser (Appleby; constants from its public
+ * description). Not cryptographic: with a random seed per start it keeps
+ * an attacker from aiming at precomputed collisions, no more.
+ */
+uint64_t sw_sketch_seed(const struct sw_sketch *s);
+
+static inline uint64_t
+sw_sketch_hash_addr(uint64_t seed, const struct sw_addr *a)
+{
+	uint64_t x = (seed ^ a->q[0]) * 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 29;
+	x = (x ^ a->q[1]) * 0xbf58476d1ce4e5b9ULL;
+	return x ^ (x >> 32);
+}
+
+static inline void
+sw_sketch_hash_mix(uint64_t seed, uint64_t ha, uint64_t hb, uint16_t port, uint8_t proto,
+		   uint8_t kind, uint32_t seq, struct sw_hash *h)
+{
+	uint64_t x = ha ^ ((hb << 31) | (hb >> 33)) ^
+		     (((uint64_t)seq << 32 | (uint32_t)port << 16 | (uint32_t)proto << 8 | kind) ^
+		      seed) * 0x94d049bb133111ebULL;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	h->h1 = (uint32_t)x;
+	h->h2 = (uint32_t)(x >> 32) | 1;
+}
+
 /** Prefetch what a filter test and a cell update of h will touch. */
 void sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h);
 void sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h);
@@ -136,6 +183,18 @@ unsigned sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k,
  */
 void sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		   enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS]);
+
+/**
+ * Add one to each field f of k for the time scales in fmask[f] (0: leave
+ * f alone), in one visit of k's cell; e receives every counter of k after
+ * the update (expired windows read as zero). The worker's update.
+ */
+void sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+		      const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e);
+
+/** Cache lines of state the worker-side calls (first, seen, add, update)
+ *  have touched since create: the design's cost measure, counted here. */
+uint64_t sw_sketch_lines(const struct sw_sketch *s);
 
 /** Read every counter of k (expired windows read as zero). */
 void sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k,

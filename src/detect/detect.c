@@ -5,9 +5,12 @@
  * no system calls; the only output is events on the worker's own ring.
  *
  * Per first-contact probe the work is: three filter lines (tuple, source
- * and target, source and port) and `depth` cell lines for the source, plus
- * `depth` for the target when distributed detection is on. All are
- * prefetched one pass ahead (see bench/README.md for the cycles).
+ * and target, source and port), the source's cell and, when distributed
+ * detection is on, the target's cell: five lines, each prefetched one pass
+ * ahead, counted in sw_sketch_lines() (see bench/README.md for the
+ * cycles). Each address of a packet is hashed once; every key is derived
+ * from the two address hashes with one finaliser (sketch.h). Data segments
+ * of established TCP flows touch no state at all.
  */
 
 #include <errno.h>
@@ -62,6 +65,7 @@ enum act { ACT_NONE, ACT_PROBE, ACT_RESPONSE, ACT_ABORT, ACT_INITIATOR };
 struct prep {
 	uint8_t act;		/* what pass 3 does, in packet order */
 	unsigned mask;		/* probe: fresh scales; response: seen scales */
+	uint64_t ha, hb;	/* address hashes of the scanner and the target */
 	struct sw_hash pair;	/* probe: (src, dst); response: the answer key */
 	struct sw_hash port;	/* probe: (src, port) */
 	struct sw_hash src;	/* the source's cell */
@@ -70,6 +74,9 @@ struct prep {
 
 struct sw_detect {
 	struct sw_sketch *sk;
+	uint64_t seed;		/* the sketch's hash seed */
+	uint64_t hzero;		/* hash of the all-zero address (one-address keys) */
+	bool exact;		/* keys are built only for the exact twin */
 	struct sw_detect_conf dc;
 	struct sw_detect_stats st;
 	unsigned hpos;
@@ -144,6 +151,13 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		return NULL;
 	}
 	sw_detect_conf_from(&d->dc, c, nworkers);
+	d->exact = sc.exact;
+	d->seed = sw_sketch_seed(d->sk);
+	{
+		static const struct sw_addr zero;
+
+		d->hzero = sw_sketch_hash_addr(d->seed, &zero);
+	}
 	return d;
 }
 
@@ -180,7 +194,25 @@ make_key(struct sw_key *k, enum sw_key_kind kind, const struct sw_addr *a,
 	k->port = port;
 	k->proto = proto;
 	k->kind = (uint8_t)kind;
-	k->pad = 0;
+	k->seq = 0;
+}
+
+/*
+ * Hash a key from the address hashes ha (of a) and hb (of b, or d->hzero
+ * when the key has one address); build the key itself only for the exact
+ * twin, which compares whole keys.
+ */
+static inline void
+key_hash(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
+	 const struct sw_addr *a, const struct sw_addr *b, uint64_t ha, uint64_t hb,
+	 uint16_t port, uint8_t proto, uint32_t seq, struct sw_hash *h)
+{
+	if (unlikely(d->exact)) {
+		make_key(k, kind, a, b, port, proto);
+		k->seq = seq;
+	}
+	sw_sketch_hash_mix(d->seed, ha, b != NULL ? hb : d->hzero, port, proto, (uint8_t)kind,
+			   seq, h);
 }
 
 static inline void
@@ -242,17 +274,12 @@ emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src
 
 static void
 suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp)
+	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp,
+	const struct sw_est *e)
 {
 	struct sw_event ev;
-	struct sw_key k;
-	struct sw_hash h;
-	struct sw_est e;
 
 	/* the counters as of this packet travel with the event */
-	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &h);
-	sw_sketch_get(d->sk, &k, &h, (uint32_t)(p->ts_ns / 1000000000ULL), &e);
 	emit_samples(d, w, r->scanner, r->cls);
 	event_of(&ev, SW_EV_SUSPECT, w, p, r);
 	ev.timescale = (uint8_t)t;
@@ -260,7 +287,7 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	ev.tool = sw_fp_tool[fp];
 	ev.fp = (uint8_t)fp;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
-		ev.v[f] = (uint16_t)RTE_MIN(e.v[t][f], (uint32_t)UINT16_MAX);
+		ev.v[f] = (uint16_t)RTE_MIN(e->v[t][f], (uint32_t)UINT16_MAX);
 	emit(w, &ev);
 	d->st.suspects++;
 }
@@ -290,18 +317,19 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	     const struct sw_hash *hd, uint32_t now_s)
 {
 	struct sw_key k;
-	const struct sw_hash *hp = hd;
-	uint32_t contacts[SW_TS] = { 0 }, sources[SW_TS] = { 0 };
+	unsigned fm[SW_F__MAX] = { [SW_F_CONTACTS] = fresh, [SW_F_TARGETS] = new_src };
+	struct sw_est e;
 	struct hot_ent *hot = hot_find(d, r->target);
 
-	make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	sw_sketch_add(d->sk, &k, hp, SW_F_CONTACTS, fresh, now_s, contacts);
-	if (new_src)
-		sw_sketch_add(d->sk, &k, hp, SW_F_TARGETS, new_src, now_s, sources);
+	if (unlikely(d->exact))
+		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
+	sw_sketch_update(d->sk, &k, hd, fm, now_s, &e);
 
 	for (unsigned t = 0; t < SW_TS; t++) {
-		if (!(new_src & (1u << t)) || sources[t] != d->dc.distributed_sources ||
-		    contacts[t] < d->dc.ports[t])
+		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
+
+		if (!(new_src & (1u << t)) || sources != d->dc.distributed_sources ||
+		    contacts < d->dc.ports[t])
 			continue;
 		/* Many sources on one target: watch it, tell the control thread. */
 		struct sw_event ev;
@@ -311,8 +339,8 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		hot->budget = HOT_BUDGET;
 		event_of(&ev, SW_EV_TARGET, w, p, r);
 		ev.timescale = (uint8_t)t;
-		ev.v[SW_F_TARGETS] = (uint16_t)sources[t];
-		ev.v[SW_F_CONTACTS] = (uint16_t)contacts[t];
+		ev.v[SW_F_TARGETS] = (uint16_t)sources;
+		ev.v[SW_F_CONTACTS] = (uint16_t)contacts;
 		emit(w, &ev);
 		break;
 	}
@@ -334,23 +362,26 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
-	uint32_t contacts[SW_TS] = { 0 }, targets[SW_TS] = { 0 }, ports[SW_TS] = { 0 };
 	unsigned new_dst, new_port, reason;
 	enum sw_fp fp = sw_fp_match(p);	/* a few compares, first contacts only */
 	struct hist_ent *he;
+	struct sw_est e;
 
 	d->st.first_contacts++;
-	make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
+	if (unlikely(d->exact))
+		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
 	new_dst = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & fresh;
-	make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
+	if (unlikely(d->exact))
+		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
 	new_port = sw_sketch_first(d->sk, &k, &pr->port, now_s) & fresh;
 
-	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_add(d->sk, &k, &pr->src, SW_F_CONTACTS, fresh, now_s, contacts);
-	if (new_dst)
-		sw_sketch_add(d->sk, &k, &pr->src, SW_F_TARGETS, new_dst, now_s, targets);
-	if (new_port)
-		sw_sketch_add(d->sk, &k, &pr->src, SW_F_PORTS, new_port, now_s, ports);
+	/* one visit of the source's cell for all three counters */
+	unsigned fm[SW_F__MAX] = { [SW_F_CONTACTS] = fresh, [SW_F_TARGETS] = new_dst,
+				   [SW_F_PORTS] = new_port };
+
+	if (unlikely(d->exact))
+		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+	sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
 
 	he = &d->hist[d->hpos++ % HIST];
 	he->src = *r->scanner;
@@ -370,17 +401,28 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		if (!(fresh & (1u << t)))
 			continue;
 		reason = 0;
-		if ((new_dst & (1u << t)) && crossed(targets[t], tthr))
+		if ((new_dst & (1u << t)) && crossed(e.v[t][SW_F_TARGETS], tthr))
 			reason |= R_TARGETS;
-		if ((new_port & (1u << t)) && crossed(ports[t], pthr))
+		if ((new_port & (1u << t)) && crossed(e.v[t][SW_F_PORTS], pthr))
 			reason |= R_PORTS;
-		if (crossed(contacts[t], d->dc.contacts[t]))
+		if (crossed(e.v[t][SW_F_CONTACTS], d->dc.contacts[t]))
 			reason |= R_CONTACTS;
 		if (reason)
-			suspect(d, w, p, r, t, reason, fp);
+			suspect(d, w, p, r, t, reason, fp, &e);
 	}
 	if (d->dc.distributed_sources > 0)
 		count_target(d, w, p, r, fresh, new_dst, &pr->dst, now_s);
+}
+
+/* The sequential test (Jung et al. 2004) on the source's counters after a
+ * failure or an abort: half-open aborts count as failures. */
+static bool
+trw_crossed(const struct sw_detect *d, const struct sw_est *e, unsigned t)
+{
+	uint32_t ab = RTE_MIN(e->v[t][SW_F_ABORTED], e->v[t][SW_F_ANSWERED]);
+	uint32_t bad = e->v[t][SW_F_FAILED] + ab, good = e->v[t][SW_F_ANSWERED] - ab;
+
+	return bad >= good && bad - good == d->dc.trw_failures;
 }
 
 /* A response to a first contact: counted once per probed tuple. */
@@ -390,60 +432,75 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	       uint32_t now_s)
 {
 	struct sw_key k;
-	uint32_t v[SW_TS] = { 0 };
+	unsigned fm[SW_F__MAX] = { 0 };
 	struct sw_est e;
 	unsigned fresh;
 
-	make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
+	if (unlikely(d->exact))
+		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
 	fresh = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & pr->mask;
 	if (fresh == 0)
 		return;
-	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+	if (!negative && p->proto == IPPROTO_TCP &&
+	    (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == (SW_TCP_SYN | SW_TCP_ACK)) {
+		/* The target accepted: remember what it acknowledged, so the
+		 * initiator's close at exactly that sequence number reads as
+		 * "aborted without sending a byte" (count_abort). */
+		struct sw_hash ha;
+
+		key_hash(d, &k, SW_K_ACKED, r->scanner, r->target, pr->ha, pr->hb, r->port,
+			 r->proto, p->tcp_ack, &ha);
+		sw_sketch_first(d->sk, &k, &ha, now_s);
+	}
+	if (unlikely(d->exact))
+		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	if (!negative) {
 		d->st.positives++;
-		sw_sketch_add(d->sk, &k, &pr->src, SW_F_ANSWERED, fresh, now_s, v);
+		fm[SW_F_ANSWERED] = fresh;
+		sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
 		return;
 	}
 	d->st.negatives++;
-	sw_sketch_add(d->sk, &k, &pr->src, SW_F_FAILED, fresh, now_s, v);
-	sw_sketch_get(d->sk, &k, &pr->src, now_s, &e);
+	fm[SW_F_FAILED] = fresh;
+	sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++) {
-		uint32_t ab = RTE_MIN(e.v[t][SW_F_ABORTED], e.v[t][SW_F_ANSWERED]);
-		uint32_t bad = v[t] + ab, good = e.v[t][SW_F_ANSWERED] - ab;
-
 		/* The sequential test crossed its upper bound on this failure. */
-		if ((fresh & (1u << t)) && bad >= good && bad - good == d->dc.trw_failures) {
-			suspect(d, w, p, r, t, R_TRW, SW_FP_NONE);
+		if ((fresh & (1u << t)) && trw_crossed(d, &e, t)) {
+			suspect(d, w, p, r, t, R_TRW, SW_FP_NONE, &e);
 			break;	/* the shortest scale that decides is enough */
 		}
 	}
 }
 
-/* The initiator closes (RST, or FIN) a contact the target had accepted,
+/*
+ * The initiator closes (RST, or FIN) a contact the target had accepted,
  * without having sent a byte: a half-open probe of an open port (nmap -sS,
  * masscan and zmap, whose kernels RST the unexpected SYN-ACK) or a connect
- * scan. A crawler or a poller sends its request first. */
+ * scan. A crawler or a poller sends its request first. "Without a byte"
+ * is read from the sequence number: a close at exactly the number the
+ * target's SYN-ACK acknowledged (RFC 793, 3.3: SYN counts one, data the
+ * rest), so no data segment of any flow has to be looked up.
+ */
 static void
-count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_key *tuple, uint32_t now_s)
+count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, uint32_t now_s)
 {
-	struct sw_key k = *tuple;
+	struct sw_key k;
 	struct sw_hash h;
-	uint32_t v[SW_TS] = { 0 };
+	unsigned fm[SW_F__MAX] = { 0 };
 	struct sw_est e;
 	struct sw_role_info r;
 	unsigned answered;
+	uint64_t hs = sw_sketch_hash_addr(d->seed, &p->src);
+	uint64_t ht = sw_sketch_hash_addr(d->seed, &p->dst);
 
-	k.kind = SW_K_ANSWER;
-	sw_sketch_hash(d->sk, &k, &h);
+	if (p->payload_len != 0)
+		return;
+	key_hash(d, &k, SW_K_ACKED, &p->src, &p->dst, hs, ht, p->dport, p->proto, p->tcp_seq,
+		 &h);
 	answered = sw_sketch_seen(d->sk, &k, &h, now_s);
 	if (answered == 0)
 		return;
-	k.kind = SW_K_DATA;
-	sw_sketch_hash(d->sk, &k, &h);
-	answered &= ~sw_sketch_seen(d->sk, &k, &h, now_s);
-	k.kind = SW_K_ABORT;
-	sw_sketch_hash(d->sk, &k, &h);
+	key_hash(d, &k, SW_K_ABORT, &p->src, &p->dst, hs, ht, p->dport, p->proto, 0, &h);
 	answered &= sw_sketch_first(d->sk, &k, &h, now_s);
 	if (answered == 0)
 		return;
@@ -456,37 +513,15 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	r.technique = SW_T_SYN;
 	r.scanner = &p->src;
 	r.target = &p->dst;
-	make_key(&k, SW_K_SRC, &p->src, NULL, 0, SW_C_TCP);
-	sw_sketch_hash(d->sk, &k, &h);
-	sw_sketch_add(d->sk, &k, &h, SW_F_ABORTED, answered, now_s, v);
-	sw_sketch_get(d->sk, &k, &h, now_s, &e);
+	key_hash(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, 0, SW_C_TCP, 0, &h);
+	fm[SW_F_ABORTED] = answered;
+	sw_sketch_update(d->sk, &k, &h, fm, now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++) {
-		uint32_t ab = RTE_MIN(e.v[t][SW_F_ABORTED], e.v[t][SW_F_ANSWERED]);
-		uint32_t bad = e.v[t][SW_F_FAILED] + ab, good = e.v[t][SW_F_ANSWERED] - ab;
-
-		if ((answered & (1u << t)) && bad >= good && bad - good == d->dc.trw_failures) {
+		if ((answered & (1u << t)) && trw_crossed(d, &e, t)) {
 			/* the source's own RST: masscan's stack shows in it */
-			suspect(d, w, p, &r, t, R_TRW, sw_fp_match(p));
+			suspect(d, w, p, &r, t, R_TRW, sw_fp_match(p), &e);
 			break;
 		}
-	}
-}
-
-static void
-note_initiator(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	       const struct sw_key *tuple, uint32_t now_s)
-{
-	if (p->proto != IPPROTO_TCP)
-		return;
-	if (p->payload_len > 0) {
-		struct sw_key k = *tuple;
-		struct sw_hash h;
-
-		k.kind = SW_K_DATA;
-		sw_sketch_hash(d->sk, &k, &h);
-		sw_sketch_first(d->sk, &k, &h, now_s);
-	} else if (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)) {
-		count_abort(d, w, p, tuple, now_s);
 	}
 }
 
@@ -496,18 +531,16 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
 {
 	struct sw_key k;
 
-	make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &pr->pair);
+	key_hash(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, 0, r->cls, 0,
+		 &pr->pair);
 	sw_sketch_prefetch_filter(d->sk, &pr->pair);
-	make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
-	sw_sketch_hash(d->sk, &k, &pr->port);
+	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
+		 &pr->port);
 	sw_sketch_prefetch_filter(d->sk, &pr->port);
-	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &pr->src);
+	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
 	sw_sketch_prefetch_cell(d->sk, &pr->src);
 	if (d->dc.distributed_sources > 0) {
-		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-		sw_sketch_hash(d->sk, &k, &pr->dst);
+		key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0, &pr->dst);
 		sw_sketch_prefetch_cell(d->sk, &pr->dst);
 	}
 }
@@ -517,31 +550,61 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
 {
 	struct sw_key k;
 
-	make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
-	sw_sketch_hash(d->sk, &k, &pr->pair);
+	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto,
+		 0, &pr->pair);
 	sw_sketch_prefetch_filter(d->sk, &pr->pair);
-	make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_hash(d->sk, &k, &pr->src);
+	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
 	sw_sketch_prefetch_cell(d->sk, &pr->src);
+}
+
+/* A data segment of an established TCP flow: ACK set, payload, no SYN,
+ * RST or FIN. No scan technique sends one, and it is most of the traffic;
+ * it touches no detection state. */
+static inline bool
+tcp_data(const struct sw_pkt *p)
+{
+	return p->proto == IPPROTO_TCP && p->payload_len != 0 &&
+	       (p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK;
+}
+
+/* A probe's first-contact test; on a first contact, prefetch its counting. */
+static inline void
+probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
+	    struct sw_key *k, const struct sw_hash *h, uint32_t ts)
+{
+	d->st.probes++;
+	pr->mask = sw_sketch_first(d->sk, k, h, ts);
+	if (pr->mask) {
+		pr->act = ACT_PROBE;
+		prep_probe(d, r, pr);
+	}
 }
 
 /*
  * Three passes over the burst, each starting the memory loads the next one
- * needs (VPP's and l3fwd's shape): 1. roles and tuple hashes, prefetch the
- * tuple's filter line; 2. first-contact test, hash and prefetch the lines
- * the counting will touch; 3. count, decide, raise events.
+ * needs (VPP's and l3fwd's shape): 1. roles, address hashes and the tuple's
+ * hash, prefetch the tuple's filter line; 2. first-contact test, hash and
+ * prefetch the lines the counting will touch; 3. count, decide, raise
+ * events.
  */
 void
 sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		struct sw_role_info *r = &d->role[i];
+		struct prep *pr = &d->prep[i];
 
 		sw_role(&pkts[i], r);
 		if (r->role == SW_ROLE_NONE)
 			continue;
-		make_key(&d->key[i], SW_K_TUPLE, r->scanner, r->target, r->port, r->proto);
-		sw_sketch_hash(d->sk, &d->key[i], &d->hash[i]);
+		if (r->role == SW_ROLE_MAYBE && tcp_data(&pkts[i])) {
+			r->role = SW_ROLE_NONE;
+			continue;
+		}
+		pr->ha = sw_sketch_hash_addr(d->seed, r->scanner);
+		pr->hb = sw_sketch_hash_addr(d->seed, r->target);
+		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
+			 r->port, r->proto, 0, &d->hash[i]);
 		sw_sketch_prefetch_filter(d->sk, &d->hash[i]);
 	}
 
@@ -556,12 +619,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		pr->mask = 0;
 		switch (r->role) {
 		case SW_ROLE_PROBE:
-			d->st.probes++;
-			pr->mask = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-			if (pr->mask) {
-				pr->act = ACT_PROBE;
-				prep_probe(d, r, pr);
-			}
+			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts);
 			break;
 		case SW_ROLE_MAYBE: {
 			struct sw_key rk;
@@ -569,34 +627,34 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 
 			if (sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts)) {
 				sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-				if (p->proto == IPPROTO_TCP)
+				if (p->proto == IPPROTO_TCP &&
+				    (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)))
 					pr->act = ACT_INITIATOR;
 				break;	/* a known flow continues */
 			}
-			/* the other direction: a reply (UDP) or the far side of a flow */
-			make_key(&rk, SW_K_TUPLE, &p->dst, &p->src, p->sport, p->proto);
-			if (r->cls == SW_C_IP)
-				rk.port = p->proto;
-			sw_sketch_hash(d->sk, &rk, &rh);
+			/* the other direction: a reply (UDP) or the far side of a flow;
+			 * r->scanner is p->src here, so the hashes swap */
+			key_hash(d, &rk, SW_K_TUPLE, &p->dst, &p->src, pr->hb, pr->ha,
+				 r->cls == SW_C_IP ? p->proto : p->sport, p->proto, 0, &rh);
 			seen = sw_sketch_seen(d->sk, &rk, &rh, ts);
 			if (seen) {
 				sw_sketch_first(d->sk, &rk, &rh, ts);
+				/* TCP: the target's side of an accepted flow, whose
+				 * SYN-ACK was the answer; nothing more to count */
+				if (p->proto == IPPROTO_TCP)
+					break;
 				r->role = SW_ROLE_POS;
 				r->scanner = &p->dst;
 				r->target = &p->src;
-				r->port = rk.port;
+				r->port = r->cls == SW_C_IP ? p->proto : p->sport;
+				RTE_SWAP(pr->ha, pr->hb);
 				pr->act = ACT_RESPONSE;
 				pr->mask = seen;
 				prep_response(d, r, pr);
 				break;
 			}
-			d->st.probes++;
 			r->role = SW_ROLE_PROBE;
-			pr->mask = sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
-			if (pr->mask) {
-				pr->act = ACT_PROBE;
-				prep_probe(d, r, pr);
-			}
+			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts);
 			break;
 		}
 		case SW_ROLE_NEG:
@@ -606,13 +664,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 				pr->act = ACT_RESPONSE;
 				prep_response(d, r, pr);
 			} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
-				/* not the target's answer: maybe the initiator's
-				 * abort; pass 3 sees the tuple the initiator's way */
-				make_key(&d->key[i], SW_K_TUPLE, &p->src, &p->dst, p->dport,
-					 p->proto);
-				sw_sketch_hash(d->sk, &d->key[i], &d->hash[i]);
-				if (sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts))
-					pr->act = ACT_ABORT;
+				/* not the target's answer: maybe the initiator's abort */
+				pr->act = ACT_ABORT;
 			}
 			break;
 		default:
@@ -636,10 +689,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			count_response(d, w, p, r, pr, r->role == SW_ROLE_NEG, ts);
 			break;
 		case ACT_ABORT:
-			count_abort(d, w, p, &d->key[i], ts);
-			break;
 		case ACT_INITIATOR:
-			note_initiator(d, w, p, &d->key[i], ts);
+			count_abort(d, w, p, ts);
 			break;
 		default:
 			break;

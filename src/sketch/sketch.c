@@ -50,6 +50,7 @@ struct sw_sketch {
 	struct exact_seen *xs;
 	uint32_t xmask;
 	uint64_t overflows;
+	uint64_t lines;			/* worker-side lines touched (sw_sketch_lines) */
 };
 
 static void *
@@ -165,39 +166,24 @@ sw_sketch_describe(const struct sw_sketch *s, FILE *out)
 		eps, delta, fpr, s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
 }
 
-/*
- * A keyed multiply-xorshift hash of the 40-byte key. CRC32-C with two seeds
- * would be cheaper but is linear: crc(k, s2) = crc(k, s1) ^ const, so the
- * second hash adds nothing and a seed hides no collision. Multiplication
- * breaks the linearity; the finaliser is MurmurHash3's fmix64 (Appleby),
- * its constants from the public description. Not cryptographic: it raises
- * the bar for precomputed collisions, as DESIGN.md asks, no more.
- */
-static inline uint64_t
-fmix64(uint64_t x)
+uint64_t
+sw_sketch_seed(const struct sw_sketch *s)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
+	return s->seed;
 }
 
+/*
+ * Keys are hashed from their parts (sketch.h): each address once, then a
+ * finaliser per key. Multiplication keeps it non-linear in the seed (CRC32-C
+ * with two seeds would give h2 = h1 ^ const and hide no collision).
+ */
 void
 sw_sketch_hash(const struct sw_sketch *s, const struct sw_key *k, struct sw_hash *h)
 {
-	const uint64_t *w = (const uint64_t *)k;
-	uint64_t acc = s->seed;
-
 	RTE_BUILD_BUG_ON(sizeof(*k) != 40);
-	for (unsigned i = 0; i < 5; i++) {
-		acc = (acc ^ w[i]) * 0x9e3779b97f4a7c15ULL;
-		acc ^= acc >> 29;
-	}
-	acc = fmix64(acc);
-	h->h1 = (uint32_t)acc;
-	h->h2 = (uint32_t)(acc >> 32) | 1;
+	sw_sketch_hash_mix(s->seed, sw_sketch_hash_addr(s->seed, &k->a),
+			   sw_sketch_hash_addr(s->seed, &k->b), k->port, k->proto, k->kind,
+			   k->seq, h);
 }
 
 static inline uint16_t *
@@ -219,13 +205,12 @@ sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
 		rte_prefetch0(filt_line(s, h));
 }
 
+/* Row 0 only: a key owns its row-0 cell unless another live key does. */
 void
 sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
 {
-	if (s->c.exact)
-		return;
-	for (unsigned r = 0; r < s->c.depth; r++)
-		rte_prefetch0(cell_at(s, h, r));
+	if (!s->c.exact)
+		rte_prefetch0(cell_at(s, h, 0));
 }
 
 static inline uint16_t
@@ -323,7 +308,15 @@ unsigned
 sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	       uint32_t now_s)
 {
+	/* counted on the worker, which owns the sketch; ctl never calls it */
+	((struct sw_sketch *)(uintptr_t)s)->lines++;
 	return seen_mask(s, k, h, now_s);
+}
+
+uint64_t
+sw_sketch_lines(const struct sw_sketch *s)
+{
+	return s->lines;
 }
 
 unsigned
@@ -332,6 +325,7 @@ sw_sketch_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_has
 {
 	unsigned fresh = ~seen_mask(s, k, h, now_s) & ((1u << SW_TS) - 1);
 
+	s->lines++;
 	if (s->c.exact) {
 		struct exact_seen *e = x_seen(s, k, h, true);
 
@@ -377,7 +371,55 @@ sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s)
 	}
 }
 
-/* Count-min ---------------------------------------------------------------- */
+/* Count-min with owned cells ------------------------------------------------
+ *
+ * A key's counters are one 64-byte cell for all time scales. Row r of the
+ * count-min (Cormode and Muthukrishnan 2005) gives a key the cell
+ * (h1 + r * h2) mod width (Kirsch and Mitzenmacher 2006). The first key to
+ * update a free cell (every window expired) owns it: it writes its tag
+ * (h2), and from then on it counts in that one cell alone, exactly, while
+ * the cell lives. A key that finds row 0 owned by another live key looks
+ * for its tag or a free cell in rows 1..depth-1, and when every row is
+ * owned it counts in all of them as a plain count-min key (conservative
+ * update, Estan and Varghese 2002). This is the one-memory-access idea
+ * (one line per key in the common case, cf. Zhou et al., "One memory
+ * access sketch", SIGMOD 2018), kept exact for owners:
+ *
+ * - an owner's estimate is its true count plus what spilled keys added to
+ *   its cell, never less;
+ * - a spilled key's estimate is the count-min minimum over its rows, never
+ *   less than its count, and above it by at most eps * N with probability
+ *   1 - delta (eps = e / width, delta = e^-depth, N the window's updates);
+ * - a row-0 cell remembers when a key last passed it (spill_s), and while
+ *   that is within the longest window a key that finds row 0 free still
+ *   looks for its tag below, so a spilled key never loses its counts to a
+ *   freed row 0.
+ *
+ * The cost: one line per update for owners (prefetched a stage ahead), up
+ * to depth lines for spilled keys, which only a table near its capacity
+ * has (sw_sketch_describe prints the capacity).
+ */
+
+static inline bool
+cell_free(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s)
+{
+	if (c->tag == 0)
+		return true;
+	for (unsigned t = 0; t < SW_TS; t++)
+		if (now_s - c->ts[t].start < s->c.win_s[t] && now_s >= c->ts[t].start)
+			return false;
+	return true;
+}
+
+static inline void
+cell_claim(struct sw_cell *c, uint32_t tag, uint32_t now_s)
+{
+	for (unsigned t = 0; t < SW_TS; t++) {
+		memset(c->ts[t].v, 0, sizeof(c->ts[t].v));
+		c->ts[t].start = now_s;
+	}
+	c->tag = tag;
+}
 
 static inline void
 cell_expire(struct sw_cell_ts *c, uint32_t now_s, uint32_t win)
@@ -388,50 +430,153 @@ cell_expire(struct sw_cell_ts *c, uint32_t now_s, uint32_t win)
 	}
 }
 
-void
-sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	      enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS])
+/* The cell k owns, claiming one if it can; NULL: k is a spilled key. */
+static struct sw_cell *
+owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 {
-	if (s->c.exact) {
-		struct sw_cell *c = x_cell(s, k, h, true);
+	struct sw_cell *c0 = cell_at(s, h, 0);
+	bool spilled;
 
-		if (c == NULL) {
-			s->overflows++;
-			return;
+	s->lines++;
+	if (c0->tag == h->h2)
+		return c0;
+	spilled = c0->spill_s != 0 && now_s - c0->spill_s < s->max_win;
+	if (!spilled && cell_free(s, c0, now_s)) {
+		cell_claim(c0, h->h2, now_s);
+		return c0;
+	}
+	if (!cell_free(s, c0, now_s))
+		c0->spill_s = now_s;
+	for (unsigned r = 1; r < s->c.depth; r++) {
+		struct sw_cell *c = cell_at(s, h, r);
+
+		s->lines++;
+		if (c->tag == h->h2)
+			return c;
+	}
+	for (unsigned r = 0; r < s->c.depth; r++) {
+		struct sw_cell *c = cell_at(s, h, r);
+
+		if (cell_free(s, c, now_s)) {
+			cell_claim(c, h->h2, now_s);
+			return c;
 		}
-		for (unsigned t = 0; t < SW_TS; t++) {
-			if (!(mask & (1u << t)))
+	}
+	return NULL;
+}
+
+static void
+cell_read(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s,
+	  struct sw_est *e)
+{
+	for (unsigned t = 0; t < SW_TS; t++) {
+		bool live = now_s - c->ts[t].start < s->c.win_s[t] && now_s >= c->ts[t].start;
+
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			e->v[t][f] = live ? c->ts[t].v[f] : 0;
+	}
+}
+
+/* One cell, every field of fmask: an owner's or the exact twin's update. */
+static void
+cell_update(const struct sw_sketch *s, struct sw_cell *c, const unsigned fmask[SW_F__MAX],
+	    uint32_t now_s)
+{
+	for (unsigned t = 0; t < SW_TS; t++) {
+		bool expired = false;
+
+		for (unsigned f = 0; f < SW_F__MAX; f++) {
+			if (!(fmask[f] & (1u << t)))
 				continue;
-			cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
+			if (!expired) {
+				cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
+				expired = true;
+			}
 			if (c->ts[t].v[f] < SAT16)
 				c->ts[t].v[f]++;
-			out[t] = c->ts[t].v[f];
 		}
-		return;
 	}
+}
 
+/* Spilled keys: count-min over every row, conservative update. */
+static void
+cm_update(struct sw_sketch *s, const struct sw_hash *h, const unsigned fmask[SW_F__MAX],
+	  uint32_t now_s, struct sw_est *e)
+{
 	struct sw_cell *row[16];
 	unsigned d = s->c.depth;
 
 	for (unsigned r = 0; r < d; r++)
 		row[r] = cell_at(s, h, r);
 	for (unsigned t = 0; t < SW_TS; t++) {
-		uint32_t min = SAT16;
+		unsigned any = 0;
 
-		if (!(mask & (1u << t)))
-			continue;
-		for (unsigned r = 0; r < d; r++) {
-			cell_expire(&row[r]->ts[t], now_s, s->c.win_s[t]);
-			min = RTE_MIN(min, (uint32_t)row[r]->ts[t].v[f]);
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			any |= fmask[f] & (1u << t);
+		if (any)
+			for (unsigned r = 0; r < d; r++)
+				cell_expire(&row[r]->ts[t], now_s, s->c.win_s[t]);
+		for (unsigned f = 0; f < SW_F__MAX; f++) {
+			uint32_t min = SAT16;
+			bool live = true;
+
+			for (unsigned r = 0; r < d; r++) {
+				const struct sw_cell_ts *c = &row[r]->ts[t];
+
+				if (now_s - c->start >= s->c.win_s[t] || now_s < c->start)
+					live = false;
+				min = RTE_MIN(min, (uint32_t)c->v[f]);
+			}
+			if (!live)
+				min = 0;
+			if (fmask[f] & (1u << t)) {
+				if (min < SAT16)
+					min++;
+				for (unsigned r = 0; r < d; r++)
+					if (row[r]->ts[t].v[f] < min)
+						row[r]->ts[t].v[f] = (uint16_t)min;
+			}
+			e->v[t][f] = min;
 		}
-		/* Conservative update: raise only the rows at the minimum. */
-		if (min < SAT16)
-			min++;
-		for (unsigned r = 0; r < d; r++)
-			if (row[r]->ts[t].v[f] < min)
-				row[r]->ts[t].v[f] = (uint16_t)min;
-		out[t] = min;
 	}
+}
+
+void
+sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+		 const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
+{
+	struct sw_cell *c;
+
+	if (s->c.exact) {
+		c = x_cell(s, k, h, true);
+		if (c == NULL) {
+			s->overflows++;
+			memset(e, 0, sizeof(*e));
+			return;
+		}
+	} else {
+		c = owned_cell(s, h, now_s);
+		if (c == NULL) {
+			cm_update(s, h, fmask, now_s, e);
+			return;
+		}
+	}
+	cell_update(s, c, fmask, now_s);
+	cell_read(s, c, now_s, e);
+}
+
+void
+sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	      enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS])
+{
+	unsigned fmask[SW_F__MAX] = { 0 };
+	struct sw_est e;
+
+	fmask[f] = mask;
+	sw_sketch_update(s, k, h, fmask, now_s, &e);
+	for (unsigned t = 0; t < SW_TS; t++)
+		if (mask & (1u << t))
+			out[t] = e.v[t][f];
 }
 
 void
@@ -442,15 +587,17 @@ sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k, const struct sw
 	if (s->c.exact) {
 		const struct sw_cell *c = x_cell(s, k, h, false);
 
-		if (c == NULL)
-			return;
-		for (unsigned t = 0; t < SW_TS; t++) {
-			if (now_s - c->ts[t].start >= s->c.win_s[t])
-				continue;
-			for (unsigned f = 0; f < SW_F__MAX; f++)
-				e->v[t][f] = c->ts[t].v[f];
-		}
+		if (c != NULL)
+			cell_read(s, c, now_s, e);
 		return;
+	}
+	for (unsigned r = 0; r < s->c.depth; r++) {
+		const struct sw_cell *c = cell_at(s, h, r);
+
+		if (c->tag == h->h2) {
+			cell_read(s, c, now_s, e);
+			return;
+		}
 	}
 	for (unsigned t = 0; t < SW_TS; t++) {
 		for (unsigned f = 0; f < SW_F__MAX; f++) {
@@ -458,7 +605,8 @@ sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k, const struct sw
 
 			for (unsigned r = 0; r < s->c.depth; r++) {
 				const struct sw_cell_ts *c = &cell_at(s, h, r)->ts[t];
-				uint32_t v = now_s - c->start >= s->c.win_s[t] ? 0 : c->v[f];
+				uint32_t v = now_s - c->start >= s->c.win_s[t] ||
+					     now_s < c->start ? 0 : c->v[f];
 
 				min = RTE_MIN(min, v);
 			}
