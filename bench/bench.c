@@ -70,11 +70,11 @@
 /* ST_MATCH: parse + payload rules, no detection; ST_DETECT_MATCH: the
  * whole worker path with rules (sw_worker_burst with det and matcher) */
 enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN, ST_MATCH, ST_DETECT_MATCH };
-enum mix { MIX_SCAN, MIX_BG, MIX_PAYLOAD, MIX_IMIX };
+enum mix { MIX_SCAN, MIX_BG, MIX_PAYLOAD, MIX_IMIX, MIX_FLOOD };
 enum cms_mode { CMS_PRIVATE, CMS_PRIVATE_ATOMIC, CMS_SHARED, CMS_SHARED_SRC };
 
 /* How a frame changes between passes so that it stays a first contact. */
-enum fkind { FK_FIXED, FK_FWD, FK_FWD_DST, FK_REV };
+enum fkind { FK_FIXED, FK_FWD, FK_FWD_DST, FK_REV, FK_SRC };
 
 struct fmeta {
 	uint8_t kind;		/* enum fkind */
@@ -92,7 +92,7 @@ struct feed {
 };
 
 struct res {
-	uint64_t cycles, pkts, fc, events, drops;
+	uint64_t cycles, pkts, fc, events, drops, lines;
 	uint64_t scanned, scanned_bytes, matches, mdrops, wire_bytes;
 };
 
@@ -276,6 +276,23 @@ build_scan(struct feed *f, uint64_t seed)
 	}
 }
 
+/* Random-source flood: every frame a SYN to 10.40.0.1:443 from a spoofed
+ * source drawn at random from the whole IPv4 space, new every pass (the
+ * source's two halves are patched per pass): millions of sources, each
+ * seen once, as a SYN flood with random spoofing looks on the wire. */
+static void
+build_flood(struct feed *f, uint64_t seed)
+{
+	for (unsigned i = 0; i < NB_MBUF; i++) {
+		uint64_t r = rnd(&seed);
+		struct fmeta *fm = &f->fm[i];
+
+		*fm = (struct fmeta){ FK_SRC, (uint16_t)(r >> 16), (uint16_t)r };
+		tcp_frame(f->m[i], (uint32_t)r, 0x0a280001u, (uint16_t)(1024 + (r >> 48) % 60000),
+			  443, RTE_TCP_SYN_FLAG, 0, &seed);
+	}
+}
+
 /* The three-way handshakes of every background pair, fed once up front. */
 static unsigned
 build_handshakes(struct feed *f, uint64_t seed)
@@ -416,6 +433,7 @@ repatch(struct feed *f, uint32_t pass)
 		case FK_FWD:	  memcpy(p + 32, &a, 2); memcpy(p + 36, &port, 2); break;
 		case FK_FWD_DST:  memcpy(p + 32, &a, 2); break;
 		case FK_REV:	  memcpy(p + 28, &a, 2); memcpy(p + 34, &port, 2); break;
+		case FK_SRC:	  memcpy(p + 26, &a, 2); memcpy(p + 28, &port, 2); break;
 		default:	  break;
 		}
 	}
@@ -618,7 +636,7 @@ run_worker(void *arg)
 	struct run *r = arg;
 	struct feed *f = r->f;
 	const struct sw_detect_stats *ds = r->w && r->w->det ? sw_detect_stats(r->w->det) : NULL;
-	uint64_t done = 0, fc0 = 0, ev0 = 0, drop0 = 0;
+	uint64_t done = 0, fc0 = 0, ev0 = 0, drop0 = 0, ln0 = 0;
 	uint32_t npass = 0;
 
 	if (r->mix == MIX_BG) {
@@ -631,6 +649,8 @@ run_worker(void *arg)
 			build_payload(f, r->seed);
 		else
 			build_imix(f, r->seed);
+	} else if (r->mix == MIX_FLOOD) {
+		build_flood(f, r->seed);
 	} else {
 		build_scan(f, r->seed);
 	}
@@ -651,6 +671,7 @@ run_worker(void *arg)
 		fc0 = ds->first_contacts;
 		ev0 = r->w->st.events;
 		drop0 = r->w->st.ring_drops;
+		ln0 = sw_sketch_lines(sw_detect_sketch(r->w->det));
 	}
 	while (done < r->pkts) {
 		unsigned n = (unsigned)RTE_MIN((uint64_t)NB_MBUF, r->pkts - done);
@@ -659,6 +680,8 @@ run_worker(void *arg)
 		if (r->fresh && r->w != NULL && r->w->det != NULL) {
 			r->r.fc += ds->first_contacts - fc0;
 			r->r.events += r->w->st.events - ev0;
+			r->r.lines += sw_sketch_lines(sw_detect_sketch(r->w->det)) - ln0;
+			ln0 = 0;
 			sw_detect_free(r->w->det);
 			r->w->det = sw_detect_create(&conf, r->nw, (int)rte_socket_id());
 			if (r->w->det == NULL)
@@ -680,6 +703,7 @@ run_worker(void *arg)
 		r->r.fc += ds->first_contacts - fc0;
 		r->r.events += r->w->st.events - ev0;
 		r->r.drops = r->w->st.ring_drops - drop0;
+		r->r.lines += sw_sketch_lines(sw_detect_sketch(r->w->det)) - ln0;
 	}
 	if (r->w != NULL) {
 		r->r.scanned = r->w->mst.scanned - ms0.scanned;
@@ -828,10 +852,12 @@ row(const char *stage, const char *mix, const struct res *r, double bare)
 	printf("| %-6s | %-10s | %6.2f | %7.1f | %5.2f |", stage, mix, mpps(r), cpp(r),
 	       cpp(r) / bare);
 	if (strncmp(stage, "detect", 6) == 0)
-		printf(" %5.1f%% | %.4f | %" PRIu64 " |\n", 100.0 * (double)r->fc / (double)r->pkts,
+		printf(" %5.1f%% | %.2f | %.2f | %.4f | %" PRIu64 " |\n",
+		       100.0 * (double)r->fc / (double)r->pkts, (double)r->lines / (double)r->pkts,
+		       r->fc ? (double)r->lines / (double)r->fc : 0.0,
 		       (double)r->events / (double)r->pkts, r->drops);
 	else
-		printf(" - | - | - |\n");
+		printf(" - | - | - | - | - |\n");
 	fflush(stdout);
 }
 
@@ -1031,8 +1057,9 @@ main(int argc, char **argv)
 	sw_detect_free(d);
 
 	printf("| stage  | mix        | Mpps   | cyc/pkt | x bare | first contacts | "
-	       "events/pkt | ring drops |\n");
-	printf("|--------|------------|-------:|--------:|------:|------:|------:|------:|\n");
+	       "lines/pkt | lines/first contact | events/pkt | ring drops |\n");
+	printf("|--------|------------|-------:|--------:|------:|------:|------:|------:|"
+	       "------:|------:|\n");
 	measure(ST_BARE, MIX_SCAN, 1, 0, false, m);
 	bare = m[0];
 	row("bare", "scan", &bare, cpp(&bare));
@@ -1043,6 +1070,10 @@ main(int argc, char **argv)
 		row("detect", "scan", m, cpp(&bare));
 		measure(ST_DETECT, MIX_SCAN, 1, 0, true, m);
 		row("detect", "scan-fresh", m, cpp(&bare));
+		measure(ST_PARSE, MIX_FLOOD, 1, 0, false, m);
+		row("parse", "flood", m, cpp(&bare));
+		measure(ST_DETECT, MIX_FLOOD, 1, 0, false, m);
+		row("detect", "flood", m, cpp(&bare));
 	}
 	if (do_bg) {
 		measure(ST_PARSE, MIX_BG, 1, 0, false, m);

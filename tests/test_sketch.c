@@ -260,14 +260,17 @@ expired_windows_read_zero_and_restart_at_the_next_update(void)
 }
 
 static void
-crowded_sketch_never_undercounts(void)
+crowded_sketch_undercounts_only_by_its_handovers(void)
 {
-	/* 256 x 2 cells for 5000 keys: every cell collides, estimates must
-	 * still be at least the truth (count-min with conservative update). */
+	/* 256 x 2 cells for 5000 keys: every cell collides. Owners count
+	 * exactly, spilled keys as count-min with conservative update (never
+	 * below the truth); the only loss is a light owner's cell handed to
+	 * another key, at most one per handover (sketch.c). */
 	enum { K = 5000, U = 100000 };
 	struct sw_sketch *s = mk(false, 256, 2, 16, 1000);
 	static uint32_t truth[K];
 	unsigned under = 0, over = 0;
+	uint64_t lost = 0;
 
 	memset(truth, 0, sizeof(truth));
 	for (unsigned i = 0; i < U; i++) {
@@ -290,10 +293,17 @@ crowded_sketch_never_undercounts(void)
 		sw_sketch_get(s, &k, &h, T0 + 5, &e);
 		under += e.v[0][SW_F_TARGETS] < truth[id];
 		over += e.v[0][SW_F_TARGETS] > truth[id];
+		if (e.v[0][SW_F_TARGETS] < truth[id])
+			lost += truth[id] - e.v[0][SW_F_TARGETS];
 	}
-	CHECK(under == 0, "%u of %u keys undercounted", under, K);
+	printf("    %u keys: %u over, %u under by %llu in all, %llu handovers\n", K, over, under,
+	       (unsigned long long)lost, (unsigned long long)sw_sketch_handovers(s));
+	CHECK(lost <= sw_sketch_handovers(s), "%u keys undercounted by %llu in all, more than "
+	      "the %llu handovers allow", under, (unsigned long long)lost,
+	      (unsigned long long)sw_sketch_handovers(s));
 	/* and the crowding is real, or the check above proves little */
-	CHECK(over > K / 2, "only %u of %u keys overcounted in a crowded sketch", over, K);
+	CHECK(over + sw_sketch_handovers(s) > K / 2, "only %u keys overcounted and %llu "
+	      "handovers in a crowded sketch", over, (unsigned long long)sw_sketch_handovers(s));
 	sw_sketch_free(s);
 }
 
@@ -325,6 +335,7 @@ sketch_stays_within_printed_bounds_of_its_exact_twin(void)
 	double eps, delta, fpr, acc = 0;
 	uint64_t n = 0;
 	unsigned viol = 0, under = 0, exact_off = 0, max_err = 0;
+	uint64_t lost = 0;
 	static uint32_t truth[KEYS];
 
 	memset(truth, 0, sizeof(truth));
@@ -367,6 +378,7 @@ sketch_stays_within_printed_bounds_of_its_exact_twin(void)
 			exact_off += xe != truth[id];
 			if (se < xe) {
 				under++;
+				lost += xe - se;
 				continue;
 			}
 			max_err = se - xe > max_err ? se - xe : max_err;
@@ -377,7 +389,10 @@ sketch_stays_within_printed_bounds_of_its_exact_twin(void)
 	       "violations %u (delta allows %.0f)\n", KEYS, (unsigned long long)n, max_err,
 	       eps * n, viol, delta * KEYS * SW_TS);
 	CHECK(exact_off == 0, "exact twin differs from the truth on %u counters", exact_off);
-	CHECK(under == 0, "sketch below the exact count on %u counters", under);
+	/* a handover loses at most one per counter of each time scale */
+	CHECK(lost <= SW_TS * sw_sketch_handovers(s), "sketch below the exact count on %u "
+	      "counters by %llu, beyond the %llu handovers", under, (unsigned long long)lost,
+	      (unsigned long long)sw_sketch_handovers(s));
 	CHECK(viol <= delta * KEYS * SW_TS, "%u counters beyond eps*N, delta allows %.0f",
 	      viol, delta * KEYS * SW_TS);
 	sw_sketch_free(s);
@@ -541,7 +556,7 @@ sizes_and_description_match_the_geometry(void)
 	char buf[512] = "";
 	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
 
-	CHECK(sw_sketch_bytes(s) == 1024 * 4 * 64 + 65536 * 2, "bytes %zu", sw_sketch_bytes(s));
+	CHECK(sw_sketch_bytes(s) == 1024 * 4 * 64 + 256 * 64 + 65536 * 2, "bytes %zu", sw_sketch_bytes(s));
 	CHECK(f != NULL, "fmemopen");
 	if (f != NULL) {
 		sw_sketch_describe(s, f);
@@ -565,7 +580,7 @@ main(void)
 	RUN(same_key_added_n_times_reads_n);
 	RUN(counters_saturate_at_65535);
 	RUN(expired_windows_read_zero_and_restart_at_the_next_update);
-	RUN(crowded_sketch_never_undercounts);
+	RUN(crowded_sketch_undercounts_only_by_its_handovers);
 	RUN(second_hash_is_not_a_function_of_the_first);
 	RUN(sketch_stays_within_printed_bounds_of_its_exact_twin);
 	RUN(filter_false_positive_rate_is_near_the_printed_estimate);

@@ -192,9 +192,27 @@ void sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_
 void sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		      const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e);
 
+/**
+ * The per-target counters (SW_K_DST keys: first contacts and distinct
+ * sources per target) live in their own table of width / 4 cells, one
+ * row, plain count-min without owners: they only decide when the worker
+ * starts reporting a target's contacts for distributed-scan detection
+ * (an overestimate starts it early, never late), and keeping them apart
+ * keeps the sources' cells exact. One line per update, prefetched.
+ */
+void sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h);
+void sw_sketch_target_update(struct sw_sketch *s, const struct sw_key *k,
+			     const struct sw_hash *h, const unsigned fmask[SW_F__MAX],
+			     uint32_t now_s, struct sw_est *e);
+
 /** Cache lines of state the worker-side calls (first, seen, add, update)
  *  have touched since create: the design's cost measure, counted here. */
 uint64_t sw_sketch_lines(const struct sw_sketch *s);
+
+/** Cells of light owners (no counter above one)
+ *  handed to another key: each can undercount the old owner by at most
+ *  one per counter. */
+uint64_t sw_sketch_handovers(const struct sw_sketch *s);
 
 /** Read every counter of k (expired windows read as zero). */
 void sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k,

@@ -323,7 +323,7 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	if (unlikely(d->exact))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	sw_sketch_update(d->sk, &k, hd, fm, now_s, &e);
+	sw_sketch_target_update(d->sk, &k, hd, fm, now_s, &e);
 
 	for (unsigned t = 0; t < SW_TS; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
@@ -541,7 +541,7 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
 	sw_sketch_prefetch_cell(d->sk, &pr->src);
 	if (d->dc.distributed_sources > 0) {
 		key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0, &pr->dst);
-		sw_sketch_prefetch_cell(d->sk, &pr->dst);
+		sw_sketch_prefetch_target(d->sk, &pr->dst);
 	}
 }
 

@@ -44,6 +44,8 @@ struct sw_sketch {
 	uint32_t scrub_s;		/* packet second of the last scrub */
 	uint32_t max_win;
 	struct sw_cell *cells;		/* depth rows of width cells */
+	struct sw_cell *tcells;		/* targets: one row of twidth cells */
+	uint32_t tmask;			/* twidth - 1 */
 	uint16_t *filt;			/* (lines_mask + 1) * FILT_LINE cells */
 	/* exact twin */
 	struct exact_cell *xc;
@@ -51,6 +53,7 @@ struct sw_sketch {
 	uint32_t xmask;
 	uint64_t overflows;
 	uint64_t lines;			/* worker-side lines touched (sw_sketch_lines) */
+	uint64_t handovers;		/* light owners' cells given to another key */
 };
 
 static void *
@@ -90,9 +93,11 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 	}
 	s->lines_mask = (uint32_t)((1ull << c->filter_log2) / FILT_LINE) - 1;
 	s->cells = zalloc(sizeof(struct sw_cell) * c->width * c->depth, c->socket);
+	s->tmask = RTE_MAX(c->width / 4, 1u) - 1;
+	s->tcells = zalloc(sizeof(struct sw_cell) * ((size_t)s->tmask + 1), c->socket);
 	s->filt = zalloc(sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE,
 			 c->socket);
-	if (s->cells == NULL || s->filt == NULL)
+	if (s->cells == NULL || s->tcells == NULL || s->filt == NULL)
 		goto fail;
 	return s;
 fail:
@@ -107,6 +112,7 @@ sw_sketch_free(struct sw_sketch *s)
 	if (s == NULL)
 		return;
 	rte_free(s->cells);
+	rte_free(s->tcells);
 	rte_free(s->filt);
 	rte_free(s->xc);
 	rte_free(s->xs);
@@ -118,7 +124,7 @@ sw_sketch_bytes(const struct sw_sketch *s)
 {
 	if (s->c.exact)
 		return ((size_t)s->xmask + 1) * (sizeof(*s->xc) + sizeof(*s->xs));
-	return sizeof(struct sw_cell) * s->c.width * s->c.depth +
+	return sizeof(struct sw_cell) * (s->c.width * s->c.depth + (size_t)s->tmask + 1) +
 	       sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE;
 }
 
@@ -159,11 +165,13 @@ sw_sketch_describe(const struct sw_sketch *s, FILE *out)
 			"%u entries per table\n", sw_sketch_bytes(s) / 1048576.0, s->xmask + 1);
 		return;
 	}
-	fprintf(out, "scanwatch: sketch %u x %u cells + filter 2^%u: %.1f MiB per worker; "
-		"count-min eps=%.3g (of the window's first contacts) delta=%.3g; "
-		"filter false-positive rate %.3g at %u contacts per %us window\n",
-		s->c.depth, s->c.width, s->c.filter_log2, sw_sketch_bytes(s) / 1048576.0,
-		eps, delta, fpr, s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
+	fprintf(out, "scanwatch: sketch %u x %u cells + %u target cells + filter 2^%u: "
+		"%.1f MiB per worker; sources exact in their own cell while they own one "
+		"(up to %u at once), else count-min eps=%.3g (of the window's first contacts) "
+		"delta=%.3g; filter false-positive rate %.3g at %u contacts per %us window\n",
+		s->c.depth, s->c.width, s->tmask + 1, s->c.filter_log2,
+		sw_sketch_bytes(s) / 1048576.0, s->c.depth * s->c.width, eps, delta, fpr,
+		s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
 }
 
 uint64_t
@@ -319,6 +327,12 @@ sw_sketch_lines(const struct sw_sketch *s)
 	return s->lines;
 }
 
+uint64_t
+sw_sketch_handovers(const struct sw_sketch *s)
+{
+	return s->handovers;
+}
+
 unsigned
 sw_sketch_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		uint32_t now_s)
@@ -393,7 +407,12 @@ sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s)
  * - a row-0 cell remembers when a key last passed it (spill_s), and while
  *   that is within the longest window a key that finds row 0 free still
  *   looks for its tag below, so a spilled key never loses its counts to a
- *   freed row 0.
+ *   freed row 0;
+ * - a row-0 owner with no counter above one gives
+ *   its cell up to the next key that needs it (cell_light), unless a key
+ *   passed it within the longest window: the one undercount this layout
+ *   allows, at most one per counter and handover (sw_sketch_handovers
+ *   counts them).
  *
  * The cost: one line per update for owners (prefetched a stage ahead), up
  * to depth lines for spilled keys, which only a table near its capacity
@@ -430,31 +449,68 @@ cell_expire(struct sw_cell_ts *c, uint32_t now_s, uint32_t win)
 	}
 }
 
+/*
+ * A live owner so light that taking its cell costs it at most one first
+ * contact: one contact and at most one answer in the longest window. A
+ * flood of spoofed sources (one SYN each) owns cells only until the next
+ * source needs them, instead of filling the table and pushing every key
+ * into the shared count-min rows, where the flood's mass would inflate
+ * them. A source that probes once per longest window during a flood can
+ * lose its single count this way; anything heavier keeps its cell.
+ */
+static inline bool
+cell_light(const struct sw_cell *c)
+{
+	uint16_t max = 0;
+
+	for (unsigned t = 0; t < SW_TS; t++)
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			max = RTE_MAX(max, c->ts[t].v[f]);
+	return max <= 1;
+}
+
 /* The cell k owns, claiming one if it can; NULL: k is a spilled key. */
 static struct sw_cell *
 owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 {
 	struct sw_cell *c0 = cell_at(s, h, 0);
-	bool spilled;
+	bool deeper = false;
 
 	s->lines++;
 	if (c0->tag == h->h2)
 		return c0;
-	spilled = c0->spill_s != 0 && now_s - c0->spill_s < s->max_win;
-	if (!spilled && cell_free(s, c0, now_s)) {
+	/* a key that passed row 0 recently may own a row below */
+	if (c0->spill_s != 0 && now_s - c0->spill_s < s->max_win) {
+		deeper = true;
+		for (unsigned r = 1; r < s->c.depth; r++) {
+			struct sw_cell *c = cell_at(s, h, r);
+
+			s->lines++;
+			if (c->tag == h->h2)
+				return c;
+		}
+	}
+	if (cell_free(s, c0, now_s)) {
 		cell_claim(c0, h->h2, now_s);
 		return c0;
 	}
-	if (!cell_free(s, c0, now_s))
-		c0->spill_s = now_s;
+	/* not while a key passing it counts below (in a deeper row or the
+	 * shared rows): taking row 0 would drop that key's counts */
+	if (!deeper && cell_light(c0)) {
+		s->handovers++;
+		cell_claim(c0, h->h2, now_s);
+		return c0;
+	}
+	c0->spill_s = now_s;
 	for (unsigned r = 1; r < s->c.depth; r++) {
 		struct sw_cell *c = cell_at(s, h, r);
 
-		s->lines++;
+		if (!deeper)
+			s->lines++;
 		if (c->tag == h->h2)
 			return c;
 	}
-	for (unsigned r = 0; r < s->c.depth; r++) {
+	for (unsigned r = 1; r < s->c.depth; r++) {
 		struct sw_cell *c = cell_at(s, h, r);
 
 		if (cell_free(s, c, now_s)) {
@@ -561,6 +617,31 @@ sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_ha
 			return;
 		}
 	}
+	cell_update(s, c, fmask, now_s);
+	cell_read(s, c, now_s, e);
+}
+
+void
+sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
+{
+	if (!s->c.exact)
+		rte_prefetch0(&s->tcells[h->h1 & s->tmask]);
+}
+
+void
+sw_sketch_target_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+			const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
+{
+	struct sw_cell *c;
+
+	if (s->c.exact) {
+		sw_sketch_update(s, k, h, fmask, now_s, e);
+		return;
+	}
+	/* one row: the cell's counters are the sum over the keys sharing it,
+	 * so every update raises them by one and no threshold is skipped */
+	c = &s->tcells[h->h1 & s->tmask];
+	s->lines++;
 	cell_update(s, c, fmask, now_s);
 	cell_read(s, c, now_s, e);
 }
