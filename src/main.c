@@ -241,6 +241,23 @@ eal_lcores(struct eal_args *e, unsigned nlcores)
 	eal_add(e, "--lcores=%s", map);
 }
 
+/* Free hugepages of the default size (/proc/meminfo HugePages_Free). */
+static long
+hugepages_free(void)
+{
+	char line[128];
+	long n = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Free: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 /* EAL leaves an empty runtime directory per file prefix behind. */
 static char runtime_dir[128];
 
@@ -304,6 +321,18 @@ build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 	/* Only the devices named: never grab every NIC bound to vfio-pci. */
 	if (!any_pci && c->interfaces.n > 0)
 		eal_add(e, "%s", "--no-pci");
+	/* Hugepages when reserved (EAL's default); otherwise 4 KiB pages and
+	 * one line saying what that costs and how to fix it. */
+	{
+		static const char *const huge_opts[] = { "--no-huge", "--in-memory", NULL };
+
+		if (!eal_has(e, huge_opts) && hugepages_free() == 0) {
+			eal_add(e, "%s", "--no-huge");
+			fprintf(stderr, "scanwatch: warning: no free hugepages, running on 4 KiB "
+				"pages (detection state misses the TLB: slower); reserve them: "
+				"echo 1024 > /proc/sys/vm/nr_hugepages\n");
+		}
+	}
 }
 
 /* Workers ------------------------------------------------------------------ */
