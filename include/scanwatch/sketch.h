@@ -173,6 +173,12 @@ void sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
 unsigned sw_sketch_first(struct sw_sketch *s, const struct sw_key *k,
 			 const struct sw_hash *h, uint32_t now_s);
 
+/** Test, and when seen set again (a known flow continues): one visit of
+ *  the line where sw_sketch_seen() then sw_sketch_first() were two.
+ *  @return the seen mask before the refresh */
+unsigned sw_sketch_refresh(struct sw_sketch *s, const struct sw_key *k,
+			   const struct sw_hash *h, uint32_t now_s);
+
 /** Test only: bit t set when k was seen within time scale t's window. */
 unsigned sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k,
 			const struct sw_hash *h, uint32_t now_s);

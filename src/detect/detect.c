@@ -28,6 +28,7 @@
 #include <scanwatch/worker.h>
 
 #define HIST		256	/* recent first contacts kept for alert samples */
+#define HEADS		64	/* chains through hist, by source hash */
 #define SAMPLES		8	/* contact samples sent ahead of a suspect event */
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
@@ -47,6 +48,7 @@ struct hist_ent {
 	uint8_t fp;		/* enum sw_fp behind `tool` */
 	uint8_t pad[3];
 	uint64_t ts_ns;
+	uint32_t prev;		/* hpos + 1 of the previous entry of this chain; 0: none */
 };
 
 struct hot_ent {
@@ -81,6 +83,7 @@ struct sw_detect {
 	struct sw_detect_stats st;
 	unsigned hpos;
 	struct hist_ent hist[HIST];
+	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
 	/* per-burst scratch, filled in passes 1 and 2 */
 	struct sw_role_info role[SW_BURST_MAX];
@@ -242,17 +245,27 @@ event_of(struct sw_event *ev, enum sw_ev_type type, const struct sw_worker *w,
 	ev->cls = r->cls;
 }
 
+/* The chain of recent first contacts a source's entries are on. */
+static inline uint32_t *
+hist_head(struct sw_detect *d, const struct sw_addr *src)
+{
+	return &d->head[(src->w[0] ^ src->w[1] ^ src->w[2] ^ src->w[3]) % HEADS];
+}
+
 static void
 emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src,
 	     uint8_t cls)
 {
 	unsigned sent = 0;
 
-	/* Newest first; only at threshold crossings, so 256 compares are cheap. */
-	for (unsigned i = 0; i < HIST && sent < SAMPLES; i++) {
-		const struct hist_ent *h = &d->hist[(d->hpos - 1 - i) % HIST];
+	/* Newest first, along the source's chain: the entries of the last
+	 * HIST first contacts whose source hashes like this one. */
+	for (uint32_t pos = *hist_head(d, src); pos != 0 && d->hpos - (pos - 1) <= HIST &&
+	     sent < SAMPLES;) {
+		const struct hist_ent *h = &d->hist[(pos - 1) % HIST];
 		struct sw_event ev;
 
+		pos = h->prev;
 		if (h->ts_ns == 0 || h->cls != cls || memcmp(&h->src, src, sizeof(*src)) != 0)
 			continue;
 		memset(&ev, 0, sizeof(ev));
@@ -383,7 +396,13 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
 
-	he = &d->hist[d->hpos++ % HIST];
+	he = &d->hist[d->hpos % HIST];
+	{
+		uint32_t *head = hist_head(d, r->scanner);
+
+		he->prev = *head;
+		*head = ++d->hpos;
+	}
 	he->src = *r->scanner;
 	he->dst = *r->target;
 	he->port = r->port;
@@ -625,8 +644,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			struct sw_key rk;
 			struct sw_hash rh;
 
-			if (sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts)) {
-				sw_sketch_first(d->sk, &d->key[i], &d->hash[i], ts);
+			if (sw_sketch_refresh(d->sk, &d->key[i], &d->hash[i], ts)) {
 				if (p->proto == IPPROTO_TCP &&
 				    (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)))
 					pr->act = ACT_INITIATOR;
@@ -636,9 +654,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			 * r->scanner is p->src here, so the hashes swap */
 			key_hash(d, &rk, SW_K_TUPLE, &p->dst, &p->src, pr->hb, pr->ha,
 				 r->cls == SW_C_IP ? p->proto : p->sport, p->proto, 0, &rh);
-			seen = sw_sketch_seen(d->sk, &rk, &rh, ts);
+			seen = sw_sketch_refresh(d->sk, &rk, &rh, ts);
 			if (seen) {
-				sw_sketch_first(d->sk, &rk, &rh, ts);
 				/* TCP: the target's side of an accepted flow, whose
 				 * SYN-ACK was the answer; nothing more to count */
 				if (p->proto == IPPROTO_TCP)

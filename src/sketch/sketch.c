@@ -359,6 +359,20 @@ sw_sketch_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_has
 	return fresh;
 }
 
+unsigned
+sw_sketch_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+		  uint32_t now_s)
+{
+	unsigned seen = seen_mask(s, k, h, now_s);
+
+	if (seen == 0) {
+		s->lines++;
+		return 0;
+	}
+	sw_sketch_first(s, k, h, now_s);	/* counts the line */
+	return seen;
+}
+
 void
 sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s)
 {
