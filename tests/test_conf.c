@@ -355,6 +355,7 @@ static const char full_yaml[] =
 	"  enabled: no\n"
 	"  files: [/etc/scanwatch/scan.rules]\n"
 	"  max-bytes: 128\n"
+	"  cache-dir: /var/tmp/sw-rules\n"
 	"  ring-size: 2048\n";
 
 static void

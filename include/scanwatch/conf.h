@@ -83,6 +83,7 @@ struct sw_conf {
 	unsigned n_outputs;		/* outputs: entries; 0 = one eve file (or stdout) */
 	struct sw_output_conf outputs[SW_MAX_OUTPUTS];
 	char prom_listen[SW_MAX_STR];	/* stats.prometheus.listen: "addr:port"; "" = off */
+	char rule_cache_dir[SW_MAX_STR];	/* rules.cache-dir: "auto", a directory or "" */
 
 	/* detection (see src/detect/) */
 	char sketch_mode[16];		/* detect.mode: sketch | exact */

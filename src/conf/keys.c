@@ -148,6 +148,10 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KLIST("rules.files", rule_files, SW_MAX_STRS, NULL, NULL, NULL, 0, SW_RULES_DEFAULT,
 	      "payload rule files (rules/README.md), the shipped set by default; "
 	      "SIGUSR2 reloads them"),
+	KSTR("rules.cache-dir", rule_cache_dir, "auto",
+	     "compiled rule databases are cached here, keyed by their rules (start-up "
+	     "without compiling); auto = /var/cache/scanwatch or ~/.cache/scanwatch, "
+	     "empty = off"),
 	KU32("rules.max-bytes", rule_max_bytes, 1, 65535, 256, 0,
 	     "payload bytes of each packet the rules scan (the first N)"),
 	KU32("rules.ring-size", match_ring_size, 64, 1048576, 1024, SW_CONF_POW2,

@@ -16,10 +16,141 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <rte_common.h>
 #include <rte_malloc.h>
 
 #include "match/match_int.h"
+
+/* Compiled databases cached by what they were compiled from ------------------
+ *
+ * Compiling the shipped rules takes longer than everything else at start.
+ * A database is stored with hs_serialize_database() under the FNV-1a hash
+ * of its inputs (Hyperscan's version, mode, and every expression, flag and
+ * id), with the inputs themselves in the file: a load compares them byte
+ * for byte before hs_deserialize_database(), so a hash collision or a file
+ * from another version is a miss, never a wrong database. Files are
+ * written to a temporary name and renamed, so concurrent starts share the
+ * directory safely. Anything that fails is a miss: compile as before.
+ */
+
+static char cache_dir[SW_MAX_STR];	/* "" = no cache; set before any build */
+
+void
+sw_match_db_cache_dir(const char *dir)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
+
+	cache_dir[0] = '\0';
+	if (dir == NULL || dir[0] == '\0')
+		return;
+	if (strcmp(dir, "auto") != 0) {
+		snprintf(cache_dir, sizeof(cache_dir), "%s", dir);
+	} else if (access("/var/cache", W_OK) == 0) {
+		snprintf(cache_dir, sizeof(cache_dir), "/var/cache/scanwatch");
+	} else if (xdg != NULL && xdg[0] == '/') {
+		snprintf(cache_dir, sizeof(cache_dir), "%s/scanwatch", xdg);
+	} else if (home != NULL && home[0] == '/') {
+		snprintf(cache_dir, sizeof(cache_dir), "%s/.cache/scanwatch", home);
+	}
+}
+
+/* The inputs of one compile, as bytes: the cache key and the file's header. */
+static char *
+cache_key(const char *const *expr, const unsigned *flags, const unsigned *ids, unsigned n,
+	  size_t *len)
+{
+	size_t cap = 64 + strlen(hs_version());
+	char *k, *p;
+
+	for (unsigned i = 0; i < n; i++)
+		cap += 12 + strlen(expr[i]);
+	k = malloc(cap);
+	if (k == NULL)
+		return NULL;
+	p = k + sprintf(k, "scanwatch-hsdb-1\n%s\nblock %u\n", hs_version(), n);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t f = flags[i], id = ids[i], l = (uint32_t)strlen(expr[i]);
+
+		memcpy(p, &f, 4);
+		memcpy(p + 4, &id, 4);
+		memcpy(p + 8, &l, 4);
+		memcpy(p + 12, expr[i], l);
+		p += 12 + l;
+	}
+	*len = (size_t)(p - k);
+	return k;
+}
+
+static void
+cache_path(char *path, size_t size, const char *key, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a 64 */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)key[i]) * 0x100000001b3ULL;
+	snprintf(path, size, "%s/%016llx.hsdb", cache_dir, (unsigned long long)h);
+}
+
+static hs_database_t *
+cache_load(const char *key, size_t len)
+{
+	char path[SW_MAX_STR + 32];
+	hs_database_t *db = NULL;
+	struct stat st;
+	char *buf = NULL;
+	uint64_t klen;
+	FILE *f;
+
+	cache_path(path, sizeof(path), key, len);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	if (fstat(fileno(f), &st) != 0 || st.st_size < (off_t)(8 + len) ||
+	    fread(&klen, 8, 1, f) != 1 || klen != len)
+		goto out;
+	buf = malloc((size_t)st.st_size);
+	if (buf == NULL || fread(buf, 1, (size_t)st.st_size - 8, f) != (size_t)st.st_size - 8 ||
+	    memcmp(buf, key, len) != 0)
+		goto out;
+	if (hs_deserialize_database(buf + len, (size_t)st.st_size - 8 - len, &db) != HS_SUCCESS)
+		db = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return db;
+}
+
+static void
+cache_store(const char *key, size_t len, const hs_database_t *db)
+{
+	char path[SW_MAX_STR + 32], tmp[SW_MAX_STR + 64];
+	char *bytes = NULL;
+	size_t n = 0;
+	uint64_t klen = len;
+	FILE *f;
+	bool ok;
+
+	if (hs_serialize_database(db, &bytes, &n) != HS_SUCCESS)
+		return;
+	(void)mkdir(cache_dir, 0755);
+	cache_path(path, sizeof(path), key, len);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "wb");
+	if (f == NULL) {
+		free(bytes);
+		return;
+	}
+	ok = fwrite(&klen, 8, 1, f) == 1 && fwrite(key, 1, len, f) == len &&
+	     fwrite(bytes, 1, n, f) == n;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+	free(bytes);
+}
 
 static bool
 rule_applies(const struct sw_rule *r, uint8_t proto, int port)
@@ -200,7 +331,22 @@ compile_group(struct builder *b, unsigned g, const struct span *span)
 		k++;
 	}
 	grp->n = n;
-	rc = hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &grp->hs, &cerr);
+	{
+		size_t klen = 0;
+		char *key = cache_dir[0] ? cache_key(expr, flags, ids, n, &klen) : NULL;
+
+		grp->hs = key ? cache_load(key, klen) : NULL;
+		if (grp->hs != NULL) {
+			rc = HS_SUCCESS;
+			b->db->cached++;
+		} else {
+			rc = hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &grp->hs,
+					      &cerr);
+			if (rc == HS_SUCCESS && key != NULL)
+				cache_store(key, klen, grp->hs);
+		}
+		free(key);
+	}
 	free(expr);
 	free(flags);
 	free(ids);

@@ -60,6 +60,7 @@ struct sw_match_db {
 	/* control plane */
 	struct sw_ruleset rs;
 	size_t db_bytes, scratch_bytes;
+	unsigned cached;		/* groups loaded from the cache, not compiled */
 };
 
 struct sw_retired {
@@ -98,6 +99,11 @@ struct sw_matcher {
 
 /** Load every file of files into a ruleset and build a database.
  *  @return NULL with err set */
+/** Where compiled databases are cached: a directory, "auto" (/var/cache/
+ *  scanwatch when writable, else $XDG_CACHE_HOME or ~/.cache), or "" (off).
+ *  Set before the first build; the reload helper reads it. */
+void sw_match_db_cache_dir(const char *dir);
+
 struct sw_match_db *sw_match_db_load(const struct sw_strlist *files, unsigned nworkers,
 				     uint32_t max_bytes, char *err, size_t errlen);
 

@@ -100,6 +100,7 @@ sw_matcher_create(const struct sw_conf *c, struct sw_worker **w, unsigned nw,
 	}
 	memcpy(m->w, w, nw * sizeof(*w));
 	m->nw = nw;
+	sw_match_db_cache_dir(c->rule_cache_dir);
 	m->files = c->rule_files;
 	m->max_bytes = c->rule_max_bytes;
 	m->cur = sw_match_db_load(&m->files, nw, m->max_bytes, err, errlen);
@@ -129,8 +130,9 @@ sw_matcher_create(const struct sw_conf *c, struct sw_worker **w, unsigned nw,
 		}
 		w[i]->matcher = m;
 	}
-	fprintf(stderr, "scanwatch: rules: %u rules in %u databases (generation %u), first %u "
-		"payload bytes scanned\n", m->cur->rs.n, m->cur->ngroups, m->cur->gen, m->max_bytes);
+	fprintf(stderr, "scanwatch: rules: %u rules in %u databases (generation %u, %u from the "
+		"cache), first %u payload bytes scanned\n", m->cur->rs.n, m->cur->ngroups,
+		m->cur->gen, m->cur->cached, m->max_bytes);
 	return m;
 fail:
 	sw_matcher_free(m);

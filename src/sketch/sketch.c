@@ -10,7 +10,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 #include <rte_random.h>
@@ -45,6 +48,7 @@ struct sw_sketch {
 	uint32_t max_win;
 	struct sw_cell *cells;		/* depth rows of width cells */
 	struct sw_cell *tcells;		/* targets: one row of twidth cells */
+	bool cells_mapped, tcells_mapped, filt_mapped;	/* big_zalloc() */
 	uint32_t tmask;			/* twidth - 1 */
 	uint16_t *filt;			/* (lines_mask + 1) * FILT_LINE cells */
 	/* exact twin */
@@ -60,6 +64,59 @@ static void *
 zalloc(size_t n, int socket)
 {
 	return rte_zmalloc_socket("sw_sketch", n, RTE_CACHE_LINE_SIZE, socket);
+}
+
+/*
+ * The big arrays. On hugepages, DPDK memory (NUMA-local; rte_zmalloc skips
+ * the memset of memory the kernel handed over zeroed). Without hugepages
+ * (offline runs, --no-huge) EAL's memory is 4 KiB pages that rte_zmalloc
+ * would fault in and zero whole, 49 MiB before the first packet: there,
+ * anonymous memory from the kernel is zero already, faulted in only where
+ * touched, and transparent huge pages (MADV_HUGEPAGE) cut its TLB misses.
+ */
+static void *
+big_zalloc(size_t n, int socket, bool *mapped)
+{
+	void *p;
+
+	*mapped = false;
+	if (rte_eal_has_hugepages())
+		return zalloc(n, socket);
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, n, MADV_HUGEPAGE);
+	*mapped = true;
+	return p;
+}
+
+static void
+big_free(void *p, size_t n, bool mapped)
+{
+	if (p == NULL)
+		return;
+	if (mapped)
+		munmap(p, n);
+	else
+		rte_free(p);
+}
+
+static size_t
+cells_bytes(const struct sw_sketch *s)
+{
+	return sizeof(struct sw_cell) * s->c.width * s->c.depth;
+}
+
+static size_t
+tcells_bytes(const struct sw_sketch *s)
+{
+	return sizeof(struct sw_cell) * ((size_t)s->tmask + 1);
+}
+
+static size_t
+filt_bytes(const struct sw_sketch *s)
+{
+	return sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE;
 }
 
 struct sw_sketch *
@@ -92,11 +149,10 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 		return s;
 	}
 	s->lines_mask = (uint32_t)((1ull << c->filter_log2) / FILT_LINE) - 1;
-	s->cells = zalloc(sizeof(struct sw_cell) * c->width * c->depth, c->socket);
 	s->tmask = RTE_MAX(c->width / 4, 1u) - 1;
-	s->tcells = zalloc(sizeof(struct sw_cell) * ((size_t)s->tmask + 1), c->socket);
-	s->filt = zalloc(sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE,
-			 c->socket);
+	s->cells = big_zalloc(cells_bytes(s), c->socket, &s->cells_mapped);
+	s->tcells = big_zalloc(tcells_bytes(s), c->socket, &s->tcells_mapped);
+	s->filt = big_zalloc(filt_bytes(s), c->socket, &s->filt_mapped);
 	if (s->cells == NULL || s->tcells == NULL || s->filt == NULL)
 		goto fail;
 	return s;
@@ -111,9 +167,9 @@ sw_sketch_free(struct sw_sketch *s)
 {
 	if (s == NULL)
 		return;
-	rte_free(s->cells);
-	rte_free(s->tcells);
-	rte_free(s->filt);
+	big_free(s->cells, cells_bytes(s), s->cells_mapped);
+	big_free(s->tcells, tcells_bytes(s), s->tcells_mapped);
+	big_free(s->filt, filt_bytes(s), s->filt_mapped);
 	rte_free(s->xc);
 	rte_free(s->xs);
 	rte_free(s);
@@ -124,8 +180,7 @@ sw_sketch_bytes(const struct sw_sketch *s)
 {
 	if (s->c.exact)
 		return ((size_t)s->xmask + 1) * (sizeof(*s->xc) + sizeof(*s->xs));
-	return sizeof(struct sw_cell) * (s->c.width * s->c.depth + (size_t)s->tmask + 1) +
-	       sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE;
+	return cells_bytes(s) + tcells_bytes(s) + filt_bytes(s);
 }
 
 void
