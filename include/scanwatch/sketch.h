@@ -101,6 +101,8 @@ struct sw_sketch_conf {
 	uint32_t filter_capacity; /* first contacts per slow window, for the FPR estimate */
 	uint32_t win_s[SW_TS];
 	int socket;		/* NUMA socket of the NIC */
+	bool prefault;		/* without hugepages: fault the arrays in at create
+				 * (live), not where first touched (offline) */
 };
 
 struct sw_sketch;

@@ -138,6 +138,7 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		.filter_log2 = c->filter_bits_log2,
 		.filter_capacity = c->filter_capacity,
 		.socket = socket,
+		.prefault = c->pcap[0] == '\0',
 	};
 	struct sw_detect *d;
 

@@ -73,11 +73,12 @@ zalloc(size_t n, int socket)
  * would fault in and zero whole, 49 MiB before the first packet: there,
  * anonymous memory from the kernel is zero already, faulted in only where
  * touched, and transparent huge pages (MADV_HUGEPAGE) cut its TLB misses.
+ * Live (c->prefault) every page is faulted in here, before any packet.
  */
 static void *
-big_zalloc(size_t n, int socket, bool *mapped)
+big_zalloc(size_t n, int socket, bool prefault, bool *mapped)
 {
-	void *p;
+	char *p;
 
 	*mapped = false;
 	if (rte_eal_has_hugepages())
@@ -86,6 +87,10 @@ big_zalloc(size_t n, int socket, bool *mapped)
 	if (p == MAP_FAILED)
 		return NULL;
 	(void)madvise(p, n, MADV_HUGEPAGE);
+	/* live: fault it all in now, never on the worker's path */
+	if (prefault)
+		for (size_t off = 0; off < n; off += 4096)
+			p[off] = 0;
 	*mapped = true;
 	return p;
 }
@@ -150,9 +155,9 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 	}
 	s->lines_mask = (uint32_t)((1ull << c->filter_log2) / FILT_LINE) - 1;
 	s->tmask = RTE_MAX(c->width / 4, 1u) - 1;
-	s->cells = big_zalloc(cells_bytes(s), c->socket, &s->cells_mapped);
-	s->tcells = big_zalloc(tcells_bytes(s), c->socket, &s->tcells_mapped);
-	s->filt = big_zalloc(filt_bytes(s), c->socket, &s->filt_mapped);
+	s->cells = big_zalloc(cells_bytes(s), c->socket, c->prefault, &s->cells_mapped);
+	s->tcells = big_zalloc(tcells_bytes(s), c->socket, c->prefault, &s->tcells_mapped);
+	s->filt = big_zalloc(filt_bytes(s), c->socket, c->prefault, &s->filt_mapped);
 	if (s->cells == NULL || s->tcells == NULL || s->filt == NULL)
 		goto fail;
 	return s;
