@@ -919,7 +919,9 @@ usage(FILE *out)
 	      "  --rules FILE  payload rules for the payload and IMIX rows (match stages)\n"
 	      "  --lcores MAP  EAL --lcores for the two lcores (default 0-1; 0@1,1@0 puts\n"
 	      "                the measuring lcore 0 on CPU 1)\n"
-	      "  --hugepages   use hugepages when /proc/sys/vm/nr_hugepages > 0\n", out);
+	      "  --hugepages   use hugepages when /proc/sys/vm/nr_hugepages > 0\n"
+	      "  --set KEY=VAL a configuration key, as scanwatch --set (e.g. sketch sizes:\n"
+	      "                --set sketch.filter-bits=22)\n", out);
 }
 
 /* How much of our memory the kernel backed with (transparent) huge pages. */
@@ -986,11 +988,14 @@ main(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'R' },
 		{ "lcores", required_argument, NULL, 'L' },
 		{ "hugepages", no_argument, NULL, 'H' },
+		{ "set", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct res bare, m[2];
 	bool huge = false, pairs;
+	const char *sets[16];
+	unsigned nset = 0;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -1015,6 +1020,13 @@ main(int argc, char **argv)
 		case 'R': rules_file = optarg; break;
 		case 'L': lcores = optarg; break;
 		case 'H': huge = true; break;
+		case 'S':
+			if (nset == RTE_DIM(sets)) {
+				fprintf(stderr, "scanwatch-bench: at most %zu --set\n", RTE_DIM(sets));
+				return 2;
+			}
+			sets[nset++] = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1025,8 +1037,14 @@ main(int argc, char **argv)
 	}
 	pairs = do_scan && rte_lcore_count() >= 2;
 	sw_conf_defaults(&conf);
-	if (getenv("SWB_FB")) conf.filter_bits_log2 = atoi(getenv("SWB_FB"));
-	if (getenv("SWB_W")) conf.cms_width = atoi(getenv("SWB_W"));
+	for (unsigned i = 0; i < nset; i++) {
+		char err[256];
+
+		if (sw_conf_set(&conf, sets[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "scanwatch-bench: --set %s: %s\n", sets[i], err);
+			return 2;
+		}
+	}
 	if (rules_file != NULL) {
 		if (strlen(rules_file) >= SW_MAX_STR) {
 			fprintf(stderr, "scanwatch-bench: --rules path too long\n");
