@@ -1497,6 +1497,91 @@ benign_client_completing_handshakes_is_not_a_scan(void)
 }
 
 static void
+established_flow_segments_touch_no_state(void)
+{
+	struct wk *k = wk_create("swt_ev_flow");
+	uint32_t client = IP(10, 0, 3, 1), server = IP(10, 0, 4, 1);
+	struct frame f;
+	uint64_t before;
+
+	tcp4s(&f, client, server, 40000, 443, SW_TCP_SYN);
+	wk_send(k, &f);
+	tcp4s(&f, server, client, 443, 40000, SW_TCP_SYN | SW_TCP_ACK);
+	wk_send(k, &f);
+	wk_flush(k);
+	before = sw_sketch_lines(sw_detect_sketch(k->w->det));
+	for (uint32_t i = 0; i < 64; i++) {
+		struct tcpx data = { .sport = 40000, .dport = 443, .win = 502, .ip_id = (uint16_t)i,
+				     .seq = 1001 + 100 * i, .ack = 5001,
+				     .flags = SW_TCP_ACK | SW_TCP_PSH, .payload = 100 };
+		struct tcpx ack = { .sport = 443, .dport = 40000, .win = 501, .ip_id = (uint16_t)i,
+				    .seq = 5001, .ack = 1101 + 100 * i, .flags = SW_TCP_ACK };
+
+		tcp4(&f, client, server, &data);
+		wk_send(k, &f);
+		tcp4(&f, server, client, &ack);
+		CHECK(sw_parse(f.b, (uint16_t)f.n, &rp) == SW_PERR_OK && sw_fp_match(&rp) == SW_FP_NONE,
+		      "the server's ACK fingerprints as %s", fp_str(sw_fp_match(&rp)));
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	CHECK(k->w->st.pkts == 130, "pkts %llu", (unsigned long long)k->w->st.pkts);
+	CHECK(sw_sketch_lines(sw_detect_sketch(k->w->det)) == before,
+	      "128 data and ACK segments of an established flow touched %llu lines of state",
+	      (unsigned long long)(sw_sketch_lines(sw_detect_sketch(k->w->det)) - before));
+	wk_free(k);
+}
+
+static void
+ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
+{
+	struct wk *k = wk_create("swt_ev_ackrst");
+	struct sw_addr s = v4(SCANNER);
+	unsigned suspects = 0;
+	struct sw_est e;
+	bool filtered = true;
+	int kd;
+
+	for (uint16_t port = 1; port <= 20; port++) {
+		struct frame f;
+		/* an ACK probe no fingerprint knows: a Linux-like window, TTL 64 */
+		struct tcpx probe = { .sport = 41000, .dport = port, .win = 29200,
+				      .ip_id = (uint16_t)(7 * port), .seq = 77, .ack = 9000 + port,
+				      .flags = SW_TCP_ACK };
+		/* RFC 793: the RST takes its sequence number from the probe's ACK */
+		struct tcpx rst = { .sport = port, .dport = 41000, .win = 0, .ip_id = 0,
+				    .seq = 9000 + port, .flags = SW_TCP_RST };
+
+		tcp4(&f, SCANNER, TARGET, &probe);
+		CHECK(sw_parse(f.b, (uint16_t)f.n, &rp) == SW_PERR_OK &&
+		      sw_fp_match(&rp) == SW_FP_NONE, "the probe fingerprints as %s",
+		      fp_str(sw_fp_match(&rp)));
+		wk_send(k, &f);
+		tcp4(&f, TARGET, SCANNER, &rst);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	for (unsigned i = 0; i < k->nev; i++) {
+		const struct sw_event *ev = &k->ev[i];
+
+		if (ev->type != SW_EV_SUSPECT || !addr_eq(&ev->src, &s))
+			continue;
+		suspects++;
+		CHECK(ev->technique == SW_T_ACK && ev->tool == SW_TOOL_UNKNOWN,
+		      "technique %s tool %u", sw_technique_names[ev->technique], ev->tool);
+	}
+	CHECK(suspects > 0, "no SUSPECT for an ACK scan answered by RSTs (%u events)", k->nev);
+	merged(k, &s, SW_C_TCP, &e);
+	CHECK(e.v[0][SW_F_CONTACTS] == 20 && e.v[0][SW_F_PORTS] == 20 &&
+	      e.v[0][SW_F_TARGETS] == 1 && e.v[0][SW_F_FAILED] == 20,
+	      "counters contacts %u ports %u targets %u failed %u", e.v[0][SW_F_CONTACTS],
+	      e.v[0][SW_F_PORTS], e.v[0][SW_F_TARGETS], e.v[0][SW_F_FAILED]);
+	kd = sw_decide_kind(&conf, trw_n, SW_C_TCP, 0, e.v[0], &filtered);
+	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
+	wk_free(k);
+}
+
+static void
 non_ip_and_truncated_frames_are_counted_not_fatal(void)
 {
 	struct wk *k = wk_create("swt_ev_bad");
@@ -1586,6 +1671,8 @@ main(void)
 	RUN(no_responses_means_filtered);
 	RUN(syn_scan_answered_by_rsts_raises_trw_then_ports_suspect);
 	RUN(benign_client_completing_handshakes_is_not_a_scan);
+	RUN(established_flow_segments_touch_no_state);
+	RUN(ack_scan_of_an_unknown_tool_is_seen_through_its_rsts);
 	RUN(non_ip_and_truncated_frames_are_counted_not_fatal);
 	printf("%u tests, %u failed\n", n_tests, n_failed);
 

@@ -62,7 +62,7 @@ struct hot_ent {
  * prefetched one pass before they are used, so the burst's cache misses
  * overlap instead of queueing one after another.
  */
-enum act { ACT_NONE, ACT_PROBE, ACT_RESPONSE, ACT_ABORT, ACT_INITIATOR };
+enum act { ACT_NONE, ACT_PROBE, ACT_RESPONSE, ACT_ABORT, ACT_INITIATOR, ACT_RST_BARE };
 
 struct prep {
 	uint8_t act;		/* what pass 3 does, in packet order */
@@ -372,12 +372,11 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 static void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
+	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s)
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
 	unsigned new_dst, new_port, reason;
-	enum sw_fp fp = sw_fp_match(p);	/* a few compares, first contacts only */
 	struct hist_ent *he;
 	struct sw_est e;
 
@@ -448,8 +447,8 @@ trw_crossed(const struct sw_detect *d, const struct sw_est *e, unsigned t)
 /* A response to a first contact: counted once per probed tuple. */
 static void
 count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	       const struct sw_role_info *r, const struct prep *pr, bool negative,
-	       uint32_t now_s)
+	       const struct sw_role_info *r, const struct prep *pr,
+	       const struct sw_hash *answer, bool negative, uint32_t now_s)
 {
 	struct sw_key k;
 	unsigned fm[SW_F__MAX] = { 0 };
@@ -458,7 +457,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	if (unlikely(d->exact))
 		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
-	fresh = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & pr->mask;
+	fresh = sw_sketch_first(d->sk, &k, answer, now_s) & pr->mask;
 	if (fresh == 0)
 		return;
 	if (!negative && p->proto == IPPROTO_TCP &&
@@ -577,14 +576,34 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
 	sw_sketch_prefetch_cell(d->sk, &pr->src);
 }
 
-/* A data segment of an established TCP flow: ACK set, payload, no SYN,
- * RST or FIN. No scan technique sends one, and it is most of the traffic;
- * it touches no detection state. */
+/*
+ * A segment of an established TCP flow: ACK set, no SYN, RST or FIN, and
+ * either payload (no scan technique sends data there) or the headers of no
+ * scanner's ACK probe (sw_fp_match: nmap's and hping3's ACK and window
+ * probes). Most of a link's packets; they touch no detection state. An
+ * ACK probe from any other tool is counted from the RST it draws (a RST
+ * without ACK answers a segment that carried one, RFC 793 3.4), see
+ * ACT_PROBE_NEG.
+ */
 static inline bool
-tcp_data(const struct sw_pkt *p)
+tcp_flow(const struct sw_pkt *p)
 {
-	return p->proto == IPPROTO_TCP && p->payload_len != 0 &&
-	       (p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK;
+	return p->proto == IPPROTO_TCP &&
+	       (p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK &&
+	       (p->payload_len != 0 || sw_fp_match(p) == SW_FP_NONE);
+}
+
+/* The initiator's RST or FIN p closes a contact the target accepted, at the
+ * sequence number the target acknowledged (count_abort). */
+static bool
+acked(struct sw_detect *d, const struct sw_pkt *p, uint32_t now_s)
+{
+	struct sw_key k;
+	struct sw_hash h;
+
+	key_hash(d, &k, SW_K_ACKED, &p->src, &p->dst, sw_sketch_hash_addr(d->seed, &p->src),
+		 sw_sketch_hash_addr(d->seed, &p->dst), p->dport, p->proto, p->tcp_seq, &h);
+	return sw_sketch_seen(d->sk, &k, &h, now_s) != 0;
 }
 
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
@@ -598,6 +617,40 @@ probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
 		pr->act = ACT_PROBE;
 		prep_probe(d, r, pr);
 	}
+}
+
+/*
+ * A RST without ACK answers a segment that carried one (RFC 793, 3.4). If
+ * the target had accepted the contact at exactly that sequence number, it
+ * is a half-open scanner's own RST to a SYN-ACK (nmap -sS, zmap: their
+ * kernels send it): an abort. Otherwise the segment was an ACK-bearing
+ * probe of no known flow, an ACK or window scan (tcp_flow() keeps no
+ * state for bare ACKs): its first contact and its failure are counted
+ * here, without the probe's headers, so without a tool. Rare: no
+ * prefetch.
+ */
+static void
+rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	 struct sw_role_info *r, struct prep *pr, struct sw_key *tk, const struct sw_hash *th,
+	 uint32_t now_s)
+{
+	struct sw_key k;
+	struct sw_hash ah;
+
+	if (acked(d, p, now_s)) {
+		count_abort(d, w, p, now_s);
+		return;
+	}
+	r->technique = SW_T_ACK;
+	d->st.probes++;
+	pr->mask = sw_sketch_first(d->sk, tk, th, now_s);
+	if (pr->mask == 0)
+		return;
+	prep_probe(d, r, pr);
+	count_probe(d, w, p, r, pr, SW_FP_NONE, now_s);
+	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto, 0,
+		 &ah);
+	count_response(d, w, p, r, pr, &ah, true, now_s);
 }
 
 /*
@@ -617,7 +670,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		sw_role(&pkts[i], r);
 		if (r->role == SW_ROLE_NONE)
 			continue;
-		if (r->role == SW_ROLE_MAYBE && tcp_data(&pkts[i])) {
+		if (r->role == SW_ROLE_MAYBE && tcp_flow(&pkts[i])) {
 			r->role = SW_ROLE_NONE;
 			continue;
 		}
@@ -681,6 +734,11 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			if (pr->mask) {
 				pr->act = ACT_RESPONSE;
 				prep_response(d, r, pr);
+			} else if (p->proto == IPPROTO_TCP && r->role == SW_ROLE_NEG &&
+				   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST) {
+				/* no ACK: the answer to an ACK-bearing segment, which
+				 * pass 3 tells apart (after this burst's SYN-ACKs) */
+				pr->act = ACT_RST_BARE;
 			} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
 				/* not the target's answer: maybe the initiator's abort */
 				pr->act = ACT_ABORT;
@@ -701,10 +759,14 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 
 		switch (pr->act) {
 		case ACT_PROBE:
-			count_probe(d, w, p, r, pr, ts);
+			/* a few compares, first contacts only */
+			count_probe(d, w, p, r, pr, sw_fp_match(p), ts);
 			break;
 		case ACT_RESPONSE:
-			count_response(d, w, p, r, pr, r->role == SW_ROLE_NEG, ts);
+			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts);
+			break;
+		case ACT_RST_BARE:
+			rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts);
 			break;
 		case ACT_ABORT:
 		case ACT_INITIATOR:
