@@ -289,12 +289,15 @@ emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src
 static void
 suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp,
-	const struct sw_est *e)
+	const struct sw_est *e, bool samples)
 {
 	struct sw_event ev;
 
-	/* the counters as of this packet travel with the event */
-	emit_samples(d, w, r->scanner, r->cls);
+	/* the counters as of this packet travel with the event; the samples
+	 * go once per packet, ahead of its first suspect (several time
+	 * scales often cross on the same contact) */
+	if (samples)
+		emit_samples(d, w, r->scanner, r->cls);
 	event_of(&ev, SW_EV_SUSPECT, w, p, r);
 	ev.timescale = (uint8_t)t;
 	ev.reason = (uint8_t)reason;
@@ -377,6 +380,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_key k;
 	unsigned fresh = pr->mask;
 	unsigned new_dst, new_port, reason;
+	bool sent = false;
 	struct hist_ent *he;
 	struct sw_est e;
 
@@ -426,8 +430,10 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 			reason |= R_PORTS;
 		if (crossed(e.v[t][SW_F_CONTACTS], d->dc.contacts[t]))
 			reason |= R_CONTACTS;
-		if (reason)
-			suspect(d, w, p, r, t, reason, fp, &e);
+		if (reason) {
+			suspect(d, w, p, r, t, reason, fp, &e, !sent);
+			sent = true;
+		}
 	}
 	if (d->dc.distributed_sources > 0)
 		count_target(d, w, p, r, fresh, new_dst, &pr->dst, now_s);
@@ -485,7 +491,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	for (unsigned t = 0; t < SW_TS; t++) {
 		/* The sequential test crossed its upper bound on this failure. */
 		if ((fresh & (1u << t)) && trw_crossed(d, &e, t)) {
-			suspect(d, w, p, r, t, R_TRW, SW_FP_NONE, &e);
+			suspect(d, w, p, r, t, R_TRW, SW_FP_NONE, &e, true);
 			break;	/* the shortest scale that decides is enough */
 		}
 	}
@@ -538,7 +544,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	for (unsigned t = 0; t < SW_TS; t++) {
 		if ((answered & (1u << t)) && trw_crossed(d, &e, t)) {
 			/* the source's own RST: masscan's stack shows in it */
-			suspect(d, w, p, &r, t, R_TRW, sw_fp_match(p), &e);
+			suspect(d, w, p, &r, t, R_TRW, sw_fp_match(p), &e, true);
 			break;
 		}
 	}
