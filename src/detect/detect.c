@@ -229,6 +229,16 @@ emit(struct sw_worker *w, struct sw_event *ev)
 		w->st.events++;
 }
 
+/* Several events in one enqueue; what does not fit is a counted loss. */
+static inline void
+emit_n(struct sw_worker *w, const struct sw_event *ev, unsigned n)
+{
+	unsigned k = rte_ring_sp_enqueue_burst_elem(w->ring, ev, sizeof(*ev), n, NULL);
+
+	w->st.events += k;
+	w->st.ring_drops += n - k;
+}
+
 /* An event about the probe r describes, as packet p carried it. */
 static void
 event_of(struct sw_event *ev, enum sw_ev_type type, const struct sw_worker *w,
@@ -253,9 +263,11 @@ hist_head(struct sw_detect *d, const struct sw_addr *src)
 	return &d->head[(src->w[0] ^ src->w[1] ^ src->w[2] ^ src->w[3]) % HEADS];
 }
 
-static void
-emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src,
-	     uint8_t cls)
+/* The source's recent first contacts as CONTACT events in out[]; returns
+ * how many (at most SAMPLES). */
+static unsigned
+samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, uint8_t cls,
+	   struct sw_event *out)
 {
 	unsigned sent = 0;
 
@@ -264,26 +276,26 @@ emit_samples(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src
 	for (uint32_t pos = *hist_head(d, src); pos != 0 && d->hpos - (pos - 1) <= HIST &&
 	     sent < SAMPLES;) {
 		const struct hist_ent *h = &d->hist[(pos - 1) % HIST];
-		struct sw_event ev;
+		struct sw_event *ev = &out[sent];
 
 		pos = h->prev;
 		if (h->ts_ns == 0 || h->cls != cls || memcmp(&h->src, src, sizeof(*src)) != 0)
 			continue;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = SW_EV_CONTACT;
-		ev.ts_ns = h->ts_ns;
-		ev.src = h->src;
-		ev.dst = h->dst;
-		ev.dport = h->port;
-		ev.proto = h->proto;
-		ev.technique = h->technique;
-		ev.worker = (uint8_t)w->id;
-		ev.cls = h->cls;
-		ev.tool = h->tool;
-		ev.fp = h->fp;
-		emit(w, &ev);
+		memset(ev, 0, sizeof(*ev));
+		ev->type = SW_EV_CONTACT;
+		ev->ts_ns = h->ts_ns;
+		ev->src = h->src;
+		ev->dst = h->dst;
+		ev->dport = h->port;
+		ev->proto = h->proto;
+		ev->technique = h->technique;
+		ev->worker = (uint8_t)w->id;
+		ev->cls = h->cls;
+		ev->tool = h->tool;
+		ev->fp = h->fp;
 		sent++;
 	}
+	return sent;
 }
 
 static void
@@ -291,21 +303,24 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp,
 	const struct sw_est *e, bool samples)
 {
-	struct sw_event ev;
+	struct sw_event evs[SAMPLES + 1];
+	struct sw_event *ev;
+	unsigned n = 0;
 
 	/* the counters as of this packet travel with the event; the samples
 	 * go once per packet, ahead of its first suspect (several time
-	 * scales often cross on the same contact) */
+	 * scales often cross on the same contact), in one enqueue */
 	if (samples)
-		emit_samples(d, w, r->scanner, r->cls);
-	event_of(&ev, SW_EV_SUSPECT, w, p, r);
-	ev.timescale = (uint8_t)t;
-	ev.reason = (uint8_t)reason;
-	ev.tool = sw_fp_tool[fp];
-	ev.fp = (uint8_t)fp;
+		n = samples_of(d, w, r->scanner, r->cls, evs);
+	ev = &evs[n++];
+	event_of(ev, SW_EV_SUSPECT, w, p, r);
+	ev->timescale = (uint8_t)t;
+	ev->reason = (uint8_t)reason;
+	ev->tool = sw_fp_tool[fp];
+	ev->fp = (uint8_t)fp;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
-		ev.v[f] = (uint16_t)RTE_MIN(e->v[t][f], (uint32_t)UINT16_MAX);
-	emit(w, &ev);
+		ev->v[f] = (uint16_t)RTE_MIN(e->v[t][f], (uint32_t)UINT16_MAX);
+	emit_n(w, evs, n);
 	d->st.suspects++;
 }
 
