@@ -112,6 +112,7 @@ struct run {
 	struct sw_cell *cms;	/* ST_STANDIN: width * depth cells */
 	uint32_t wmask, depth;
 	bool fresh;		/* new detection state every pass (untimed) */
+	bool ctl;		/* ctl_main() drains the rings on lcore 1 */
 	unsigned nw;
 	struct barrier *bar;	/* pair runs: sync at every pass */
 	struct res r;
@@ -604,6 +605,27 @@ drain(struct sw_worker *w)
 			;
 }
 
+/*
+ * The control thread's side, for one-worker rows when a second lcore is
+ * there: it drains the worker's rings on lcore 1 while the worker runs, as
+ * scanwatch's control thread does, so the event ring can have its
+ * production size (events.ring-size) and the worker pays what an event
+ * costs in production (a slot the other core just read), not the cold
+ * slots of a ring sized to hold a whole pass.
+ */
+static volatile bool ctl_stop;
+
+static int
+ctl_main(void *arg)
+{
+	struct sw_worker *w = arg;
+
+	while (!ctl_stop)
+		drain(w);
+	drain(w);
+	return 0;
+}
+
 static void
 barrier_wait(struct barrier *b)
 {
@@ -627,7 +649,8 @@ untimed_pass(struct run *r, unsigned n)
 	if (r->f->uses++ >= REFCNT_MAX - 2)
 		rearm(r->f);
 	pass(r, n);
-	drain(r->w);
+	if (!r->ctl)
+		drain(r->w);
 }
 
 static int
@@ -692,13 +715,15 @@ run_worker(void *arg)
 		}
 		if (f->uses++ >= REFCNT_MAX - 2)
 			rearm(f);
-		drain(r->w);
+		if (!r->ctl)
+			drain(r->w);
 		barrier_wait(r->bar);
 		r->r.cycles += pass(r, n);
 		done += n;
 	}
 	r->r.pkts = done;
-	drain(r->w);
+	if (!r->ctl)
+		drain(r->w);
 	if (r->w != NULL && ds != NULL) {
 		r->r.fc += ds->first_contacts - fc0;
 		r->r.events += r->w->st.events - ev0;
@@ -717,7 +742,7 @@ run_worker(void *arg)
 /* Measurements ------------------------------------------------------------- */
 
 static struct sw_worker *
-worker_new(unsigned id, unsigned nworkers, enum stage st)
+worker_new(unsigned id, unsigned nworkers, enum stage st, unsigned ring_size)
 {
 	struct sw_worker *ws[1];
 	char err[1024];
@@ -730,7 +755,7 @@ worker_new(unsigned id, unsigned nworkers, enum stage st)
 		return NULL;
 	w->det = st == ST_MATCH ? NULL : sw_detect_create(&conf, nworkers, (int)rte_socket_id());
 	snprintf(name, sizeof(name), "swbench_ev_%u", seq++);
-	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), RING_SIZE,
+	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), ring_size,
 				       (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if ((w->det == NULL && st != ST_MATCH) || w->ring == NULL) {
 		fprintf(stderr, "scanwatch-bench: cannot allocate worker state: "
@@ -783,6 +808,8 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 {
 	struct res rr[2][REPS];
 	size_t cms_bytes = sizeof(struct sw_cell) * conf.cms_width * conf.cms_depth;
+	bool ctl = nw == 1 && rte_lcore_count() >= 2 &&
+		   (st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH);
 
 	for (unsigned rep = 0; rep < REPS; rep++) {
 		struct barrier bar = { .n = nw };
@@ -804,8 +831,9 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 			r->pkts = pkts_opt;
 			r->f = mix == MIX_IMIX ? &feed_big : &feeds[i];
 			r->bar = nw > 1 ? &bar : NULL;
+			r->ctl = ctl;
 			r->w = st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH ?
-			       worker_new(i, nw, st) : NULL;
+			       worker_new(i, nw, st, ctl ? conf.ring_size : RING_SIZE) : NULL;
 			r->wmask = conf.cms_width - 1;
 			r->depth = conf.cms_depth;
 			if (st == ST_STANDIN)
@@ -818,7 +846,11 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 		}
 		if (nw > 1)
 			rte_eal_remote_launch(run_worker, &run[1], rte_get_next_lcore(-1, 1, 0));
+		ctl_stop = false;
+		if (ctl)
+			rte_eal_remote_launch(ctl_main, run[0].w, rte_get_next_lcore(-1, 1, 0));
 		run_worker(&run[0]);
+		ctl_stop = true;
 		rte_eal_mp_wait_lcore();
 		for (unsigned i = 0; i < nw; i++) {
 			rr[i][rep] = run[i].r;
@@ -1066,12 +1098,19 @@ main(int argc, char **argv)
 	       "burst %d; %d mbufs of %d-byte frames per worker; memory: %s\n\n",
 	       rte_get_tsc_hz() / 1e9, pkts_opt, REPS, BURST, NB_MBUF, FRAME_LEN, mem_kind);
 	printf("Memory: detection state (sw_sketch_bytes) %.1f MiB per worker; "
-	       "mempool %.1f MiB per worker (%d mbufs); event ring %.1f MiB; "
-	       "struct sw_worker %zu bytes\n\n",
+	       "mempool %.1f MiB per worker (%d mbufs); struct sw_worker %zu bytes\n\n",
 	       sw_sketch_bytes(sw_detect_sketch(d)) / 1048576.0,
-	       feeds[0].pool_bytes / 1048576.0, NB_MBUF + 1024,
-	       rte_ring_get_memsize_elem(sizeof(struct sw_event), RING_SIZE) / 1048576.0,
-	       sizeof(struct sw_worker));
+	       feeds[0].pool_bytes / 1048576.0, NB_MBUF + 1024, sizeof(struct sw_worker));
+	if (rte_lcore_count() >= 2)
+		printf("Events: one-worker rows: ring of %u (events.ring-size, %.2f MiB) drained "
+		       "by a control loop on lcore 1 while the worker runs; two-worker rows: "
+		       "ring of %d drained between passes\n\n", conf.ring_size,
+		       rte_ring_get_memsize_elem(sizeof(struct sw_event), conf.ring_size) /
+		       1048576.0, RING_SIZE);
+	else
+		printf("Events: ring of %d (%.1f MiB) drained between passes (one lcore: no "
+		       "control loop)\n\n", RING_SIZE,
+		       rte_ring_get_memsize_elem(sizeof(struct sw_event), RING_SIZE) / 1048576.0);
 	sw_detect_free(d);
 
 	printf("| stage  | mix        | Mpps   | cyc/pkt | x bare | first contacts | "

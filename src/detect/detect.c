@@ -329,12 +329,11 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 static inline bool
 crossed(uint32_t v, uint32_t thr)
 {
+	/* v == thr * 2^k: then k is the distance between their top bits, and
+	 * one compare replaces two divisions (up to nine per first contact) */
 	if (v < thr || thr == 0)
 		return false;
-	if (v % thr != 0)
-		return false;
-	v /= thr;
-	return (v & (v - 1)) == 0;
+	return (uint64_t)thr << (__builtin_clz(thr) - __builtin_clz(v)) == v;
 }
 
 static struct hot_ent *

@@ -607,24 +607,25 @@ cell_read(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s,
 	}
 }
 
-/* One cell, every field of fmask: an owner's or the exact twin's update. */
-static void
+/* One cell, every field of fmask: an owner's or the exact twin's update.
+ * Branch-free per field: ~30 instructions where a branch per (scale,
+ * field) pair took 200 (callgrind, bench/README.md). */
+static inline void
 cell_update(const struct sw_sketch *s, struct sw_cell *c, const unsigned fmask[SW_F__MAX],
 	    uint32_t now_s)
 {
-	for (unsigned t = 0; t < SW_TS; t++) {
-		bool expired = false;
+	unsigned any = 0;
 
-		for (unsigned f = 0; f < SW_F__MAX; f++) {
-			if (!(fmask[f] & (1u << t)))
-				continue;
-			if (!expired) {
-				cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
-				expired = true;
-			}
-			if (c->ts[t].v[f] < SAT16)
-				c->ts[t].v[f]++;
-		}
+	for (unsigned f = 0; f < SW_F__MAX; f++)
+		any |= fmask[f];
+	for (unsigned t = 0; t < SW_TS; t++) {
+		uint16_t *v = c->ts[t].v;
+
+		if (!(any & (1u << t)))
+			continue;
+		cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			v[f] = (uint16_t)(v[f] + ((fmask[f] >> t) & 1u & (v[f] < SAT16)));
 	}
 }
 
