@@ -6,9 +6,12 @@
  * @file
  * Per-worker counting state: a first-contact filter and a count-min sketch
  * whose cells hold every counter of one key for all three time scales in
- * one cache line, so an update touches `depth` lines whatever the number
- * of windows. An exact twin (hash tables, same interface) measures the
- * sketch's error in tests; select it with detect.mode: exact.
+ * one cache line. A key owns the first free cell of its column and counts
+ * there alone (one line per update); only keys that find every row owned
+ * count as count-min keys over `depth` lines (sketch.c explains the
+ * bounds). Per-target counters have a one-row table of their own. An exact
+ * twin (hash tables, same interface) measures the sketch's error in tests;
+ * select it with detect.mode: exact.
  *
  * Count-min: Cormode and Muthukrishnan, "An improved data stream summary:
  * the count-min sketch and its applications", J. Algorithms 55(1), 2005
