@@ -307,6 +307,51 @@ crowded_sketch_undercounts_only_by_its_handovers(void)
 	sw_sketch_free(s);
 }
 
+static void
+spoofed_flood_neither_inflates_nor_evicts_a_real_source(void)
+{
+	/* 100,000 sources with one contact each (a random-source SYN flood)
+	 * interleaved with 200 contacts of one scanner, in 1024 x 4 cells: the
+	 * flood keeps handing light cells over instead of filling the table
+	 * and spilling into the shared rows, and the scanner, heavy after its
+	 * second contact, keeps its cell and an exact count. */
+	enum { FLOOD = 100000, EVERY = 500 };
+	struct sw_sketch *s = mk(false, 1024, 4, 16, 1000);
+	struct sw_key k;
+	struct sw_hash h;
+	struct sw_est e;
+	uint32_t out[SW_TS];
+	unsigned scanner = 0;
+	uint64_t lines = 0, lines0;
+
+	for (uint32_t i = 0; i < FLOOD; i++) {
+		if (i % EVERY == 0) {
+			key_of(&k, 7, SW_K_SRC);
+			sw_sketch_hash(s, &k, &h);
+			sw_sketch_add(s, &k, &h, SW_F_CONTACTS, 0x7, T0 + 1, out);
+			scanner++;
+		}
+		key_of(&k, 1000000 + i, SW_K_SRC);
+		sw_sketch_hash(s, &k, &h);
+		lines0 = sw_sketch_lines(s);
+		sw_sketch_add(s, &k, &h, SW_F_CONTACTS, 0x7, T0 + 1, out);
+		lines += sw_sketch_lines(s) - lines0;
+	}
+	key_of(&k, 7, SW_K_SRC);
+	sw_sketch_hash(s, &k, &h);
+	sw_sketch_get(s, &k, &h, T0 + 2, &e);
+	printf("    scanner: %u contacts, reads %u; %llu handovers and %.3f lines each for %u "
+	       "flood sources\n", scanner, e.v[2][SW_F_CONTACTS],
+	       (unsigned long long)sw_sketch_handovers(s), (double)lines / FLOOD, FLOOD);
+	/* one line, and all four only where the scanner holds row 0 */
+	CHECK((double)lines / FLOOD < 1.1, "%.3f lines per flood source", (double)lines / FLOOD);
+	CHECK(e.v[2][SW_F_CONTACTS] == scanner, "scanner reads %u contacts, made %u",
+	      e.v[2][SW_F_CONTACTS], scanner);
+	CHECK(sw_sketch_handovers(s) > FLOOD / 2, "only %llu handovers",
+	      (unsigned long long)sw_sketch_handovers(s));
+	sw_sketch_free(s);
+}
+
 /* Zipf(1) over n ranks by inversion of the cumulative weights. */
 static uint32_t
 zipf(const double *cum, uint32_t n)
@@ -581,6 +626,7 @@ main(void)
 	RUN(counters_saturate_at_65535);
 	RUN(expired_windows_read_zero_and_restart_at_the_next_update);
 	RUN(crowded_sketch_undercounts_only_by_its_handovers);
+	RUN(spoofed_flood_neither_inflates_nor_evicts_a_real_source);
 	RUN(second_hash_is_not_a_function_of_the_first);
 	RUN(sketch_stays_within_printed_bounds_of_its_exact_twin);
 	RUN(filter_false_positive_rate_is_near_the_printed_estimate);
