@@ -313,8 +313,10 @@ spoofed_flood_neither_inflates_nor_evicts_a_real_source(void)
 	/* 100,000 sources with one contact each (a random-source SYN flood)
 	 * interleaved with 200 contacts of one scanner, in 1024 x 4 cells: the
 	 * flood keeps handing light cells over instead of filling the table
-	 * and spilling into the shared rows, and the scanner, heavy after its
-	 * second contact, keeps its cell and an exact count. */
+	 * and spilling into the shared rows, and the scanner, heavy from its
+	 * second contact on (its first two come together), keeps its cell and
+	 * an exact count. (A source with a single contact can lose it to the
+	 * next key: crowded_sketch_undercounts_only_by_its_handovers.) */
 	enum { FLOOD = 100000, EVERY = 500 };
 	struct sw_sketch *s = mk(false, 1024, 4, 16, 1000);
 	struct sw_key k;
@@ -325,7 +327,7 @@ spoofed_flood_neither_inflates_nor_evicts_a_real_source(void)
 	uint64_t lines = 0, lines0;
 
 	for (uint32_t i = 0; i < FLOOD; i++) {
-		if (i % EVERY == 0) {
+		for (unsigned n = i == 0 ? 2 : i % EVERY == 0; n > 0; n--) {
 			key_of(&k, 7, SW_K_SRC);
 			sw_sketch_hash(s, &k, &h);
 			sw_sketch_add(s, &k, &h, SW_F_CONTACTS, 0x7, T0 + 1, out);
