@@ -683,17 +683,20 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 void
 sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n)
 {
+	uint16_t idx[SW_BURST_MAX];	/* the packets passes 2 and 3 look at */
+	unsigned m = 0;
+
 	for (unsigned i = 0; i < n; i++) {
 		struct sw_role_info *r = &d->role[i];
 		struct prep *pr = &d->prep[i];
 
+		/* most of a link: established TCP, decided from the flags */
+		if ((pkts[i].flags & SW_PKT_F_L4) && tcp_flow(&pkts[i]))
+			continue;
 		sw_role(&pkts[i], r);
 		if (r->role == SW_ROLE_NONE)
 			continue;
-		if (r->role == SW_ROLE_MAYBE && tcp_flow(&pkts[i])) {
-			r->role = SW_ROLE_NONE;
-			continue;
-		}
+		idx[m++] = (uint16_t)i;
 		pr->ha = sw_sketch_hash_addr(d->seed, r->scanner);
 		pr->hb = sw_sketch_hash_addr(d->seed, r->target);
 		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
@@ -701,7 +704,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		sw_sketch_prefetch_filter(d->sk, &d->hash[i]);
 	}
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned j = 0; j < m; j++) {
+		unsigned i = idx[j];
 		struct sw_role_info *r = &d->role[i];
 		const struct sw_pkt *p = &pkts[i];
 		struct prep *pr = &d->prep[i];
@@ -771,7 +775,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 
 	/* pass 3, in packet order: a SYN-ACK is counted before the RST that
 	 * aborts it, even when both arrive in one burst */
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned j = 0; j < m; j++) {
+		unsigned i = idx[j];
 		const struct prep *pr = &d->prep[i];
 		const struct sw_role_info *r = &d->role[i];
 		const struct sw_pkt *p = &pkts[i];
