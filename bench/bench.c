@@ -57,6 +57,8 @@
 #include <scanwatch/sketch.h>
 #include <scanwatch/worker.h>
 
+#include "splitmix.h"
+
 #define NB_MBUF		65536	/* frames per worker: 4 MiB of frame lines, 8 of mbufs */
 #define BURST		32
 #define PREFETCH	4	/* as src/worker/worker.c */
@@ -128,17 +130,6 @@ static const char *lcores = "0-1";	/* EAL -l: which CPUs the two lcores use */
 static uint64_t pkts_opt = 20000000;
 static bool do_scan = true, do_bg = true, do_payload = true, do_imix = true;
 static const char *mem_kind;
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	/* splitmix64: the mixes are the same on every run */
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* Frames ------------------------------------------------------------------- */
 

@@ -30,21 +30,12 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "splitmix.h"
+
 #define BURST		32
 #define NB_MBUF		8191
 #define FRAME_LEN	60
 #define SCANNERS	300
-
-static uint64_t
-rnd(uint64_t *s)
-{
-	/* splitmix64 (Steele, Lea, Flood 2014) */
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static uint16_t
 csum16(const uint8_t *p, size_t n)

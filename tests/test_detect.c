@@ -1375,15 +1375,30 @@ merged(const struct wk *k, const struct sw_addr *src, unsigned cls, struct sw_es
 	sw_sketch_get(s, &key, &h, (uint32_t)(k->ts_ns / 1000000000ULL), e);
 }
 
+/* The source probed 20 ports of one target, each refused: its counters
+ * say so and they make a (not filtered) port scan. */
+static void
+check_twenty_failed_ports(const struct wk *k, const struct sw_addr *s)
+{
+	struct sw_est e;
+	bool filtered = true;
+	int kd;
+
+	merged(k, s, SW_C_TCP, &e);
+	CHECK(e.v[0][SW_F_CONTACTS] == 20 && e.v[0][SW_F_PORTS] == 20 &&
+	      e.v[0][SW_F_TARGETS] == 1 && e.v[0][SW_F_FAILED] == 20,
+	      "counters contacts %u ports %u targets %u failed %u", e.v[0][SW_F_CONTACTS],
+	      e.v[0][SW_F_PORTS], e.v[0][SW_F_TARGETS], e.v[0][SW_F_FAILED]);
+	kd = sw_decide_kind(&conf, trw_n, SW_C_TCP, 0, e.v[0], &filtered);
+	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
+}
+
 static void
 syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 {
 	struct wk *k = wk_create("swt_ev_scan");
 	struct sw_addr s = v4(SCANNER);
 	unsigned first_trw = UINT_MAX, first_ports = UINT_MAX;
-	struct sw_est e;
-	bool filtered = true;
-	int kd;
 
 	for (uint16_t port = 1; port <= 20; port++) {
 		struct frame f;
@@ -1437,13 +1452,7 @@ syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 		CHECK(ev->technique == SW_T_SYN, "technique %s", sw_technique_names[ev->technique]);
 	}
 	CHECK(count_ev(k, SW_EV_CONTACT, &s, 0) > 0, "no CONTACT samples ahead of suspects");
-	merged(k, &s, SW_C_TCP, &e);
-	CHECK(e.v[0][SW_F_CONTACTS] == 20 && e.v[0][SW_F_PORTS] == 20 &&
-	      e.v[0][SW_F_TARGETS] == 1 && e.v[0][SW_F_FAILED] == 20,
-	      "counters contacts %u ports %u targets %u failed %u", e.v[0][SW_F_CONTACTS],
-	      e.v[0][SW_F_PORTS], e.v[0][SW_F_TARGETS], e.v[0][SW_F_FAILED]);
-	kd = sw_decide_kind(&conf, trw_n, SW_C_TCP, 0, e.v[0], &filtered);
-	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
+	check_twenty_failed_ports(k, &s);
 	wk_free(k);
 }
 
@@ -1538,9 +1547,6 @@ ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
 	struct wk *k = wk_create("swt_ev_ackrst");
 	struct sw_addr s = v4(SCANNER);
 	unsigned suspects = 0;
-	struct sw_est e;
-	bool filtered = true;
-	int kd;
 
 	for (uint16_t port = 1; port <= 20; port++) {
 		struct frame f;
@@ -1571,13 +1577,7 @@ ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
 		      "technique %s tool %u", sw_technique_names[ev->technique], ev->tool);
 	}
 	CHECK(suspects > 0, "no SUSPECT for an ACK scan answered by RSTs (%u events)", k->nev);
-	merged(k, &s, SW_C_TCP, &e);
-	CHECK(e.v[0][SW_F_CONTACTS] == 20 && e.v[0][SW_F_PORTS] == 20 &&
-	      e.v[0][SW_F_TARGETS] == 1 && e.v[0][SW_F_FAILED] == 20,
-	      "counters contacts %u ports %u targets %u failed %u", e.v[0][SW_F_CONTACTS],
-	      e.v[0][SW_F_PORTS], e.v[0][SW_F_TARGETS], e.v[0][SW_F_FAILED]);
-	kd = sw_decide_kind(&conf, trw_n, SW_C_TCP, 0, e.v[0], &filtered);
-	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
+	check_twenty_failed_ports(k, &s);
 	wk_free(k);
 }
 
