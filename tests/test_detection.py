@@ -26,14 +26,17 @@ KINDS = {
     "slow": {"slow_scan"},
 }
 # Header fingerprints (src/detect/role.c) name the labelled tool, except
-# where the headers cannot show it; there "unknown" is accepted (a payload
-# rule may still name the tool), another tool never is.
+# where the headers cannot show it. There the tool may only be named by a
+# payload rule (tool_evidence "payload-rule,sid=N"), never by headers, and
+# the value says whether the payloads must name it:
 TOOL_EXCEPTIONS = {
-    # -sT: connect() through the kernel, the SYNs are the OS's own
-    ("nmap", "connect"),
+    # -sT: connect() through the kernel, the SYNs are the OS's own, and a
+    # port scan sends no payload: "unknown" (or nmap, from an NSE payload)
+    ("nmap", "connect"): False,
     # nmap's UDP probes differ from hping3's only by TTL (37-59 against
-    # 64), which routers blur; nmap-payloads contents are payload rules
-    ("nmap", "udp"),
+    # 64), which routers blur; nmap-payloads' DNS probes are payload rules,
+    # and they must name it
+    ("nmap", "udp"): True,
 }
 # nmap's window scan sends the same ACK probes as its ACK scan: only its
 # reading of the RSTs differs, which a passive sensor cannot see.
@@ -116,11 +119,17 @@ for case, c in sorted(cases.items()):
               [a["alert"]["signature"] for a in firsts])
         if s.get("tool", "none") not in ("none", "unknown"):
             tools = {a["alert"]["metadata"]["scan"]["tool"] for a in mine}
-            allowed = {s["tool"]}
-            if (s["tool"], s["technique"]) in TOOL_EXCEPTIONS:
-                allowed.add("unknown")
-            check("%s_scanner_%s_tool_%s" % (case, ip, s["tool"]),
-                  tools <= allowed and (s["tool"] in tools or "unknown" in allowed),
+            exc = (s["tool"], s["technique"])
+            if exc in TOOL_EXCEPTIONS:
+                named = [a["alert"]["metadata"]["scan"].get("tool_evidence") or ""
+                         for a in mine
+                         if a["alert"]["metadata"]["scan"]["tool"] == s["tool"]]
+                ok = tools <= {s["tool"], "unknown"} and \
+                    all(e.startswith("payload-rule,") for e in named) and \
+                    (not TOOL_EXCEPTIONS[exc] or tools == {s["tool"]})
+            else:
+                ok = tools == {s["tool"]}
+            check("%s_scanner_%s_tool_%s" % (case, ip, s["tool"]), ok,
                   "alerted %s" % sorted(tools))
             ev = {a["alert"]["metadata"]["scan"].get("tool_evidence") for a in mine
                   if a["alert"]["metadata"]["scan"]["tool"] == s["tool"]}
