@@ -480,10 +480,9 @@ main(int argc, char **argv)
 	matcher = sw_matcher_create(&conf, workers, nq, err, sizeof(err));
 	if (matcher == NULL && err[0] != '\0')
 		goto fail_workers;
-	rc = sw_ctl_init(&ctl, &conf, workers, nq, offline, err, sizeof(err));
+	rc = sw_ctl_init(&ctl, &conf, workers, nq, offline, matcher, err, sizeof(err));
 	if (rc != 0)
 		goto fail_workers;
-	ctl.matcher = matcher;
 	if (matcher != NULL && sw_match_telemetry_register(matcher) != 0)
 		fprintf(stderr, "scanwatch: cannot register /scanwatch/reload with DPDK "
 			"telemetry (SIGUSR2 still reloads)\n");

@@ -43,8 +43,13 @@ struct sw_ctl {
 /** Set from signal handlers; served by the control loop. */
 extern volatile sig_atomic_t sw_hup;
 
+/**
+ * Set up the control thread's state and start telemetry and the exporter
+ * last, once everything they read is in place, the payload matcher m
+ * (NULL: rules off) included.
+ */
 int sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
-		unsigned nw, bool offline, char *err, size_t errlen);
+		unsigned nw, bool offline, struct sw_matcher *m, char *err, size_t errlen);
 
 /** Loop until every worker is done (offline) or sw_quit is set. */
 void sw_ctl_run(struct sw_ctl *ctl);
@@ -57,7 +62,9 @@ void sw_ctl_finish(struct sw_ctl *ctl);
 
 /**
  * Hand one formatted event to every sink: the only way an alert or stats
- * line leaves the control thread. Counts lines that fail to format.
+ * line leaves the control thread. Lines that could not be formatted never
+ * get here: their writers count them (alerts: sw_decide_stats
+ * format_errors).
  */
 void sw_ctl_emit(struct sw_ctl *ctl, const struct sw_alert *a, const char *json, size_t len);
 

@@ -185,6 +185,8 @@ struct sw_decide_stats {
 	uint64_t allowlisted;	/* decided, not alerted (allowlist.action: tag) */
 	uint64_t scanners;	/* distinct sources alerted */
 	uint64_t dropped;	/* events lost to a full record table */
+	uint64_t format_errors;	/* alerts (scan or payload) that could not be
+				 * formatted (out of memory) and were not sent */
 };
 const struct sw_decide_stats *sw_decide_stats(const struct sw_decide *dec);
 

@@ -41,11 +41,12 @@ volatile sig_atomic_t sw_hup;
 
 int
 sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
-	    unsigned nw, bool offline, char *err, size_t errlen)
+	    unsigned nw, bool offline, struct sw_matcher *m, char *err, size_t errlen)
 {
 	struct timespec now;
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->conf = c;
+	ctl->matcher = m;	/* before telemetry starts: it reads the matcher */
 	ctl->workers = w;
 	ctl->nw = nw;
 	ctl->offline = offline;

@@ -450,6 +450,9 @@ sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 		counter(&b, "scanwatch_record_table_full_total",
 			"Events lost because the control thread's record table was full.",
 			c.dec.dropped);
+		counter(&b, "scanwatch_alert_format_errors_total",
+			"Alerts that could not be formatted (out of memory) and were not sent.",
+			c.dec.format_errors);
 	}
 	render_rules(&b, ctl);
 	render_workers(&b, ctl);

@@ -166,6 +166,7 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 		c->dec.allowlisted = SW_LOAD(ds->allowlisted);
 		c->dec.scanners = SW_LOAD(ds->scanners);
 		c->dec.dropped = SW_LOAD(ds->dropped);
+		c->dec.format_errors = SW_LOAD(ds->format_errors);
 		for (unsigned i = 0; i < ctl->nw; i++) {
 			const struct sw_detect_stats *x;
 
@@ -268,6 +269,7 @@ sw_ctl_write_stats(struct sw_ctl *ctl)
 		sw_json_u64(j, "allowlisted", ds->allowlisted);
 		sw_json_u64(j, "scanners", ds->scanners);
 		sw_json_u64(j, "record_table_full", ds->dropped);
+		sw_json_u64(j, "format_errors", ds->format_errors);
 		sw_json_obj_close(j);
 	}
 	sw_json_arr_open(j, "workers");

@@ -125,6 +125,7 @@ stats_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "allowlisted", c.dec.allowlisted);
 		rte_tel_data_add_dict_u64(d, "flagged_sources", c.dec.scanners);
 		rte_tel_data_add_dict_u64(d, "record_table_full", c.dec.dropped);
+		rte_tel_data_add_dict_u64(d, "format_errors", c.dec.format_errors);
 	}
 	if (sw_match_counters(ctl, &mc)) {
 		rte_tel_data_add_dict_u64(d, "rules_generation", mc.m.generation);

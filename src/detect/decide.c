@@ -590,6 +590,10 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 			 sw_technique_names[r->technique]);
 		snprintf(al.tool, sizeof(al.tool), "%s", rec_tool_name(r));
 		sw_ctl_emit(dec->ctl, &al, j->buf, j->len);
+	} else {
+		/* not sent, so not counted as sent */
+		dec->st.format_errors++;
+		return;
 	}
 	if (update)
 		dec->st.updates++;
@@ -1199,6 +1203,9 @@ sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 		snprintf(al.kind, sizeof(al.kind), "payload");
 		snprintf(al.tool, sizeof(al.tool), "%s", rule->tool);
 		sw_ctl_emit(dec->ctl, &al, j->buf, j->len);
+	} else {
+		dec->st.format_errors++;
+		return;
 	}
 	dec->pst.alerts++;
 }
