@@ -72,7 +72,6 @@ enum sw_key_kind {
 	SW_K_SRC_DST,		/* (src, dst, class): distinct targets */
 	SW_K_SRC_PORT,		/* (src, port, class): distinct ports */
 	SW_K_ANSWER,		/* (src, dst, port, proto): first answer seen */
-	SW_K_DATA,		/* (src, dst, port, proto): the source sent payload */
 	SW_K_ABORT,		/* (src, dst, port, proto): the source aborted */
 	SW_K_DST_SRC,		/* (dst, src, class): distinct sources of a target */
 	SW_K_SRC,		/* (src, class): the per-source cell */
@@ -184,8 +183,8 @@ unsigned sw_sketch_first(struct sw_sketch *s, const struct sw_key *k,
 unsigned sw_sketch_refresh(struct sw_sketch *s, const struct sw_key *k,
 			   const struct sw_hash *h, uint32_t now_s);
 
-/** Test only: bit t set when k was seen within time scale t's window. */
-unsigned sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k,
+/** Bit t set when k was seen within time scale t's window (no change to the filter). */
+unsigned sw_sketch_seen(struct sw_sketch *s, const struct sw_key *k,
 			const struct sw_hash *h, uint32_t now_s);
 
 /**

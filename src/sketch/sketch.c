@@ -373,11 +373,10 @@ seen_mask(const struct sw_sketch *s, const struct sw_key *k, const struct sw_has
 }
 
 unsigned
-sw_sketch_seen(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+sw_sketch_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	       uint32_t now_s)
 {
-	/* counted on the worker, which owns the sketch; ctl never calls it */
-	((struct sw_sketch *)(uintptr_t)s)->lines++;
+	s->lines++;	/* the worker's call: it owns the sketch */
 	return seen_mask(s, k, h, now_s);
 }
 
