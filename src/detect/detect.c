@@ -518,9 +518,10 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
  * scan. A crawler or a poller sends its request first. "Without a byte"
  * is read from the sequence number: a close at exactly the number the
  * target's SYN-ACK acknowledged (RFC 793, 3.3: SYN counts one, data the
- * rest), so no data segment of any flow has to be looked up.
+ * rest), so no data segment of any flow has to be looked up. Returns
+ * whether p closes a contact the target accepted (counted or not).
  */
-static void
+static bool
 count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, uint32_t now_s)
 {
 	struct sw_key k;
@@ -532,17 +533,17 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	uint64_t hs = sw_sketch_hash_addr(d->seed, &p->src);
 	uint64_t ht = sw_sketch_hash_addr(d->seed, &p->dst);
 
-	if (p->payload_len != 0)
-		return;
 	key_hash(d, &k, SW_K_ACKED, &p->src, &p->dst, hs, ht, p->dport, p->proto, p->tcp_seq,
 		 &h);
 	answered = sw_sketch_seen(d->sk, &k, &h, now_s);
 	if (answered == 0)
-		return;
+		return false;
+	if (p->payload_len != 0)
+		return true;	/* the close carries data: not an abort */
 	key_hash(d, &k, SW_K_ABORT, &p->src, &p->dst, hs, ht, p->dport, p->proto, 0, &h);
 	answered &= sw_sketch_first(d->sk, &k, &h, now_s);
 	if (answered == 0)
-		return;
+		return true;
 
 	memset(&r, 0, sizeof(r));
 	r.role = SW_ROLE_NEG;
@@ -562,6 +563,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 			break;
 		}
 	}
+	return true;
 }
 
 /* Hash what a first contact will count and start loading it. */
@@ -613,19 +615,6 @@ tcp_flow(const struct sw_pkt *p)
 	       (p->payload_len != 0 || sw_fp_match(p) == SW_FP_NONE);
 }
 
-/* The initiator's RST or FIN p closes a contact the target accepted, at the
- * sequence number the target acknowledged (count_abort). */
-static bool
-acked(struct sw_detect *d, const struct sw_pkt *p, uint32_t now_s)
-{
-	struct sw_key k;
-	struct sw_hash h;
-
-	key_hash(d, &k, SW_K_ACKED, &p->src, &p->dst, sw_sketch_hash_addr(d->seed, &p->src),
-		 sw_sketch_hash_addr(d->seed, &p->dst), p->dport, p->proto, p->tcp_seq, &h);
-	return sw_sketch_seen(d->sk, &k, &h, now_s) != 0;
-}
-
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
 static inline void
 probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
@@ -643,7 +632,7 @@ probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
  * A RST without ACK answers a segment that carried one (RFC 793, 3.4). If
  * the target had accepted the contact at exactly that sequence number, it
  * is a half-open scanner's own RST to a SYN-ACK (nmap -sS, zmap: their
- * kernels send it): an abort. Otherwise the segment was an ACK-bearing
+ * kernels send it): an abort, which count_abort() tells and counts. Otherwise the segment was an ACK-bearing
  * probe of no known flow, an ACK or window scan (tcp_flow() keeps no
  * state for bare ACKs): its first contact and its failure are counted
  * here, without the probe's headers, so without a tool. Rare: no
@@ -657,10 +646,8 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_key k;
 	struct sw_hash ah;
 
-	if (acked(d, p, now_s)) {
-		count_abort(d, w, p, now_s);
+	if (count_abort(d, w, p, now_s))
 		return;
-	}
 	r->technique = SW_T_ACK;
 	d->st.probes++;
 	pr->mask = sw_sketch_first(d->sk, tk, th, now_s);
