@@ -508,6 +508,47 @@ second_hash_is_not_a_function_of_the_first(void)
 	sw_sketch_free(s);
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+addresses_of_two_subnets_do_not_collide(void)
+{
+	/* Every (10.66.0.a -> 10.99.0.b, port 80) tuple of two /24s, the way a
+	 * scan of a subnet looks: 65,536 keys, 64-bit hashes, so any repeat is
+	 * a flaw of the hash (an earlier address hash let the last octets
+	 * cancel, and a scan's new tuples read as seen). */
+	static uint64_t hv[65536];
+	struct sw_sketch *s = mk(false, 1024, 4, 16, 1000);
+	unsigned dup = 0, n = 0;
+
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned b = 0; b < 256; b++) {
+			struct sw_key k;
+			struct sw_hash h;
+
+			memset(&k, 0, sizeof(k));
+			k.a.b[10] = k.a.b[11] = k.b.b[10] = k.b.b[11] = 0xff;
+			k.a.w[3] = __builtin_bswap32(0x0a420000u + a);
+			k.b.w[3] = __builtin_bswap32(0x0a630000u + b);
+			k.port = 80;
+			k.proto = 6;
+			k.kind = SW_K_TUPLE;
+			sw_sketch_hash(s, &k, &h);
+			hv[n++] = (uint64_t)h.h2 << 32 | h.h1;
+		}
+	qsort(hv, n, sizeof(hv[0]), cmp_u64);
+	for (unsigned i = 1; i < n; i++)
+		dup += hv[i] == hv[i - 1];
+	CHECK(dup == 0, "%u of %u tuple hashes repeat", dup, n);
+	sw_sketch_free(s);
+}
+
 static void
 two_sketches_hash_the_same_key_differently(void)
 {
@@ -632,6 +673,7 @@ main(void)
 	RUN(second_hash_is_not_a_function_of_the_first);
 	RUN(sketch_stays_within_printed_bounds_of_its_exact_twin);
 	RUN(filter_false_positive_rate_is_near_the_printed_estimate);
+	RUN(addresses_of_two_subnets_do_not_collide);
 	RUN(two_sketches_hash_the_same_key_differently);
 	RUN(scrub_clears_stale_stamps_before_they_alias);
 	RUN(key_seen_over_an_hour_ago_is_fresh_again);

@@ -142,10 +142,20 @@ uint64_t sw_sketch_seed(const struct sw_sketch *s);
 static inline uint64_t
 sw_sketch_hash_addr(uint64_t seed, const struct sw_addr *a)
 {
-	uint64_t x = (seed ^ a->q[0]) * 0x9e3779b97f4a7c15ULL;
+	/* An IPv4 address sits in the top half of q[1] (IPv4-mapped), where a
+	 * multiplication alone carries it only upwards: every word is shifted
+	 * down before each multiply (fmix64's rounds), or addresses of one /24
+	 * hash into a few bits and keys of two /24s collide by thousands
+	 * (test_sketch: addresses_of_two_subnets_do_not_collide). */
+	uint64_t x = seed ^ a->q[0];
 
-	x ^= x >> 29;
-	x = (x ^ a->q[1]) * 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= a->q[1];
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	x *= 0x9e3779b97f4a7c15ULL;
 	return x ^ (x >> 32);
 }
 
