@@ -735,22 +735,22 @@ run_worker(void *arg)
 static struct sw_worker *
 worker_new(unsigned id, unsigned nworkers, enum stage st, unsigned ring_size)
 {
+	struct sw_worker_params p = {
+		.id = id,
+		.nworkers = nworkers,
+		.burst = BURST,
+		.offline = false,	/* live: the TSC clock, as on a NIC */
+		.detect = st != ST_MATCH,
+		.ring_size = ring_size,
+		.socket = (int)rte_socket_id(),
+	};
 	struct sw_worker *ws[1];
 	char err[1024];
-	static unsigned seq;
-	char name[RTE_RING_NAMESIZE];
 	struct sw_worker *w;
 
-	w = rte_zmalloc_socket("sw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
-	if (w == NULL)
-		return NULL;
-	w->det = st == ST_MATCH ? NULL : sw_detect_create(&conf, nworkers, (int)rte_socket_id());
-	snprintf(name, sizeof(name), "swbench_ev_%u", seq++);
-	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), ring_size,
-				       (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if ((w->det == NULL && st != ST_MATCH) || w->ring == NULL) {
-		fprintf(stderr, "scanwatch-bench: cannot allocate worker state: "
-			"give EAL more memory\n");
+	w = sw_worker_create(&conf, &p, err, sizeof(err));
+	if (w == NULL) {
+		fprintf(stderr, "scanwatch-bench: %s\n", err);
 		exit(1);
 	}
 	if (st == ST_MATCH || st == ST_DETECT_MATCH) {
@@ -761,11 +761,6 @@ worker_new(unsigned id, unsigned nworkers, enum stage st, unsigned ring_size)
 		}
 		sw_match_worker_online(w);
 	}
-	w->id = id;
-	w->burst = BURST;
-	w->offline = false;	/* live: the TSC clock, as on a NIC */
-	sw_clock_init(&w->clock);
-	w->last_ts_ns = w->clock.wall0_ns;
 	return w;
 }
 
@@ -778,9 +773,7 @@ worker_free(struct sw_worker *w)
 		sw_match_worker_offline(w);
 		sw_matcher_free(w->matcher);
 	}
-	rte_ring_free(w->ring);
-	sw_detect_free(w->det);
-	rte_free(w);
+	sw_worker_free(w);
 }
 
 static int

@@ -362,29 +362,22 @@ create_workers(const struct sw_conf *c, uint16_t nq, bool offline,
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < nq; i++) {
-		char name[RTE_RING_NAMESIZE];
-		int socket = sw_port_socket(0);
+		struct sw_worker_params p = {
+			.id = i,
+			.lcore = lcore,
+			.nworkers = nq,
+			.burst = (uint16_t)c->burst,
+			.offline = offline,
+			.detect = true,
+			.ring_size = c->ring_size,
+			.socket = sw_port_socket(0),
+		};
 
-		w[i] = rte_zmalloc_socket("sw_worker", sizeof(*w[i]), RTE_CACHE_LINE_SIZE, socket);
-		if (w[i] == NULL) {
-			snprintf(err, errlen, "cannot allocate worker %u state on socket %d", i, socket);
+		w[i] = sw_worker_create(c, &p, err, errlen);
+		if (w[i] == NULL)
 			return -ENOMEM;
-		}
-		w[i]->det = sw_detect_create(c, nq, socket);
-		if (w[i]->det == NULL) {
-			snprintf(err, errlen, "cannot allocate worker %u detection state on socket %d "
-				 "(%s): lower sketch.width/sketch.filter-bits or give EAL more memory (-m)",
-				 i, socket, strerror(errno));
-			return -ENOMEM;
-		}
 		if (i == 0)
 			sw_sketch_describe(sw_detect_sketch(w[i]->det), stderr);
-		w[i]->id = i;
-		w[i]->lcore = lcore;
-		w[i]->burst = (uint16_t)c->burst;
-		w[i]->offline = offline;
-		sw_clock_init(&w[i]->clock);
-		w[i]->last_ts_ns = w[i]->clock.wall0_ns;
 		RTE_ETH_FOREACH_DEV(port) {
 			if (w[i]->nrxq == SW_MAX_RXQ) {
 				snprintf(err, errlen, "at most %u ports per worker", SW_MAX_RXQ);
@@ -394,14 +387,6 @@ create_workers(const struct sw_conf *c, uint16_t nq, bool offline,
 			w[i]->rxq[w[i]->nrxq].queue = (uint16_t)i;
 			w[i]->nrxq++;
 		}
-		snprintf(name, sizeof(name), "sw_ev_%u", i);
-		w[i]->ring = rte_ring_create_elem(name, sizeof(struct sw_event), c->ring_size,
-						  socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (w[i]->ring == NULL) {
-			snprintf(err, errlen, "cannot create event ring %s of %u: %s",
-				 name, c->ring_size, rte_strerror(rte_errno));
-			return -ENOMEM;
-		}
 		lcore = rte_get_next_lcore(lcore, 1, 0);
 	}
 	return 0;
@@ -410,13 +395,8 @@ create_workers(const struct sw_conf *c, uint16_t nq, bool offline,
 static void
 free_workers(struct sw_worker **w, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		if (w[i] == NULL)
-			continue;
-		rte_ring_free(w[i]->ring);
-		sw_detect_free(w[i]->det);
-		rte_free(w[i]);
-	}
+	for (unsigned i = 0; i < n; i++)
+		sw_worker_free(w[i]);
 }
 
 int

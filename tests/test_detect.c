@@ -1263,26 +1263,23 @@ struct wk {
 };
 
 static struct wk *
-wk_create(const char *ring)
+wk_create(void)
 {
+	struct sw_worker_params p = {
+		.nworkers = 1,
+		.burst = 32,
+		.offline = true,
+		.detect = true,
+		.ring_size = 4096,
+		.socket = SOCKET_ID_ANY,
+	};
 	struct wk *k = calloc(1, sizeof(*k));
-	struct sw_worker *w = rte_zmalloc_socket("sw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-						  SOCKET_ID_ANY);
+	char err[512];
+	struct sw_worker *w = sw_worker_create(&conf, &p, err, sizeof(err));
 
-	if (k == NULL || w == NULL) {
-		fprintf(stderr, "test_detect: out of memory for a worker\n");
-		exit(2);
-	}
-	w->id = 0;
-	w->burst = 32;
-	w->offline = true;
-	sw_clock_init(&w->clock);
-	w->ring = rte_ring_create_elem(ring, sizeof(struct sw_event), 4096, SOCKET_ID_ANY,
-				       RING_F_SP_ENQ | RING_F_SC_DEQ);
-	w->det = sw_detect_create(&conf, 1, SOCKET_ID_ANY);
-	if (w->ring == NULL || w->det == NULL || w->clock.ts_dynfield < 0) {
-		fprintf(stderr, "test_detect: worker setup failed (ring %p det %p dynfield %d)\n",
-			(void *)w->ring, (void *)w->det, w->clock.ts_dynfield);
+	if (k == NULL || w == NULL || w->clock.ts_dynfield < 0) {
+		fprintf(stderr, "test_detect: worker setup failed: %s\n",
+			w == NULL ? err : "no timestamp dynfield");
 		exit(2);
 	}
 	k->w = w;
@@ -1294,9 +1291,7 @@ wk_create(const char *ring)
 static void
 wk_free(struct wk *k)
 {
-	rte_ring_free(k->w->ring);
-	sw_detect_free(k->w->det);
-	rte_free(k->w);
+	sw_worker_free(k->w);
 	free(k);
 }
 
@@ -1396,7 +1391,7 @@ check_twenty_failed_ports(const struct wk *k, const struct sw_addr *s)
 static void
 syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 {
-	struct wk *k = wk_create("swt_ev_scan");
+	struct wk *k = wk_create();
 	struct sw_addr s = v4(SCANNER);
 	unsigned first_trw = UINT_MAX, first_ports = UINT_MAX;
 
@@ -1459,7 +1454,7 @@ syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 static void
 benign_client_completing_handshakes_is_not_a_scan(void)
 {
-	struct wk *k = wk_create("swt_ev_benign");
+	struct wk *k = wk_create();
 	uint32_t client = IP(10, 0, 1, 1);
 	struct sw_addr c = v4(client);
 	struct sw_est e;
@@ -1508,7 +1503,7 @@ benign_client_completing_handshakes_is_not_a_scan(void)
 static void
 established_flow_segments_touch_no_state(void)
 {
-	struct wk *k = wk_create("swt_ev_flow");
+	struct wk *k = wk_create();
 	uint32_t client = IP(10, 0, 3, 1), server = IP(10, 0, 4, 1);
 	struct frame f;
 	uint64_t before;
@@ -1544,7 +1539,7 @@ established_flow_segments_touch_no_state(void)
 static void
 ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
 {
-	struct wk *k = wk_create("swt_ev_ackrst");
+	struct wk *k = wk_create();
 	struct sw_addr s = v4(SCANNER);
 	unsigned suspects = 0;
 
@@ -1584,7 +1579,7 @@ ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
 static void
 non_ip_and_truncated_frames_are_counted_not_fatal(void)
 {
-	struct wk *k = wk_create("swt_ev_bad");
+	struct wk *k = wk_create();
 	struct frame f;
 
 	eth(&f, 0x0806);	/* ARP */

@@ -77,13 +77,32 @@ frame(uint8_t proto, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 	return m;
 }
 
+/* A worker without detection: matching is all these tests drive. */
+static struct sw_worker *
+new_worker(void)
+{
+	struct sw_worker_params p = {
+		.nworkers = 1, .burst = 32, .offline = true, .ring_size = 64,
+		.socket = SOCKET_ID_ANY,
+	};
+	char err[512];
+	struct sw_worker *w = sw_worker_create(&conf, &p, err, sizeof(err));
+
+	if (w == NULL) {
+		fprintf(stderr, "test_match: %s\n", err);
+		exit(2);
+	}
+	return w;
+}
+
 static struct sw_worker *
 worker(const char *rules, uint32_t max_bytes, uint32_t ring, struct sw_matcher **mp_out)
 {
-	struct sw_worker *w = rte_zmalloc("w", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	struct sw_worker *w;
 	char err[1024];
 
 	sw_conf_defaults(&conf);
+	w = new_worker();
 	if (strlen(rules) >= SW_MAX_STR) {
 		fprintf(stderr, "test_match: rules path too long\n");
 		exit(2);
@@ -108,7 +127,7 @@ static void
 worker_free(struct sw_worker *w, struct sw_matcher *m)
 {
 	sw_matcher_free(m);
-	rte_free(w);
+	sw_worker_free(w);
 }
 
 static unsigned
@@ -462,7 +481,7 @@ full_ring_counts_drops_and_loses_no_packet(void)
 static void
 disabled_or_no_files_means_no_matcher(void)
 {
-	struct sw_worker *w = rte_zmalloc("w", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	struct sw_worker *w = new_worker();
 	char err[256];
 
 	sw_conf_defaults(&conf);
@@ -479,7 +498,7 @@ disabled_or_no_files_means_no_matcher(void)
 	snprintf(conf.rule_files.v[0], SW_MAX_STR, "/nonexistent.rules");
 	CHECK(sw_matcher_create(&conf, &w, 1, err, sizeof(err)) == NULL &&
 	      strstr(err, "/nonexistent.rules") != NULL, "missing file: %s", err);
-	rte_free(w);
+	sw_worker_free(w);
 }
 
 int

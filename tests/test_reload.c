@@ -222,22 +222,19 @@ reload_under_traffic(void)
 	int rc;
 
 	memset(&t, 0, sizeof(t));
-	w = rte_zmalloc("w", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	w = sw_worker_create(&conf, &(struct sw_worker_params){
+		.nworkers = 1, .burst = 32, .detect = true, .ring_size = 65536,
+		.socket = SOCKET_ID_ANY }, err, sizeof(err));
+	CHECK(w != NULL, "worker state: %s", err);
+	if (w == NULL)
+		return;
 	test_w = w;
-	w->id = 0;
 	w->nrxq = 1;
 	w->rxq[0].port = port;
-	w->burst = 32;
-	sw_clock_init(&w->clock);
-	w->last_ts_ns = w->clock.wall0_ns;
-	w->det = sw_detect_create(&conf, 1, SOCKET_ID_ANY);
-	w->ring = rte_ring_create_elem("reload_ev", sizeof(struct sw_event), 65536, SOCKET_ID_ANY,
-				       RING_F_SP_ENQ | RING_F_SC_DEQ);
-	CHECK(w->det != NULL && w->ring != NULL, "worker state");
 	write_rules(0);
 	m = sw_matcher_create(&conf, &w, 1, err, sizeof(err));
 	CHECK(m != NULL, "matcher: %s", err);
-	if (m == NULL || w->det == NULL || w->ring == NULL)
+	if (m == NULL)
 		return;
 	CHECK(sw_match_telemetry_register(m) == 0, "telemetry registration");
 
@@ -331,9 +328,7 @@ reload_under_traffic(void)
 	      (unsigned long)w->mst.ring_drops, (unsigned long)w->mst.scan_errors);
 
 	sw_matcher_free(m);
-	rte_ring_free(w->ring);
-	sw_detect_free(w->det);
-	rte_free(w);
+	sw_worker_free(w);
 }
 
 int

@@ -120,6 +120,8 @@ first_contact_walk(bool exact)
 	struct sw_hash h, ho;
 	uint32_t t = T0;
 
+	/* the implementation is chosen at create: only the twin reads keys */
+	CHECK(sw_sketch_keyed(s) == exact, "%s: keyed %d", m, sw_sketch_keyed(s));
 	key_of(&k, 1, SW_K_TUPLE);
 	key_of(&other, 2, SW_K_TUPLE);
 	sw_sketch_hash(s, &k, &h);

@@ -116,6 +116,10 @@ struct sw_sketch;
 struct sw_sketch *sw_sketch_create(const struct sw_sketch_conf *c);
 void sw_sketch_free(struct sw_sketch *s);
 
+/** True for the exact twin, which compares full keys: the caller must
+ *  fill every struct sw_key it passes (the sketch reads hashes only). */
+bool sw_sketch_keyed(const struct sw_sketch *s);
+
 /** Bytes of memory the sketch holds. */
 size_t sw_sketch_bytes(const struct sw_sketch *s);
 

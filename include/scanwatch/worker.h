@@ -90,6 +90,32 @@ extern volatile bool sw_quit;
  */
 unsigned sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n);
 
+/** What main(), bench/ and tests/ choose when they build a worker. */
+struct sw_worker_params {
+	unsigned id;		/* worker number: its queue on every port */
+	unsigned lcore;
+	unsigned nworkers;	/* detection thresholds are split over them */
+	uint16_t burst;
+	bool offline;		/* packet time from capture time stamps */
+	bool detect;		/* with detection state (sw_detect) */
+	uint32_t ring_size;	/* events to the control thread */
+	int socket;		/* NUMA socket of the NIC */
+};
+
+struct sw_conf;
+
+/**
+ * Allocate a worker on p->socket with its event ring (SPSC) and, when
+ * p->detect, its detection state; clock initialised, no queues yet (the
+ * caller fills rxq[]) and no matcher (sw_matcher_create() attaches one).
+ * @return NULL with the reason in err (naming the setting to change)
+ */
+struct sw_worker *sw_worker_create(const struct sw_conf *c, const struct sw_worker_params *p,
+				   char *err, size_t errlen);
+
+/** Free what sw_worker_create() allocated; NULL is a no-op. */
+void sw_worker_free(struct sw_worker *w);
+
 /** lcore entry point: arg is a struct sw_worker. */
 int sw_worker_main(void *arg);
 

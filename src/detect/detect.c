@@ -78,7 +78,7 @@ struct sw_detect {
 	struct sw_sketch *sk;
 	uint64_t seed;		/* the sketch's hash seed */
 	uint64_t hzero;		/* hash of the all-zero address (one-address keys) */
-	bool exact;		/* keys are built only for the exact twin */
+	bool keyed;		/* keys are built only for the exact twin (sw_sketch_keyed) */
 	struct sw_detect_conf dc;
 	struct sw_detect_stats st;
 	unsigned hpos;
@@ -155,7 +155,7 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		return NULL;
 	}
 	sw_detect_conf_from(&d->dc, c, nworkers);
-	d->exact = sc.exact;
+	d->keyed = sw_sketch_keyed(d->sk);
 	d->seed = sw_sketch_seed(d->sk);
 	{
 		static const struct sw_addr zero;
@@ -211,7 +211,7 @@ key_hash(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
 	 const struct sw_addr *a, const struct sw_addr *b, uint64_t ha, uint64_t hb,
 	 uint16_t port, uint8_t proto, uint32_t seq, struct sw_hash *h)
 {
-	if (unlikely(d->exact)) {
+	if (unlikely(d->keyed)) {
 		make_key(k, kind, a, b, port, proto);
 		k->seq = seq;
 	}
@@ -352,7 +352,7 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_est e;
 	struct hot_ent *hot = hot_find(d, r->target);
 
-	if (unlikely(d->exact))
+	if (unlikely(d->keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
 	sw_sketch_target_update(d->sk, &k, hd, fm, now_s, &e);
 
@@ -399,10 +399,10 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_est e;
 
 	d->st.first_contacts++;
-	if (unlikely(d->exact))
+	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
 	new_dst = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & fresh;
-	if (unlikely(d->exact))
+	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
 	new_port = sw_sketch_first(d->sk, &k, &pr->port, now_s) & fresh;
 
@@ -410,7 +410,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	unsigned fm[SW_F__MAX] = { [SW_F_CONTACTS] = fresh, [SW_F_TARGETS] = new_dst,
 				   [SW_F_PORTS] = new_port };
 
-	if (unlikely(d->exact))
+	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
 
@@ -475,7 +475,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_est e;
 	unsigned fresh;
 
-	if (unlikely(d->exact))
+	if (unlikely(d->keyed))
 		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
 	fresh = sw_sketch_first(d->sk, &k, answer, now_s) & pr->mask;
 	if (fresh == 0)
@@ -491,7 +491,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 			 r->proto, p->tcp_ack, &ha);
 		sw_sketch_first(d->sk, &k, &ha, now_s);
 	}
-	if (unlikely(d->exact))
+	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	if (!negative) {
 		d->st.positives++;

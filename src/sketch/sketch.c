@@ -1,127 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * First-contact filter and count-min sketch with per-cell tumbling windows;
- * an exact twin with the same semantics for measuring the sketch's error.
+ * First-contact filter and count-min sketch with per-cell tumbling windows,
+ * or its exact twin: the public entry points. sw_sketch_create() picks the
+ * implementation once (sketch_int.h's ops table); the calls here add what
+ * both share (the lines counter, overflow accounting, hashing).
  * Owned by one worker; the control thread only reads cells (sw_sketch_get)
  * and tolerates the occasional torn 16-bit counter.
  */
 
 #include <errno.h>
-#include <math.h>
-#include <string.h>
-
-#include <sys/mman.h>
 
 #include <rte_common.h>
-#include <rte_eal.h>
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 #include <rte_random.h>
 
-#include <scanwatch/sketch.h>
+#include "sketch_int.h"
 
-#define FILT_K		3	/* cells set per key, all in one cache line */
-#define FILT_LINE	32	/* 16-bit cells per 64-byte line */
-#define FILT_MOD	65535u	/* time stamps are (seconds mod 65535) + 1; 0 = empty */
-#define SAT16		0xffffu
-
-/* Exact twin: open addressing with linear probing, full keys. */
-struct exact_cell {
-	struct sw_key key;
-	bool used;
-	struct sw_cell cell;
-};
-
-struct exact_seen {
-	struct sw_key key;
-	bool used;
-	uint32_t last_s;
-};
-
-struct sw_sketch {
-	struct sw_sketch_conf c;
-	uint64_t seed;
-	uint32_t wmask;
-	uint32_t lines_mask;		/* filter lines - 1 */
-	uint32_t scrub_line;		/* next filter line to scrub */
-	uint32_t scrub_s;		/* packet second of the last scrub */
-	uint32_t max_win;
-	struct sw_cell *cells;		/* depth rows of width cells */
-	struct sw_cell *tcells;		/* targets: one row of twidth cells */
-	bool cells_mapped, tcells_mapped, filt_mapped;	/* big_zalloc() */
-	uint32_t tmask;			/* twidth - 1 */
-	uint16_t *filt;			/* (lines_mask + 1) * FILT_LINE cells */
-	/* exact twin */
-	struct exact_cell *xc;
-	struct exact_seen *xs;
-	uint32_t xmask;
-	uint64_t overflows;
-	uint64_t lines;			/* worker-side lines touched (sw_sketch_lines) */
-	uint64_t handovers;		/* light owners' cells given to another key */
-};
-
-static void *
-zalloc(size_t n, int socket)
+void *
+sw_sketch_zalloc(size_t n, int socket)
 {
 	return rte_zmalloc_socket("sw_sketch", n, RTE_CACHE_LINE_SIZE, socket);
-}
-
-/*
- * The big arrays. On hugepages, DPDK memory (NUMA-local; rte_zmalloc skips
- * the memset of memory the kernel handed over zeroed). Without hugepages
- * (offline runs, --no-huge) EAL's memory is 4 KiB pages that rte_zmalloc
- * would fault in and zero whole, 49 MiB before the first packet: there,
- * anonymous memory from the kernel is zero already, faulted in only where
- * touched, and transparent huge pages (MADV_HUGEPAGE) cut its TLB misses.
- * Live (c->prefault) every page is faulted in here, before any packet.
- */
-static void *
-big_zalloc(size_t n, int socket, bool prefault, bool *mapped)
-{
-	char *p;
-
-	*mapped = false;
-	if (rte_eal_has_hugepages())
-		return zalloc(n, socket);
-	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	(void)madvise(p, n, MADV_HUGEPAGE);
-	/* live: fault it all in now, never on the worker's path */
-	if (prefault)
-		for (size_t off = 0; off < n; off += 4096)
-			p[off] = 0;
-	*mapped = true;
-	return p;
-}
-
-static void
-big_free(void *p, size_t n, bool mapped)
-{
-	if (p == NULL)
-		return;
-	if (mapped)
-		munmap(p, n);
-	else
-		rte_free(p);
-}
-
-static size_t
-cells_bytes(const struct sw_sketch *s)
-{
-	return sizeof(struct sw_cell) * s->c.width * s->c.depth;
-}
-
-static size_t
-tcells_bytes(const struct sw_sketch *s)
-{
-	return sizeof(struct sw_cell) * ((size_t)s->tmask + 1);
-}
-
-static size_t
-filt_bytes(const struct sw_sketch *s)
-{
-	return sizeof(uint16_t) * ((size_t)s->lines_mask + 1) * FILT_LINE;
 }
 
 struct sw_sketch *
@@ -134,37 +32,23 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 		errno = EINVAL;
 		return NULL;
 	}
-	s = zalloc(sizeof(*s), c->socket);
-	if (s == NULL)
-		goto fail;
+	s = sw_sketch_zalloc(sizeof(*s), c->socket);
+	if (s == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	s->c = *c;
+	s->ops = c->exact ? &sw_sketch_exact_ops : &sw_sketch_cm_ops;
 	/* Random per start: an attacker cannot aim for known collisions. */
 	s->seed = rte_rand();
-	s->wmask = c->width - 1;
 	for (unsigned t = 0; t < SW_TS; t++)
 		s->max_win = RTE_MAX(s->max_win, c->win_s[t]);
-	if (c->exact) {
-		/* Sized like the sketch's filter: tests keep it small. */
-		/* 2^20 keys per table (about 180 MiB) holds any test capture */
-		s->xmask = (1u << (c->filter_log2 > 20 ? 20 : c->filter_log2)) - 1;
-		s->xc = zalloc(sizeof(*s->xc) * ((size_t)s->xmask + 1), c->socket);
-		s->xs = zalloc(sizeof(*s->xs) * ((size_t)s->xmask + 1), c->socket);
-		if (s->xc == NULL || s->xs == NULL)
-			goto fail;
-		return s;
+	if (s->ops->init(s) != 0) {
+		sw_sketch_free(s);
+		errno = ENOMEM;
+		return NULL;
 	}
-	s->lines_mask = (uint32_t)((1ull << c->filter_log2) / FILT_LINE) - 1;
-	s->tmask = RTE_MAX(c->width / 4, 1u) - 1;
-	s->cells = big_zalloc(cells_bytes(s), c->socket, c->prefault, &s->cells_mapped);
-	s->tcells = big_zalloc(tcells_bytes(s), c->socket, c->prefault, &s->tcells_mapped);
-	s->filt = big_zalloc(filt_bytes(s), c->socket, c->prefault, &s->filt_mapped);
-	if (s->cells == NULL || s->tcells == NULL || s->filt == NULL)
-		goto fail;
 	return s;
-fail:
-	sw_sketch_free(s);
-	errno = ENOMEM;
-	return NULL;
 }
 
 void
@@ -172,66 +56,32 @@ sw_sketch_free(struct sw_sketch *s)
 {
 	if (s == NULL)
 		return;
-	big_free(s->cells, cells_bytes(s), s->cells_mapped);
-	big_free(s->tcells, tcells_bytes(s), s->tcells_mapped);
-	big_free(s->filt, filt_bytes(s), s->filt_mapped);
-	rte_free(s->xc);
-	rte_free(s->xs);
+	s->ops->fini(s);
 	rte_free(s);
 }
 
 size_t
 sw_sketch_bytes(const struct sw_sketch *s)
 {
-	if (s->c.exact)
-		return ((size_t)s->xmask + 1) * (sizeof(*s->xc) + sizeof(*s->xs));
-	return cells_bytes(s) + tcells_bytes(s) + filt_bytes(s);
+	return s->ops->bytes(s);
 }
 
 void
 sw_sketch_bounds(const struct sw_sketch *s, double *eps, double *delta, double *fpr)
 {
-	double m = (double)((uint64_t)s->lines_mask + 1) * FILT_LINE;
-	double n = s->c.filter_capacity;
-
-	if (s->c.exact) {
-		*eps = *delta = *fpr = 0;
-		return;
-	}
-	*eps = M_E / s->c.width;
-	*delta = exp(-(double)s->c.depth);
-	/* A blocked Bloom filter (Putze, Sanders, Singler, "Cache-, hash- and
-	 * space-efficient Bloom filters", WEA 2007): the keys of one line are
-	 * Poisson(lambda = n / lines), and a line holding x keys answers
-	 * falsely with (1 - (1 - 1/B)^{kx})^k. Summed over x. */
-	double lambda = n * FILT_LINE / m, term = exp(-lambda), sum = 0;
-
-	for (unsigned x = 0; x < (unsigned)(lambda + 12 * sqrt(lambda) + 12); x++) {
-		if (x > 0)
-			term *= lambda / x;
-		sum += term * pow(1.0 - pow(1.0 - 1.0 / FILT_LINE, (double)FILT_K * x), FILT_K);
-	}
-	*fpr = sum;
+	s->ops->bounds(s, eps, delta, fpr);
 }
 
 void
 sw_sketch_describe(const struct sw_sketch *s, FILE *out)
 {
-	double eps, delta, fpr;
+	s->ops->describe(s, out);
+}
 
-	sw_sketch_bounds(s, &eps, &delta, &fpr);
-	if (s->c.exact) {
-		fprintf(out, "scanwatch: exact counting (tests): %.1f MiB per worker, "
-			"%u entries per table\n", sw_sketch_bytes(s) / 1048576.0, s->xmask + 1);
-		return;
-	}
-	fprintf(out, "scanwatch: sketch %u x %u cells + %u target cells + filter 2^%u: "
-		"%.1f MiB per worker; sources exact in their own cell while they own one "
-		"(up to %u at once), else count-min eps=%.3g (of the window's first contacts) "
-		"delta=%.3g; filter false-positive rate %.3g at %u contacts per %us window\n",
-		s->c.depth, s->c.width, s->tmask + 1, s->c.filter_log2,
-		sw_sketch_bytes(s) / 1048576.0, s->c.depth * s->c.width, eps, delta, fpr,
-		s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
+bool
+sw_sketch_keyed(const struct sw_sketch *s)
+{
+	return s->ops->keyed;
 }
 
 uint64_t
@@ -254,122 +104,22 @@ sw_sketch_hash(const struct sw_sketch *s, const struct sw_key *k, struct sw_hash
 			   k->seq, h);
 }
 
-static inline uint16_t *
-filt_line(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	return s->filt + (size_t)(h->h1 & s->lines_mask) * FILT_LINE;
-}
-
-static inline struct sw_cell *
-cell_at(const struct sw_sketch *s, const struct sw_hash *h, unsigned row)
-{
-	return &s->cells[(size_t)row * s->c.width + ((h->h1 + row * h->h2) & s->wmask)];
-}
-
 void
 sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
 {
-	if (!s->c.exact)
-		rte_prefetch0(filt_line(s, h));
+	s->ops->prefetch_filter(s, h);
 }
 
-/* Row 0 only: a key owns its row-0 cell unless another live key does. */
 void
 sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
 {
-	if (!s->c.exact)
-		rte_prefetch0(cell_at(s, h, 0));
+	s->ops->prefetch_cell(s, h);
 }
 
-static inline uint16_t
-stamp(uint32_t now_s)
+void
+sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
 {
-	return (uint16_t)(now_s % FILT_MOD + 1);
-}
-
-static inline uint32_t
-age(uint16_t cur, uint16_t cell)
-{
-	return (cur + FILT_MOD - cell) % FILT_MOD;
-}
-
-/* Exact twin --------------------------------------------------------------- */
-
-static struct exact_seen *
-x_seen(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-       bool insert)
-{
-	for (uint32_t i = 0, j = h->h1 & s->xmask; i <= s->xmask; i++, j = (j + 1) & s->xmask) {
-		struct exact_seen *e = &s->xs[j];
-
-		if (!e->used) {
-			if (!insert)
-				return NULL;
-			e->used = true;
-			e->key = *k;
-			e->last_s = 0;
-			return e;
-		}
-		if (memcmp(&e->key, k, sizeof(*k)) == 0)
-			return e;
-	}
-	return NULL;
-}
-
-static struct sw_cell *
-x_cell(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-       bool insert)
-{
-	for (uint32_t i = 0, j = h->h1 & s->xmask; i <= s->xmask; i++, j = (j + 1) & s->xmask) {
-		struct exact_cell *e = &s->xc[j];
-
-		if (!e->used) {
-			if (!insert)
-				return NULL;
-			e->used = true;
-			e->key = *k;
-			return &e->cell;
-		}
-		if (memcmp(&e->key, k, sizeof(*k)) == 0)
-			return &e->cell;
-	}
-	return NULL;
-}
-
-/* Filter ------------------------------------------------------------------- */
-
-static unsigned
-seen_mask(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	  uint32_t now_s)
-{
-	unsigned mask = 0;
-
-	if (s->c.exact) {
-		const struct exact_seen *e = x_seen(s, k, h, false);
-
-		if (e == NULL || e->last_s == 0)
-			return 0;
-		for (unsigned t = 0; t < SW_TS; t++)
-			if (now_s - e->last_s < s->c.win_s[t])
-				mask |= 1u << t;
-		return mask;
-	}
-
-	const uint16_t *line = filt_line(s, h);
-	uint16_t cur = stamp(now_s);
-	uint32_t oldest = 0;
-
-	for (unsigned i = 0; i < FILT_K; i++) {
-		uint16_t c = line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)];
-
-		if (c == 0)
-			return 0;
-		oldest = RTE_MAX(oldest, age(cur, c));
-	}
-	for (unsigned t = 0; t < SW_TS; t++)
-		if (oldest < s->c.win_s[t])
-			mask |= 1u << t;
-	return mask;
+	s->ops->prefetch_target(s, h);
 }
 
 unsigned
@@ -377,44 +127,20 @@ sw_sketch_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash
 	       uint32_t now_s)
 {
 	s->lines++;	/* the worker's call: it owns the sketch */
-	return seen_mask(s, k, h, now_s);
-}
-
-uint64_t
-sw_sketch_lines(const struct sw_sketch *s)
-{
-	return s->lines;
-}
-
-uint64_t
-sw_sketch_handovers(const struct sw_sketch *s)
-{
-	return s->handovers;
+	return s->ops->seen(s, k, h, now_s);
 }
 
 unsigned
 sw_sketch_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		uint32_t now_s)
 {
-	unsigned fresh = ~seen_mask(s, k, h, now_s) & ((1u << SW_TS) - 1);
+	unsigned fresh = ~s->ops->seen(s, k, h, now_s) & ((1u << SW_TS) - 1);
 
 	s->lines++;
-	if (s->c.exact) {
-		struct exact_seen *e = x_seen(s, k, h, true);
-
-		if (e == NULL) {
-			s->overflows++;
-			return 0;
-		}
-		e->last_s = now_s;
-		return fresh;
+	if (!s->ops->mark(s, k, h, now_s)) {
+		s->overflows++;
+		return 0;
 	}
-
-	uint16_t *line = filt_line(s, h);
-	uint16_t cur = stamp(now_s);
-
-	for (unsigned i = 0; i < FILT_K; i++)
-		line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)] = cur;
 	return fresh;
 }
 
@@ -422,7 +148,7 @@ unsigned
 sw_sketch_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		  uint32_t now_s)
 {
-	unsigned seen = seen_mask(s, k, h, now_s);
+	unsigned seen = s->ops->seen(s, k, h, now_s);
 
 	if (seen == 0) {
 		s->lines++;
@@ -435,289 +161,21 @@ sw_sketch_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_h
 void
 sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s)
 {
-	uint32_t lines, n;
-	uint16_t cur = stamp(now_s);
-
-	if (s->c.exact || now_s == s->scrub_s)
-		return;
-	/* Visit the whole filter every 2^14 seconds (4.5 h), well inside the
-	 * 18 h after which a 16-bit stamp would alias. */
-	lines = s->lines_mask + 1;
-	n = (uint32_t)RTE_MIN((uint64_t)lines,
-			      (uint64_t)(now_s - s->scrub_s) * (lines / 16384 + 1));
-	if (s->scrub_s == 0)
-		n = 0;
-	s->scrub_s = now_s;
-	while (n-- > 0) {
-		uint16_t *line = s->filt + (size_t)s->scrub_line * FILT_LINE;
-
-		for (unsigned i = 0; i < FILT_LINE; i++)
-			if (line[i] != 0 && age(cur, line[i]) >= s->max_win)
-				line[i] = 0;
-		s->scrub_line = (s->scrub_line + 1) & s->lines_mask;
-	}
-}
-
-/* Count-min with owned cells ------------------------------------------------
- *
- * A key's counters are one 64-byte cell for all time scales. Row r of the
- * count-min (Cormode and Muthukrishnan 2005) gives a key the cell
- * (h1 + r * h2) mod width (Kirsch and Mitzenmacher 2006). The first key to
- * update a free cell (every window expired) owns it: it writes its tag
- * (h2), and from then on it counts in that one cell alone, exactly, while
- * the cell lives. A key that finds row 0 owned by another live key looks
- * for its tag or a free cell in rows 1..depth-1, and when every row is
- * owned it counts in all of them as a plain count-min key (conservative
- * update, Estan and Varghese 2002). This is the one-memory-access idea
- * (one line per key in the common case, cf. Zhou et al., "One memory
- * access sketch", SIGMOD 2018), kept exact for owners:
- *
- * - an owner's estimate is its true count plus what spilled keys added to
- *   its cell, never less;
- * - a spilled key's estimate is the count-min minimum over its rows, never
- *   less than its count, and above it by at most eps * N with probability
- *   1 - delta (eps = e / width, delta = e^-depth, N the window's updates);
- * - a row-0 cell remembers when a key last passed it (spill_s), and while
- *   that is within the longest window a key that finds row 0 free still
- *   looks for its tag below, so a spilled key never loses its counts to a
- *   freed row 0;
- * - a row-0 owner with no counter above one gives
- *   its cell up to the next key that needs it (cell_light), unless a key
- *   passed it within the longest window: the one undercount this layout
- *   allows, at most one per counter and handover (sw_sketch_handovers
- *   counts them).
- *
- * The cost: one line per update for owners (prefetched a stage ahead), up
- * to depth lines for spilled keys, which only a table near its capacity
- * has (sw_sketch_describe prints the capacity).
- */
-
-static inline bool
-cell_free(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s)
-{
-	if (c->tag == 0)
-		return true;
-	for (unsigned t = 0; t < SW_TS; t++)
-		if (now_s - c->ts[t].start < s->c.win_s[t] && now_s >= c->ts[t].start)
-			return false;
-	return true;
-}
-
-static inline void
-cell_claim(struct sw_cell *c, uint32_t tag, uint32_t now_s)
-{
-	for (unsigned t = 0; t < SW_TS; t++) {
-		memset(c->ts[t].v, 0, sizeof(c->ts[t].v));
-		c->ts[t].start = now_s;
-	}
-	c->tag = tag;
-}
-
-static inline void
-cell_expire(struct sw_cell_ts *c, uint32_t now_s, uint32_t win)
-{
-	if (now_s - c->start >= win || now_s < c->start) {
-		memset(c->v, 0, sizeof(c->v));
-		c->start = now_s;
-	}
-}
-
-/*
- * A live owner so light that taking its cell costs it at most one first
- * contact: one contact and at most one answer in the longest window. A
- * flood of spoofed sources (one SYN each) owns cells only until the next
- * source needs them, instead of filling the table and pushing every key
- * into the shared count-min rows, where the flood's mass would inflate
- * them. A source that probes once per longest window during a flood can
- * lose its single count this way; anything heavier keeps its cell.
- */
-static inline bool
-cell_light(const struct sw_cell *c)
-{
-	uint16_t max = 0;
-
-	for (unsigned t = 0; t < SW_TS; t++)
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			max = RTE_MAX(max, c->ts[t].v[f]);
-	return max <= 1;
-}
-
-/* The cell k owns, claiming one if it can; NULL: k is a spilled key. */
-static struct sw_cell *
-owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
-{
-	struct sw_cell *c0 = cell_at(s, h, 0);
-	bool deeper = false;
-
-	s->lines++;
-	if (c0->tag == h->h2)
-		return c0;
-	/* a key that passed row 0 recently may own a row below */
-	if (c0->spill_s != 0 && now_s - c0->spill_s < s->max_win) {
-		deeper = true;
-		for (unsigned r = 1; r < s->c.depth; r++) {
-			struct sw_cell *c = cell_at(s, h, r);
-
-			s->lines++;
-			if (c->tag == h->h2)
-				return c;
-		}
-	}
-	if (cell_free(s, c0, now_s)) {
-		cell_claim(c0, h->h2, now_s);
-		return c0;
-	}
-	/* not while a key passing it counts below (in a deeper row or the
-	 * shared rows): taking row 0 would drop that key's counts */
-	if (!deeper && cell_light(c0)) {
-		s->handovers++;
-		cell_claim(c0, h->h2, now_s);
-		return c0;
-	}
-	c0->spill_s = now_s;
-	for (unsigned r = 1; r < s->c.depth; r++) {
-		struct sw_cell *c = cell_at(s, h, r);
-
-		if (!deeper)
-			s->lines++;
-		if (c->tag == h->h2)
-			return c;
-	}
-	for (unsigned r = 1; r < s->c.depth; r++) {
-		struct sw_cell *c = cell_at(s, h, r);
-
-		if (cell_free(s, c, now_s)) {
-			cell_claim(c, h->h2, now_s);
-			return c;
-		}
-	}
-	return NULL;
-}
-
-static void
-cell_read(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s,
-	  struct sw_est *e)
-{
-	for (unsigned t = 0; t < SW_TS; t++) {
-		bool live = now_s - c->ts[t].start < s->c.win_s[t] && now_s >= c->ts[t].start;
-
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			e->v[t][f] = live ? c->ts[t].v[f] : 0;
-	}
-}
-
-/* One cell, every field of fmask: an owner's or the exact twin's update.
- * Branch-free per field: ~30 instructions where a branch per (scale,
- * field) pair took 200 (callgrind, bench/README.md). */
-static inline void
-cell_update(const struct sw_sketch *s, struct sw_cell *c, const unsigned fmask[SW_F__MAX],
-	    uint32_t now_s)
-{
-	unsigned any = 0;
-
-	for (unsigned f = 0; f < SW_F__MAX; f++)
-		any |= fmask[f];
-	for (unsigned t = 0; t < SW_TS; t++) {
-		uint16_t *v = c->ts[t].v;
-
-		if (!(any & (1u << t)))
-			continue;
-		cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			v[f] = (uint16_t)(v[f] + ((fmask[f] >> t) & 1u & (v[f] < SAT16)));
-	}
-}
-
-/* Spilled keys: count-min over every row, conservative update. */
-static void
-cm_update(struct sw_sketch *s, const struct sw_hash *h, const unsigned fmask[SW_F__MAX],
-	  uint32_t now_s, struct sw_est *e)
-{
-	struct sw_cell *row[16];
-	unsigned d = s->c.depth;
-
-	for (unsigned r = 0; r < d; r++)
-		row[r] = cell_at(s, h, r);
-	for (unsigned t = 0; t < SW_TS; t++) {
-		unsigned any = 0;
-
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			any |= fmask[f] & (1u << t);
-		if (any)
-			for (unsigned r = 0; r < d; r++)
-				cell_expire(&row[r]->ts[t], now_s, s->c.win_s[t]);
-		for (unsigned f = 0; f < SW_F__MAX; f++) {
-			uint32_t min = SAT16;
-			bool live = true;
-
-			for (unsigned r = 0; r < d; r++) {
-				const struct sw_cell_ts *c = &row[r]->ts[t];
-
-				if (now_s - c->start >= s->c.win_s[t] || now_s < c->start)
-					live = false;
-				min = RTE_MIN(min, (uint32_t)c->v[f]);
-			}
-			if (!live)
-				min = 0;
-			if (fmask[f] & (1u << t)) {
-				if (min < SAT16)
-					min++;
-				for (unsigned r = 0; r < d; r++)
-					if (row[r]->ts[t].v[f] < min)
-						row[r]->ts[t].v[f] = (uint16_t)min;
-			}
-			e->v[t][f] = min;
-		}
-	}
+	s->ops->scrub(s, now_s);
 }
 
 void
 sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		 const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
 {
-	struct sw_cell *c;
-
-	if (s->c.exact) {
-		c = x_cell(s, k, h, true);
-		if (c == NULL) {
-			s->overflows++;
-			memset(e, 0, sizeof(*e));
-			return;
-		}
-	} else {
-		c = owned_cell(s, h, now_s);
-		if (c == NULL) {
-			cm_update(s, h, fmask, now_s, e);
-			return;
-		}
-	}
-	cell_update(s, c, fmask, now_s);
-	cell_read(s, c, now_s, e);
-}
-
-void
-sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	if (!s->c.exact)
-		rte_prefetch0(&s->tcells[h->h1 & s->tmask]);
+	s->ops->update(s, k, h, fmask, now_s, e);
 }
 
 void
 sw_sketch_target_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 			const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
 {
-	struct sw_cell *c;
-
-	if (s->c.exact) {
-		sw_sketch_update(s, k, h, fmask, now_s, e);
-		return;
-	}
-	/* one row: the cell's counters are the sum over the keys sharing it,
-	 * so every update raises them by one and no threshold is skipped */
-	c = &s->tcells[h->h1 & s->tmask];
-	s->lines++;
-	cell_update(s, c, fmask, now_s);
-	cell_read(s, c, now_s, e);
+	s->ops->target_update(s, k, h, fmask, now_s, e);
 }
 
 void
@@ -728,7 +186,7 @@ sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash 
 	struct sw_est e;
 
 	fmask[f] = mask;
-	sw_sketch_update(s, k, h, fmask, now_s, &e);
+	s->ops->update(s, k, h, fmask, now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++)
 		if (mask & (1u << t))
 			out[t] = e.v[t][f];
@@ -738,36 +196,19 @@ void
 sw_sketch_get(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	      uint32_t now_s, struct sw_est *e)
 {
-	memset(e, 0, sizeof(*e));
-	if (s->c.exact) {
-		const struct sw_cell *c = x_cell(s, k, h, false);
+	s->ops->get(s, k, h, now_s, e);
+}
 
-		if (c != NULL)
-			cell_read(s, c, now_s, e);
-		return;
-	}
-	for (unsigned r = 0; r < s->c.depth; r++) {
-		const struct sw_cell *c = cell_at(s, h, r);
+uint64_t
+sw_sketch_lines(const struct sw_sketch *s)
+{
+	return s->lines;
+}
 
-		if (c->tag == h->h2) {
-			cell_read(s, c, now_s, e);
-			return;
-		}
-	}
-	for (unsigned t = 0; t < SW_TS; t++) {
-		for (unsigned f = 0; f < SW_F__MAX; f++) {
-			uint32_t min = UINT32_MAX;
-
-			for (unsigned r = 0; r < s->c.depth; r++) {
-				const struct sw_cell_ts *c = &cell_at(s, h, r)->ts[t];
-				uint32_t v = now_s - c->start >= s->c.win_s[t] ||
-					     now_s < c->start ? 0 : c->v[f];
-
-				min = RTE_MIN(min, v);
-			}
-			e->v[t][f] = min;
-		}
-	}
+uint64_t
+sw_sketch_handovers(const struct sw_sketch *s)
+{
+	return s->handovers;
 }
 
 uint64_t

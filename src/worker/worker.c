@@ -9,6 +9,9 @@
 #include <time.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -18,6 +21,8 @@
 
 #include <scanwatch/worker.h>
 #include <scanwatch/detect.h>
+#include <scanwatch/event.h>
+#include <scanwatch/sketch.h>
 #include <scanwatch/match.h>
 
 #define SW_PREFETCH	4	/* packets ahead: enough to hide one DRAM miss */
@@ -171,4 +176,58 @@ sw_worker_main(void *arg)
 		sw_match_worker_offline(w);
 	w->done = true;
 	return 0;
+}
+
+struct sw_worker *
+sw_worker_create(const struct sw_conf *c, const struct sw_worker_params *p, char *err,
+		 size_t errlen)
+{
+	/* ring names are global to the process: tests and bench make many */
+	static unsigned seq;
+	char name[RTE_RING_NAMESIZE];
+	struct sw_worker *w;
+
+	w = rte_zmalloc_socket("sw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, p->socket);
+	if (w == NULL) {
+		snprintf(err, errlen, "cannot allocate worker %u state on socket %d: "
+			 "give EAL more memory (-m)", p->id, p->socket);
+		return NULL;
+	}
+	w->id = p->id;
+	w->lcore = p->lcore;
+	w->burst = p->burst;
+	w->offline = p->offline;
+	sw_clock_init(&w->clock);
+	w->last_ts_ns = w->clock.wall0_ns;
+	if (p->detect) {
+		w->det = sw_detect_create(c, p->nworkers, p->socket);
+		if (w->det == NULL) {
+			snprintf(err, errlen, "cannot allocate worker %u detection state on "
+				 "socket %d (%s): lower sketch.width/sketch.filter-bits or give "
+				 "EAL more memory (-m)", p->id, p->socket, strerror(errno));
+			sw_worker_free(w);
+			return NULL;
+		}
+	}
+	snprintf(name, sizeof(name), "sw_ev_%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), p->ring_size, p->socket,
+				       RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->ring == NULL) {
+		snprintf(err, errlen, "cannot create event ring %s of %u: %s "
+			 "(events.ring-size must be a power of two; or give EAL more memory)",
+			 name, p->ring_size, rte_strerror(rte_errno));
+		sw_worker_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+sw_worker_free(struct sw_worker *w)
+{
+	if (w == NULL)
+		return;
+	rte_ring_free(w->ring);
+	sw_detect_free(w->det);
+	rte_free(w);
 }
