@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include <scanwatch/capfile.h>
 #include <scanwatch/conf.h>
 #include <scanwatch/ctl.h>
 #include <scanwatch/detect.h>
@@ -348,6 +350,36 @@ on_signal(int sig)
 		sw_quit = true;
 }
 
+/* mkdir -p: every missing component, 0750 (alerts name internal hosts) */
+static int
+mkdir_p(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(path)) {
+		snprintf(err, errlen, "output directory name too long: %.200s", dir);
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create output directory %.256s: %s", path,
+				 strerror(errno));
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
 static int
 create_workers(const struct sw_conf *c, uint16_t nq, bool offline,
 	       struct sw_worker **w, char *err, size_t errlen)
@@ -404,6 +436,7 @@ main(int argc, char **argv)
 {
 	static struct sw_conf conf;
 	static struct eal_args eal;
+	static struct sw_capfile capfile;
 	struct sw_worker *workers[SW_MAX_WORKERS] = { NULL };
 	struct sw_matcher *matcher = NULL;
 	struct sw_ctl ctl;
@@ -430,8 +463,20 @@ main(int argc, char **argv)
 		return 0;
 	}
 	offline = conf.pcap[0] != '\0';
-	if (offline && access(conf.pcap, R_OK) != 0)
-		die(2, "cannot read %s", conf.pcap);
+	if (offline) {
+		if (sw_capfile_probe(conf.pcap, &capfile, err, sizeof(err)) != 0)
+			die(2, "%s", err);
+		if (capfile.link != SW_LINK_ETH)
+			fprintf(stderr, "scanwatch: %s: %s frames (%s)\n", conf.pcap,
+				sw_link_name(capfile.link), capfile.format);
+		if (capfile.damaged)
+			fprintf(stderr, "scanwatch: warning: %s is damaged: %s; reading the %llu "
+				"whole records before it\n", conf.pcap, capfile.damage,
+				(unsigned long long)capfile.records);
+	}
+	/* -l DIR: made when missing, as a user expects of an output directory */
+	if (conf.log_dir[0] != '\0' && mkdir_p(conf.log_dir, err, sizeof(err)) != 0)
+		die(2, "%s", err);
 	if (!offline && conf.interfaces.n == 0 && a.eal_argc == 0 && conf.eal_params.n == 0)
 		die(2, "%s", "nothing to read: give -r FILE.pcap or -i DEVICE (see --help)");
 	if (conf.workers > SW_MAX_WORKERS)
@@ -456,6 +501,11 @@ main(int argc, char **argv)
 	rc = create_workers(&conf, nq, offline, workers, err, sizeof(err));
 	if (rc != 0)
 		goto fail_workers;
+	if (offline) {
+		/* one port, one queue: the file's link type; stop at its damage */
+		workers[0]->rxq[0].link = (uint8_t)capfile.link;
+		workers[0]->rxq[0].limit = capfile.damaged ? capfile.records : 0;
+	}
 	/* a rule that does not compile at start is a configuration error */
 	matcher = sw_matcher_create(&conf, workers, nq, err, sizeof(err));
 	if (matcher == NULL && err[0] != '\0')

@@ -153,6 +153,27 @@ _Static_assert(sizeof(struct sw_pkt) == 128, "two cache lines of metadata per pa
  */
 enum sw_perr sw_parse(const uint8_t *data, uint32_t len, struct sw_pkt *p);
 
+/** Link layers a frame can start with (capture files; NICs give Ethernet). */
+enum sw_link {
+	SW_LINK_ETH,		/* LINKTYPE_ETHERNET (1) */
+	SW_LINK_SLL,		/* LINKTYPE_LINUX_SLL (113): tcpdump -i any */
+	SW_LINK_SLL2,		/* LINKTYPE_LINUX_SLL2 (276) */
+	SW_LINK_RAW,		/* LINKTYPE_RAW (101; DLT_RAW 12 or 14) */
+	SW_LINK_IPV4,		/* LINKTYPE_IPV4 (228) */
+	SW_LINK_IPV6,		/* LINKTYPE_IPV6 (229) */
+	SW_LINK_NULL,		/* LINKTYPE_NULL (0): BSD loopback, host byte order */
+	SW_LINK_LOOP,		/* LINKTYPE_LOOP (108): network byte order */
+	SW_LINK__MAX
+};
+
+/** sw_parse() for a frame of the given link layer (SW_LINK_ETH is
+ *  sw_parse() itself); the same contract otherwise. */
+enum sw_perr sw_parse_link(enum sw_link link, const uint8_t *data, uint32_t len,
+			   struct sw_pkt *p);
+
+/** "Ethernet", "Linux cooked (SLL)", ... */
+const char *sw_link_name(enum sw_link link);
+
 /** True when a is an IPv4-mapped address (::ffff:0:0/96). */
 static inline int
 sw_addr_is_v4(const struct sw_addr *a)

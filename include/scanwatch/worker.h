@@ -43,7 +43,10 @@ struct sw_wstats {
 struct sw_rxq {
 	uint16_t port;
 	uint16_t queue;
+	uint8_t link;		/* enum sw_link of its frames (files; NICs: Ethernet) */
 	bool eof;		/* offline: the pcap is exhausted */
+	uint64_t limit;		/* offline: frames to read, then EOF (0: all) */
+	uint64_t got;		/* offline: frames read so far */
 };
 
 /** Time source: capture timestamps offline, the TSC live. */
@@ -63,6 +66,7 @@ struct sw_worker {
 	struct sw_rxq rxq[SW_MAX_RXQ];
 	uint16_t burst;
 	bool offline;
+	uint8_t link;			/* enum sw_link of the burst at hand */
 	struct sw_clock clock;
 	struct rte_ring *ring;		/* to ctl: single producer, single consumer */
 	struct sw_detect *det;		/* this worker's detection state, or NULL */

@@ -459,24 +459,11 @@ ip6_parse(const uint8_t *d, uint32_t l3, uint32_t len, struct sw_pkt *p)
 	return l4_parse(d, off, end, p);
 }
 
-enum sw_perr
-sw_parse(const uint8_t *data, uint32_t len, struct sw_pkt *p)
+/* From the EtherType at hand (Ethernet's, or a cooked header's protocol)
+ * through up to two VLAN tags to IP at off. */
+static inline __attribute__((always_inline)) enum sw_perr
+l2_tail(const uint8_t *data, uint32_t off, uint16_t type, uint32_t len, struct sw_pkt *p)
 {
-	uint32_t off = ETH_HLEN;
-	uint16_t type;
-
-	/*
-	 * ~128 bytes, inlined as a few vector stores; cheaper than tracking
-	 * which of the fields a given packet type happens to write.
-	 */
-	memset(p, 0, sizeof(*p));
-	/* Offsets in sw_pkt are 16-bit; an mbuf segment is never larger. */
-	if (unlikely(len > UINT16_MAX))
-		len = UINT16_MAX;
-	if (unlikely(len < ETH_HLEN))
-		return SW_PERR_ETH_TRUNC;
-
-	type = rd16(data + 12);
 	if (is_vlan_tpid(type)) {
 		if (unlikely(len - off < VLAN_HLEN))
 			return SW_PERR_VLAN_TRUNC;
@@ -499,4 +486,99 @@ sw_parse(const uint8_t *data, uint32_t len, struct sw_pkt *p)
 	if (type == ET_IPV6)
 		return ip6_parse(data, off, len, p);
 	return SW_PERR_OK;	/* ARP, LLDP ...: not ours, not an error */
+}
+
+enum sw_perr
+sw_parse(const uint8_t *data, uint32_t len, struct sw_pkt *p)
+{
+	/*
+	 * ~128 bytes, inlined as a few vector stores; cheaper than tracking
+	 * which of the fields a given packet type happens to write.
+	 */
+	memset(p, 0, sizeof(*p));
+	/* Offsets in sw_pkt are 16-bit; an mbuf segment is never larger. */
+	if (unlikely(len > UINT16_MAX))
+		len = UINT16_MAX;
+	if (unlikely(len < ETH_HLEN))
+		return SW_PERR_ETH_TRUNC;
+	return l2_tail(data, ETH_HLEN, rd16(data + 12), len, p);
+}
+
+/* Raw IP: the version nibble says which. */
+static enum sw_perr
+raw_ip(const uint8_t *data, uint32_t off, uint32_t len, struct sw_pkt *p)
+{
+	if (unlikely(len - off < 1))
+		return SW_PERR_ETH_TRUNC;
+	switch (data[off] >> 4) {
+	case 4:
+		return ip4_parse(data, off, len, p);
+	case 6:
+		return ip6_parse(data, off, len, p);
+	default:
+		return SW_PERR_OK;	/* not IP: as a non-IP frame */
+	}
+}
+
+/*
+ * The other link layers a capture file may hold (tcpdump.org's
+ * LINKTYPE_* list, "Link-layer header types"): Linux cooked v1 (16
+ * bytes, protocol at 14) and v2 (20 bytes, protocol at 0), raw IP, and
+ * BSD loopback (a 4-byte address family, in the capturing host's byte
+ * order for NULL, network order for LOOP). A truncated link header counts
+ * as eth_trunc: the link layer was cut short.
+ */
+enum sw_perr
+sw_parse_link(enum sw_link link, const uint8_t *data, uint32_t len, struct sw_pkt *p)
+{
+	uint32_t af;
+
+	if (likely(link == SW_LINK_ETH))
+		return sw_parse(data, len, p);
+	memset(p, 0, sizeof(*p));
+	if (unlikely(len > UINT16_MAX))
+		len = UINT16_MAX;
+	switch (link) {
+	case SW_LINK_SLL:
+		if (unlikely(len < 16))
+			return SW_PERR_ETH_TRUNC;
+		return l2_tail(data, 16, rd16(data + 14), len, p);
+	case SW_LINK_SLL2:
+		if (unlikely(len < 20))
+			return SW_PERR_ETH_TRUNC;
+		return l2_tail(data, 20, rd16(data), len, p);
+	case SW_LINK_RAW:
+		return raw_ip(data, 0, len, p);
+	case SW_LINK_IPV4:
+		return len < 1 ? SW_PERR_ETH_TRUNC : ip4_parse(data, 0, len, p);
+	case SW_LINK_IPV6:
+		return len < 1 ? SW_PERR_ETH_TRUNC : ip6_parse(data, 0, len, p);
+	case SW_LINK_NULL:
+	case SW_LINK_LOOP:
+		if (unlikely(len < 4))
+			return SW_PERR_ETH_TRUNC;
+		af = rd32(data);
+		if (link == SW_LINK_NULL && (af & 0xffff) == 0)
+			af = __builtin_bswap32(af);	/* written little-endian */
+		/* AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24
+		 * (NetBSD, OpenBSD), 28 (FreeBSD), 30 (macOS) */
+		if (af == 2 || af == 10 || af == 24 || af == 28 || af == 30)
+			return raw_ip(data, 4, len, p);
+		return SW_PERR_OK;
+	default:
+		return SW_PERR_OK;
+	}
+}
+
+const char *
+sw_link_name(enum sw_link link)
+{
+	static const char *const names[SW_LINK__MAX] = {
+		[SW_LINK_ETH] = "Ethernet", [SW_LINK_SLL] = "Linux cooked (SLL)",
+		[SW_LINK_SLL2] = "Linux cooked v2 (SLL2)", [SW_LINK_RAW] = "raw IP",
+		[SW_LINK_IPV4] = "raw IPv4", [SW_LINK_IPV6] = "raw IPv6",
+		[SW_LINK_NULL] = "BSD loopback (NULL)", [SW_LINK_LOOP] = "OpenBSD loopback (LOOP)",
+	};
+
+	return (unsigned)link < SW_LINK__MAX ? names[link] : "unknown";
 }

@@ -95,7 +95,9 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		bytes += m->pkt_len;
 		/* Headers live in the first segment; jumbo chains keep their
 		 * payload beyond it, which only the payload matcher reads. */
-		e = sw_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
+		e = likely(w->link == SW_LINK_ETH) ?
+		    sw_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p) :
+		    sw_parse_link(w->link, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
 		if (unlikely(e != SW_PERR_OK)) {
 			w->st.perr[e]++;
 			continue;
@@ -132,6 +134,25 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	return ok;
 }
 
+/*
+ * A capture file damaged part-way: net_pcap would read on past the bad
+ * record into garbage (libpcap resynchronises on whatever follows), so
+ * the worker stops at the last good record, counted at start
+ * (port/capfile.c). Frames beyond it are freed unread.
+ */
+static uint16_t
+at_limit(struct sw_rxq *rq, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t left = rq->limit - rq->got;
+
+	if (n > left) {
+		rte_pktmbuf_free_bulk(pkts + left, n - (unsigned)left);
+		n = (uint16_t)left;
+	}
+	rq->got += n;
+	return n;
+}
+
 int
 sw_worker_main(void *arg)
 {
@@ -153,7 +174,14 @@ sw_worker_main(void *arg)
 			w->st.polls++;
 			if (n > 0) {
 				empty[q] = 0;
+				if (unlikely(rq->limit != 0))
+					n = at_limit(rq, pkts, n);
+				w->link = rq->link;
 				sw_worker_burst(w, pkts, n);
+				if (unlikely(rq->limit != 0 && rq->got >= rq->limit)) {
+					rq->eof = true;
+					live--;
+				}
 				continue;
 			}
 			w->st.idle_polls++;
