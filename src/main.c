@@ -3,6 +3,7 @@
  * scanwatch: start, arguments, launch, shutdown. The only file that exits.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -260,6 +261,21 @@ hugepages_free(void)
 	return n;
 }
 
+/* "scanwatch-" and the capture devices, every character outside
+ * [A-Za-z0-9.-] as '_', at most 48 characters (EAL makes paths of it). */
+static void
+live_prefix(const struct sw_conf *c, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "scanwatch");
+
+	for (unsigned i = 0; i < c->interfaces.n && n + 2 < len && n < 48; i++) {
+		out[n++] = '-';
+		for (const char *d = c->interfaces.v[i]; *d != '\0' && n + 1 < len && n < 48; d++)
+			out[n++] = (isalnum((unsigned char)*d) || *d == '.' || *d == '-') ? *d : '_';
+	}
+	out[n] = '\0';
+}
+
 /* EAL leaves an empty runtime directory per file prefix behind. */
 static char runtime_dir[128];
 
@@ -323,6 +339,15 @@ build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 	/* Only the devices named: never grab every NIC bound to vfio-pci. */
 	if (!any_pci && c->interfaces.n > 0)
 		eal_add(e, "%s", "--no-pci");
+	/* One prefix per sensor, from what it captures: two instances on one
+	 * host (two taps) never share EAL's runtime files, and the prefix is
+	 * the same on every start, for dpdk-telemetry.py -f. */
+	if (!eal_has(e, prefix_opts) && c->interfaces.n > 0) {
+		live_prefix(c, prefix, sizeof(prefix));
+		eal_add(e, "--file-prefix=%s", prefix);
+		fprintf(stderr, "scanwatch: DPDK file prefix %s (dpdk-telemetry.py -f %s)\n",
+			prefix, prefix);
+	}
 	/* Hugepages when reserved (EAL's default); otherwise 4 KiB pages and
 	 * one line saying what that costs and how to fix it. */
 	{

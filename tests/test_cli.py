@@ -1,6 +1,7 @@
 """The command line: -T, --dump-config round trip, errors that say what to fix.
 Usage: test_cli.py SCANWATCH
 """
+import json
 import os
 import re
 import subprocess
@@ -136,4 +137,24 @@ with tempfile.TemporaryDirectory() as d:
         check("readme_yaml_example_%d_loads" % i, p.returncode == 0, p.stderr + text)
         checked += 1
 check("readme_has_yaml_examples", checked >= 5, checked)
+
+# Two live sensors on one host (two taps) get their own DPDK file prefix
+# without being told: both run, both stop cleanly and flush their stats.
+with tempfile.TemporaryDirectory() as d:
+    procs = []
+    for i in range(2):
+        out = os.path.join(d, "s%d" % i)
+        procs.append((out, subprocess.Popen(
+            ["timeout", "-s", "INT", "15", binary, "-i", "net_null%d" % i, "-l", out,
+             "--", "--no-huge", "-m", "256"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    for i, (out, p) in enumerate(procs):
+        _, err = p.communicate(timeout=60)
+        eve = os.path.join(out, "eve.json")
+        stats = [json.loads(x) for x in open(eve)] if os.path.exists(eve) else []
+        check("two_live_instances_%d_own_prefix" % i,
+              "DPDK file prefix scanwatch-net_null%d" % i in err, err[-600:])
+        check("two_live_instances_%d_ran" % i, any(
+            e.get("event_type") == "stats" and e["stats"]["capture"]["packets"] > 0
+            for e in stats), err[-600:])
 finish()
