@@ -509,6 +509,7 @@ main(int argc, char **argv)
 	/* net_pcap reads a file through one queue. */
 	nq = offline ? 1 : (uint16_t)conf.workers;
 
+	sw_parse_vxlan_port = (uint16_t)conf.vxlan_port;
 	build_eal(&a, &conf, &eal);
 	rc = rte_eal_init(eal.argc, eal.argv);
 	if (rc < 0)

@@ -279,6 +279,8 @@ static const char full_yaml[] =
 	"  rx-descriptors: 2048\n"
 	"  burst: 64\n"
 	"  mempool-cache: 128\n"
+	"decoder:\n"
+	"  vxlan-port: 8472\n"
 	"dpdk:\n"
 	"  eal-params: [\"-l\", \"0-3\", --huge-dir, /mnt/huge]\n"
 	"events: {ring-size: 8192}\n"

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sw_parse_link(): each link layer a capture file can hold leads to the
- * same IP parse as Ethernet, and every prefix of every frame (copied to a
- * heap buffer of exactly its length, so ASan sees any overread) is
- * rejected or accepted without reading past its end.
+ * same IP parse as Ethernet; tunnels (GRE, ERSPAN I/II/III, VXLAN, MPLS,
+ * IP in IP) are decapsulated one level and malformed ones counted by
+ * reason. Every prefix of every frame (copied to a heap buffer of exactly
+ * its length, so ASan sees any overread) is rejected or accepted without
+ * reading past its end.
  */
 
 #include <stdint.h>
@@ -166,6 +168,247 @@ every_prefix_is_safe(void)
 	CHECK(sw_parse_link(SW_LINK_RAW, b, 0, &p) == SW_PERR_ETH_TRUNC, "raw of 0 bytes");
 }
 
+/* Tunnels ------------------------------------------------------------------ */
+
+struct fb {
+	uint8_t b[512];
+	size_t n;
+};
+
+static void
+put(struct fb *f, const void *d, size_t n)
+{
+	memcpy(f->b + f->n, d, n);
+	f->n += n;
+}
+
+static void
+put16(struct fb *f, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	put(f, b, 2);
+}
+
+static void
+eth_hdr(struct fb *f, uint16_t type)
+{
+	static const uint8_t mac[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+
+	put(f, mac, 12);
+	put16(f, type);
+}
+
+/* Outer IPv4 header 192.0.2.1 -> 192.0.2.2 of protocol proto, for a
+ * payload of plen bytes. */
+static void
+outer_ip4(struct fb *f, uint8_t proto, size_t plen)
+{
+	uint8_t h[20] = { 0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, proto, 0, 0,
+			  192, 0, 2, 1, 192, 0, 2, 2 };
+
+	h[2] = (uint8_t)((20 + plen) >> 8);
+	h[3] = (uint8_t)(20 + plen);
+	put(f, h, 20);
+}
+
+enum inner { IN_IP, IN_ETH };
+
+/* The inner SYN (10.0.0.1 -> 10.0.0.2:22), as IP or inside Ethernet. */
+static size_t
+inner_len(enum inner in)
+{
+	return sizeof(ip4_syn) + (in == IN_ETH ? 14 : 0);
+}
+
+static void
+inner(struct fb *f, enum inner in)
+{
+	if (in == IN_ETH)
+		eth_hdr(f, 0x0800);
+	put(f, ip4_syn, sizeof(ip4_syn));
+}
+
+static void
+gre_frame(struct fb *f, uint16_t flags, uint16_t type, const uint8_t *mid, size_t nmid,
+	  enum inner in)
+{
+	size_t opt = ((flags & 0x8000) ? 4 : 0) + ((flags & 0x2000) ? 4 : 0) +
+		     ((flags & 0x1000) ? 4 : 0);
+	static const uint8_t zero[12];
+
+	f->n = 0;
+	eth_hdr(f, 0x0800);
+	outer_ip4(f, 47, 4 + opt + nmid + inner_len(in));
+	put16(f, flags);
+	put16(f, type);
+	put(f, zero, opt);
+	put(f, mid, nmid);
+	inner(f, in);
+}
+
+static void
+vxlan_frame(struct fb *f, uint16_t dport)
+{
+	static const uint8_t vx[8] = { 0x08, 0, 0, 0, 0, 0x12, 0x34, 0 };
+	size_t ul = 8 + 8 + inner_len(IN_ETH);
+
+	f->n = 0;
+	eth_hdr(f, 0x0800);
+	outer_ip4(f, 17, ul);
+	put16(f, 51000);
+	put16(f, dport);
+	put16(f, (uint16_t)ul);
+	put16(f, 0);
+	put(f, vx, 8);
+	inner(f, IN_ETH);
+}
+
+/* The inner SYN, flagged as decapsulated from kind. */
+static void
+check_inner(const struct fb *f, enum sw_tunnel kind, const char *what)
+{
+	struct sw_pkt p;
+	enum sw_perr e = sw_parse(f->b, (uint32_t)f->n, &p);
+
+	CHECK(e == SW_PERR_OK && p.af == 4 && p.proto == 6 && p.dport == 22 &&
+	      p.sport == 40000 && p.tcp_flags == 0x02 && (p.flags & SW_PKT_F_TUNNEL) &&
+	      p.tunnel == kind && p.src.b[15] == 1 && p.dst.b[15] == 2,
+	      "%s: err %s af %u proto %u dport %u tunnel %u", what, sw_perr_names[e], p.af,
+	      p.proto, p.dport, p.tunnel);
+}
+
+static void
+gre_erspan_vxlan_mpls_ipip_decapsulated(void)
+{
+	struct fb f;
+	static const uint8_t erspan2[8] = { 0x10, 0x01, 0, 0x05, 0, 0, 0, 0 };
+	static const uint8_t erspan3[12] = { 0x20, 0x01, 0, 0x05, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t erspan3o[20] = { 0x20, 0x01, 0, 0x05, 0, 0, 0, 0, 0, 0, 0, 1 };
+	/* one label, then bottom of stack; then a second stack with a PW
+	 * control word */
+	static const uint8_t mpls1[4] = { 0x00, 0x01, 0x01, 64 };
+	static const uint8_t mpls2cw[12] = { 0x00, 0x01, 0x00, 64, 0x00, 0x02, 0x01, 64,
+					     0, 0, 0, 0 };
+
+	gre_frame(&f, 0, 0x0800, NULL, 0, IN_IP);
+	check_inner(&f, SW_TUN_GRE, "GRE, IPv4 inside");
+	gre_frame(&f, 0x2000 | 0x8000, 0x6558, NULL, 0, IN_ETH);
+	check_inner(&f, SW_TUN_GRE, "gretap with key and checksum");
+	gre_frame(&f, 0, 0x88be, NULL, 0, IN_ETH);
+	check_inner(&f, SW_TUN_ERSPAN2, "ERSPAN type I");
+	gre_frame(&f, 0x1000, 0x88be, erspan2, sizeof(erspan2), IN_ETH);
+	check_inner(&f, SW_TUN_ERSPAN2, "ERSPAN type II");
+	gre_frame(&f, 0x1000, 0x22eb, erspan3, sizeof(erspan3), IN_ETH);
+	check_inner(&f, SW_TUN_ERSPAN3, "ERSPAN type III");
+	gre_frame(&f, 0x1000, 0x22eb, erspan3o, sizeof(erspan3o), IN_ETH);
+	check_inner(&f, SW_TUN_ERSPAN3, "ERSPAN type III with platform subheader");
+	gre_frame(&f, 0, 0x8847, mpls1, sizeof(mpls1), IN_IP);
+	check_inner(&f, SW_TUN_MPLS, "MPLS in GRE");
+	gre_frame(&f, 0, 0x8847, mpls2cw, sizeof(mpls2cw), IN_ETH);
+	check_inner(&f, SW_TUN_MPLS, "MPLS pseudowire (control word) in GRE");
+	vxlan_frame(&f, 4789);
+	check_inner(&f, SW_TUN_VXLAN, "VXLAN");
+
+	/* MPLS on the wire itself */
+	f.n = 0;
+	eth_hdr(&f, 0x8847);
+	put(&f, mpls1, sizeof(mpls1));
+	inner(&f, IN_IP);
+	check_inner(&f, SW_TUN_MPLS, "MPLS over Ethernet");
+
+	/* IPv4 in IPv4 */
+	f.n = 0;
+	eth_hdr(&f, 0x0800);
+	outer_ip4(&f, 4, sizeof(ip4_syn));
+	inner(&f, IN_IP);
+	check_inner(&f, SW_TUN_IPIP, "IPv4 in IPv4");
+}
+
+static void
+vxlan_port_is_configurable_and_flag_checked(void)
+{
+	struct fb f;
+	struct sw_pkt p;
+
+	vxlan_frame(&f, 8472);		/* Linux's old default port */
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_OK && !(p.flags & SW_PKT_F_TUNNEL) &&
+	      p.proto == 17 && p.dport == 8472, "8472 is plain UDP by default");
+	sw_parse_vxlan_port = 8472;
+	check_inner(&f, SW_TUN_VXLAN, "VXLAN on port 8472 when configured");
+	sw_parse_vxlan_port = 0;
+	vxlan_frame(&f, 4789);
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_OK && !(p.flags & SW_PKT_F_TUNNEL),
+	      "port 0: no VXLAN at all");
+	sw_parse_vxlan_port = 4789;
+	f.b[14 + 20 + 8] = 0;		/* I flag clear: not VXLAN */
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_OK && !(p.flags & SW_PKT_F_TUNNEL),
+	      "VXLAN without the I flag is left as UDP");
+}
+
+static void
+malformed_tunnels_are_counted_by_reason(void)
+{
+	struct fb f, in;
+	struct sw_pkt p;
+	static const uint8_t erspan_v3_in_v2[8] = { 0x20, 0x01, 0, 0x05, 0, 0, 0, 0 };
+
+	gre_frame(&f, 0x4000, 0x0800, NULL, 0, IN_IP);		/* routing present */
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_GRE_HDR, "GRE routing");
+	gre_frame(&f, 0x1000, 0x88be, erspan_v3_in_v2, 8, IN_ETH);
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_ERSPAN_VERSION,
+	      "ERSPAN version 2 header under type II");
+	gre_frame(&f, 0x0001, 0x880b, NULL, 0, IN_IP);		/* PPTP: version 1 */
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_OK && !(p.flags & SW_PKT_F_TUNNEL) &&
+	      p.proto == 47, "PPTP's GRE is left as payload");
+
+	/* a tunnel in a tunnel: GRE inside VXLAN's inner frame */
+	gre_frame(&in, 0, 0x0800, NULL, 0, IN_IP);
+	f.n = 0;
+	eth_hdr(&f, 0x0800);
+	outer_ip4(&f, 17, 16 + in.n);
+	put16(&f, 51000);
+	put16(&f, 4789);
+	put16(&f, (uint16_t)(16 + in.n));
+	put16(&f, 0);
+	put(&f, (const uint8_t[8]){ 0x08 }, 8);
+	put(&f, in.b, in.n);
+	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_TUNNEL_DEPTH, "GRE in VXLAN");
+
+	/* every cut of every tunnel frame: an error or OK, never a read past
+	 * the end (ASan) */
+	unsigned cuts = 0, errs[SW_PERR__MAX] = { 0 };
+
+	for (unsigned k = 0; k < 4; k++) {
+		static const uint8_t e3[12] = { 0x20 };
+
+		if (k == 0)
+			gre_frame(&f, 0x3000, 0x6558, NULL, 0, IN_ETH);
+		else if (k == 1)
+			gre_frame(&f, 0x1000, 0x22eb, e3, 12, IN_ETH);
+		else if (k == 2)
+			vxlan_frame(&f, 4789);
+		else
+			gre_frame(&f, 0, 0x8847, (const uint8_t[4]){ 0, 1, 1, 64 }, 4, IN_IP);
+		for (size_t len = 0; len < f.n; len++) {
+			uint8_t *h = malloc(len ? len : 1);
+			enum sw_perr e;
+
+			memcpy(h, f.b, len);
+			e = sw_parse(h, (uint32_t)len, &p);
+			errs[e]++;
+			cuts++;
+			free(h);
+		}
+	}
+	CHECK(cuts > 200 && errs[SW_PERR_GRE_TRUNC] > 0 && errs[SW_PERR_ERSPAN_TRUNC] > 0 &&
+	      errs[SW_PERR_VXLAN_TRUNC] > 0 && errs[SW_PERR_MPLS_TRUNC] > 0,
+	      "%u cuts: gre %u erspan %u vxlan %u mpls %u", cuts, errs[SW_PERR_GRE_TRUNC],
+	      errs[SW_PERR_ERSPAN_TRUNC], errs[SW_PERR_VXLAN_TRUNC], errs[SW_PERR_MPLS_TRUNC]);
+	for (unsigned e = 1; e < SW_PERR__MAX; e++)
+		CHECK(sw_perr_names[e] != NULL, "reason %u has a name", e);
+}
+
 int
 main(void)
 {
@@ -173,6 +416,9 @@ main(void)
 	RUN(cooked_headers_carry_vlan_tags);
 	RUN(unknown_families_are_not_ip);
 	RUN(every_prefix_is_safe);
+	RUN(gre_erspan_vxlan_mpls_ipip_decapsulated);
+	RUN(vxlan_port_is_configurable_and_flag_checked);
+	RUN(malformed_tunnels_are_counted_by_reason);
 	printf("%u tests, %u failed\n", n_tests, n_failed);
 	return n_failed != 0;
 }

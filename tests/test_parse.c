@@ -650,10 +650,10 @@ mk_ip4_later_frag(struct pb *p)
 }
 
 static void
-mk_ip4_gre(struct pb *p)
+mk_ip4_unknown(struct pb *p)
 {
 	eth(p, ET_IP4);
-	ip4(p, 47, SCAN4, TGT4);
+	ip4(p, 253, SCAN4, TGT4);	/* RFC 3692 experimental: no parser knows it */
 	data(p, 24);
 	finish(p);
 }
@@ -851,7 +851,7 @@ static const struct sample valid[] = {
 	S(icmp_quote_later_frag), S(icmp6_echo), S(icmp6_unreach_tcp),
 	S(icmp6_ptb_ext), S(icmp6_quote_ext_trunc), S(sctp_init),
 	S(sctp_nochunk), S(vlan), S(qinq_88a8), S(qinq_8100), S(ip4_opts),
-	S(ip4_first_frag), S(ip4_later_frag), S(ip4_gre), S(ip6_ext_frag),
+	S(ip4_first_frag), S(ip4_later_frag), S(ip4_unknown), S(ip6_ext_frag),
 	S(ip6_later_frag), S(ip6_ah), S(ip6_routing), S(ip6_esp),
 	S(ip6_nonext), S(ip6_8_ext), S(ip6_plen0), S(arp), S(vlan_arp),
 	S(padded_rst), S(padded_udp), S(tcp_opt_len0), S(tcp_opt_overrun),
@@ -1486,10 +1486,10 @@ ip4_unknown_protocol_is_all_payload(void)
 	struct pb b;
 	struct sw_pkt p;
 
-	mk_ip4_gre(&b);
+	mk_ip4_unknown(&b);
 	EQ(parse_pb(&b, &p), SW_PERR_OK);
 	EQ(p.flags, F_IP);
-	EQ(p.proto, 47);
+	EQ(p.proto, 253);
 	EQ(p.l4_off, 34);
 	EQ(p.payload_off, 34);
 	EQ(p.payload_len, 24);

@@ -69,6 +69,7 @@ struct sw_conf {
 	struct sw_strlist rss_fields;	/* capture.rss-fields: ip, tcp, udp, sctp */
 	uint32_t rx_desc;		/* capture.rx-descriptors */
 	uint32_t burst;			/* capture.burst */
+	uint32_t vxlan_port;		/* decoder.vxlan-port: 0 = none */
 	uint32_t mbuf_cache;		/* capture.mempool-cache */
 	char host[SW_MAX_STR];		/* host: sensor name in alerts */
 

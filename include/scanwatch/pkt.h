@@ -44,6 +44,14 @@ enum sw_perr {
 	SW_PERR_UDP_TRUNC,
 	SW_PERR_ICMP_TRUNC,
 	SW_PERR_SCTP_TRUNC,
+	SW_PERR_GRE_TRUNC,	/* GRE header (with its optional fields) cut short */
+	SW_PERR_GRE_HDR,	/* GRE with source routing (RFC 1701) or reserved bits */
+	SW_PERR_ERSPAN_TRUNC,	/* ERSPAN header cut short */
+	SW_PERR_ERSPAN_VERSION,	/* ERSPAN version not the one its GRE type names */
+	SW_PERR_MPLS_TRUNC,	/* label stack or control word cut short */
+	SW_PERR_MPLS_DEPTH,	/* more labels than we walk */
+	SW_PERR_VXLAN_TRUNC,	/* VXLAN header or its Ethernet frame cut short */
+	SW_PERR_TUNNEL_DEPTH,	/* a tunnel inside a tunnel: one level is decapsulated */
 	SW_PERR__MAX
 };
 
@@ -62,6 +70,23 @@ extern const char *const sw_perr_names[SW_PERR__MAX];
 #define SW_PKT_F_VLAN		0x0100	/* at least one 802.1Q tag */
 #define SW_PKT_F_SCTP_CHUNK	0x0200	/* sctp_chunk is valid (0 is DATA) */
 #define SW_PKT_F_IP4_DF		0x0400	/* IPv4 don't-fragment bit set */
+#define SW_PKT_F_TUNNEL		0x0800	/* decapsulated: the fields describe the
+					 * inner packet (tunnel says which) */
+
+/** Encapsulations decapsulated (one level; sw_pkt.tunnel). */
+enum sw_tunnel {
+	SW_TUN_NONE,
+	SW_TUN_GRE,		/* GRE (RFC 2784/2890): IP or Ethernet (TEB) inside */
+	SW_TUN_ERSPAN2,		/* GRE 0x88be: ERSPAN type I/II (Ethernet inside) */
+	SW_TUN_ERSPAN3,		/* GRE 0x22eb: ERSPAN type III */
+	SW_TUN_VXLAN,		/* UDP to the VXLAN port (RFC 7348) */
+	SW_TUN_MPLS,		/* MPLS, on the wire or inside GRE (RFC 4023) */
+	SW_TUN_IPIP,		/* IPv4/IPv6 in IPv4/IPv6 (protocols 4, 41) */
+	SW_TUN__MAX
+};
+
+/** UDP destination port decapsulated as VXLAN (0: none); decoder.vxlan-port. */
+extern uint16_t sw_parse_vxlan_port;
 
 /* TCP flag bits as on the wire (byte 13 of the header) plus ECE/CWR. */
 #define SW_TCP_FIN 0x01
@@ -123,7 +148,7 @@ struct sw_pkt {
 	uint16_t payload_len;	/* bytes of L4 payload present in the frame */
 	uint16_t vlan;		/* outermost VLAN ID, if SW_PKT_F_VLAN */
 	uint8_t  ip_tos;	/* IPv4 type of service; IPv6: 0 */
-	uint8_t  pad;
+	uint8_t  tunnel;	/* enum sw_tunnel, with SW_PKT_F_TUNNEL */
 	/*
 	 * TCP option layout for tool fingerprints: the kinds of the first
 	 * eight options in wire order, NOP (1) and EOL (0) included, 4 bits

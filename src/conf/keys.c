@@ -84,6 +84,9 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KU32("capture.mempool-cache", mbuf_cache, 0, 512, 256, 0,
 	     "per-lcore mbuf cache of the mempool"),
 
+	KU32("decoder.vxlan-port", vxlan_port, 0, 65535, 4789, 0,
+	     "UDP destination port decapsulated as VXLAN (0 = none)"),
+
 	KLIST("dpdk.eal-params", eal_params, SW_MAX_STRS, NULL, NULL, NULL, 0, "",
 	      "extra EAL arguments, one per entry ([\"-l\", \"0-3\"])"),
 

@@ -38,6 +38,11 @@ static const struct {
 	[SW_PERR_UDP_TRUNC]	= { "udp", "pkt_too_small" },
 	[SW_PERR_ICMP_TRUNC]	= { "icmpv4", "pkt_too_small" },
 	[SW_PERR_SCTP_TRUNC]	= { "sctp", "pkt_too_small" },
+	[SW_PERR_GRE_TRUNC]	= { "gre", "pkt_too_small" },
+	[SW_PERR_GRE_HDR]	= { "gre", "version0_flags" },
+	[SW_PERR_ERSPAN_TRUNC]	= { "erspan", "header_too_small" },
+	[SW_PERR_ERSPAN_VERSION] = { "erspan", "unsupported_version" },
+	[SW_PERR_MPLS_TRUNC]	= { "mpls", "header_too_small" },
 };
 
 static void

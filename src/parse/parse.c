@@ -10,6 +10,7 @@
  * ever shrinks (frame -> IP datagram), never grows.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -27,6 +28,17 @@
 #define ET_IPV6		0x86dd
 #define ET_VLAN		0x8100
 #define ET_QINQ		0x88a8
+#define ET_TEB		0x6558	/* transparent Ethernet bridging (NVGRE, gretap) */
+#define ET_ERSPAN2	0x88be	/* ERSPAN type I and II */
+#define ET_ERSPAN3	0x22eb
+#define ET_MPLS		0x8847
+#define ET_MPLS_MC	0x8848
+#define GRE_C		0x8000	/* checksum present */
+#define GRE_R		0x4000	/* routing present (RFC 1701) */
+#define GRE_K		0x2000	/* key present */
+#define GRE_S		0x1000	/* sequence number present */
+#define GRE_RESERVED	0x0ff8	/* reserved0 (RFC 2784) incl. RFC 1701's s, recur, flags */
+#define MPLS_MAX	8	/* labels walked */
 
 #define IP4_HLEN	20
 #define IP4_DF		0x4000
@@ -69,7 +81,17 @@ const char *const sw_perr_names[SW_PERR__MAX] = {
 	[SW_PERR_UDP_TRUNC]	= "udp_trunc",
 	[SW_PERR_ICMP_TRUNC]	= "icmp_trunc",
 	[SW_PERR_SCTP_TRUNC]	= "sctp_trunc",
+	[SW_PERR_GRE_TRUNC]	= "gre_trunc",
+	[SW_PERR_GRE_HDR]	= "gre_hdr",
+	[SW_PERR_ERSPAN_TRUNC]	= "erspan_trunc",
+	[SW_PERR_ERSPAN_VERSION] = "erspan_version",
+	[SW_PERR_MPLS_TRUNC]	= "mpls_trunc",
+	[SW_PERR_MPLS_DEPTH]	= "mpls_depth",
+	[SW_PERR_VXLAN_TRUNC]	= "vxlan_trunc",
+	[SW_PERR_TUNNEL_DEPTH]	= "tunnel_depth",
 };
+
+uint16_t sw_parse_vxlan_port = 4789;	/* IANA's VXLAN port */
 
 /*
  * Byte-wise big-endian loads: no alignment assumptions, and gcc/clang fold
@@ -298,6 +320,147 @@ tcp_opts(const uint8_t *o, uint32_t n, struct sw_pkt *p)
 	p->tcp_optsig = sig;
 }
 
+/* Tunnels ------------------------------------------------------------------
+ *
+ * One level is decapsulated: the packet is parsed again from the inner
+ * header as if it were the frame (offsets stay from the frame's start),
+ * with SW_PKT_F_TUNNEL and the kind in p->tunnel. Detection then sees the
+ * inner hosts, which is what a tap carrying GRE/ERSPAN-mirrored or VXLAN
+ * traffic means. A tunnel inside that is counted (tunnel_depth), not
+ * followed.
+ */
+static enum sw_perr l2_inner(const uint8_t *d, uint32_t off, uint16_t type, uint32_t end,
+			     struct sw_pkt *p);
+
+static enum sw_perr
+tunnel(const uint8_t *d, uint32_t off, uint32_t end, uint16_t type, enum sw_tunnel kind,
+       struct sw_pkt *p)
+{
+	if (unlikely(p->flags & SW_PKT_F_TUNNEL))
+		return SW_PERR_TUNNEL_DEPTH;
+	memset(p, 0, sizeof(*p));
+	p->flags = SW_PKT_F_TUNNEL;
+	p->tunnel = (uint8_t)kind;
+	return l2_inner(d, off, type, end, p);
+}
+
+/* An Ethernet frame inside (gretap, ERSPAN, VXLAN, pseudowires). */
+static enum sw_perr
+tunnel_eth(const uint8_t *d, uint32_t off, uint32_t end, enum sw_tunnel kind,
+	   enum sw_perr trunc, struct sw_pkt *p)
+{
+	if (unlikely(end - off < ETH_HLEN))
+		return trunc;
+	return tunnel(d, off + ETH_HLEN, end, rd16(d + off + 12), kind, p);
+}
+
+/*
+ * An MPLS label stack (RFC 3032) down to its bottom entry; then IPv4 or
+ * IPv6 by the first nibble (RFC 4023, 3032 section 2.1's "implicit"
+ * payload), or a pseudowire control word (RFC 4385: nibble 0) and an
+ * Ethernet frame. Anything else is left as payload.
+ */
+static enum sw_perr
+mpls(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p, bool in_tunnel)
+{
+	for (unsigned i = 0; ; i++) {
+		if (unlikely(end - off < 4))
+			return SW_PERR_MPLS_TRUNC;
+		if (unlikely(i == MPLS_MAX))
+			return SW_PERR_MPLS_DEPTH;
+		off += 4;
+		if (d[off - 2] & 0x01)		/* bottom of stack */
+			break;
+	}
+	if (unlikely(end - off < 1))
+		return SW_PERR_MPLS_TRUNC;
+	switch (d[off] >> 4) {
+	case 4:
+		return in_tunnel ? l2_inner(d, off, ET_IPV4, end, p) :
+				   tunnel(d, off, end, ET_IPV4, SW_TUN_MPLS, p);
+	case 6:
+		return in_tunnel ? l2_inner(d, off, ET_IPV6, end, p) :
+				   tunnel(d, off, end, ET_IPV6, SW_TUN_MPLS, p);
+	case 0:
+		if (unlikely(end - off < 4 + ETH_HLEN))
+			return SW_PERR_MPLS_TRUNC;
+		off += 4;
+		if (in_tunnel)
+			return l2_inner(d, off + ETH_HLEN, rd16(d + off + 12), end, p);
+		return tunnel_eth(d, off, end, SW_TUN_MPLS, SW_PERR_MPLS_TRUNC, p);
+	default:
+		return SW_PERR_OK;
+	}
+}
+
+/* GRE (RFC 2784, keys and sequence numbers RFC 2890); version 1 is
+ * PPTP's (RFC 2637), PPP inside: left as payload. */
+static enum sw_perr
+gre(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
+{
+	const uint8_t *h = d + off;
+	uint32_t rem = end - off, hl = 4;
+	uint16_t fl, type;
+
+	if (unlikely(rem < 4))
+		return SW_PERR_GRE_TRUNC;
+	fl = rd16(h);
+	type = rd16(h + 2);
+	if ((fl & 0x7) != 0)
+		return SW_PERR_OK;
+	if (unlikely(fl & (GRE_R | GRE_RESERVED)))
+		return SW_PERR_GRE_HDR;
+	hl += (fl & GRE_C ? 4 : 0) + (fl & GRE_K ? 4 : 0) + (fl & GRE_S ? 4 : 0);
+	if (unlikely(rem < hl))
+		return SW_PERR_GRE_TRUNC;
+	off += hl;
+	switch (type) {
+	case ET_IPV4:
+	case ET_IPV6:
+		return tunnel(d, off, end, type, SW_TUN_GRE, p);
+	case ET_TEB:
+		return tunnel_eth(d, off, end, SW_TUN_GRE, SW_PERR_GRE_TRUNC, p);
+	case ET_ERSPAN2:
+		/* type I (no sequence number) has no ERSPAN header */
+		if (fl & GRE_S) {
+			if (unlikely(end - off < 8))
+				return SW_PERR_ERSPAN_TRUNC;
+			if (unlikely(d[off] >> 4 != 1))
+				return SW_PERR_ERSPAN_VERSION;
+			off += 8;
+		}
+		return tunnel_eth(d, off, end, SW_TUN_ERSPAN2, SW_PERR_ERSPAN_TRUNC, p);
+	case ET_ERSPAN3:
+		/* 12 bytes; the O bit (last of the third word) adds an 8-byte
+		 * platform-specific subheader (draft-foschiano-erspan) */
+		if (unlikely(end - off < 12))
+			return SW_PERR_ERSPAN_TRUNC;
+		if (unlikely(d[off] >> 4 != 2))
+			return SW_PERR_ERSPAN_VERSION;
+		hl = d[off + 11] & 0x01 ? 20 : 12;
+		if (unlikely(end - off < hl))
+			return SW_PERR_ERSPAN_TRUNC;
+		return tunnel_eth(d, off + hl, end, SW_TUN_ERSPAN3, SW_PERR_ERSPAN_TRUNC, p);
+	case ET_MPLS:
+	case ET_MPLS_MC:
+		return mpls(d, off, end, p, false);
+	default:
+		return SW_PERR_OK;	/* PPP, WCCP ...: payload */
+	}
+}
+
+/* VXLAN (RFC 7348): 8 bytes, the I flag says the VNI is valid; then an
+ * Ethernet frame. Without the flag it is some other protocol on the port. */
+static enum sw_perr
+vxlan(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
+{
+	if (unlikely(end - off < 8))
+		return SW_PERR_VXLAN_TRUNC;
+	if (!(d[off] & 0x08))
+		return SW_PERR_OK;
+	return tunnel_eth(d, off + 8, end, SW_TUN_VXLAN, SW_PERR_VXLAN_TRUNC, p);
+}
+
 static enum sw_perr
 l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 {
@@ -337,6 +500,8 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 		hl = UDP_HLEN;
 		p->sport = rd16(h);
 		p->dport = rd16(h + 2);
+		if (unlikely(p->dport == sw_parse_vxlan_port && sw_parse_vxlan_port != 0))
+			return vxlan(d, off + UDP_HLEN, end, p);
 		break;
 	case IPPROTO_SCTP:
 		if (unlikely(rem < SCTP_HLEN))
@@ -369,6 +534,12 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 		}
 		break;
 	}
+	case IPPROTO_GRE:
+		return gre(d, off, end, p);
+	case IPPROTO_IPIP:
+		return tunnel(d, off, end, ET_IPV4, SW_TUN_IPIP, p);
+	case IPPROTO_IPV6:
+		return tunnel(d, off, end, ET_IPV6, SW_TUN_IPIP, p);
 	default:
 		return SW_PERR_OK;
 	}
@@ -485,7 +656,17 @@ l2_tail(const uint8_t *data, uint32_t off, uint16_t type, uint32_t len, struct s
 		return ip4_parse(data, off, len, p);
 	if (type == ET_IPV6)
 		return ip6_parse(data, off, len, p);
+	if (type == ET_MPLS || type == ET_MPLS_MC)
+		return mpls(data, off, len, p, (p->flags & SW_PKT_F_TUNNEL) != 0);
 	return SW_PERR_OK;	/* ARP, LLDP ...: not ours, not an error */
+}
+
+/* The inner packet's own L2 tail: out of line, so the outer parse keeps
+ * l2_tail inlined and the recursion through a tunnel is one call. */
+static __attribute__((noinline)) enum sw_perr
+l2_inner(const uint8_t *d, uint32_t off, uint16_t type, uint32_t end, struct sw_pkt *p)
+{
+	return l2_tail(d, off, type, end, p);
 }
 
 enum sw_perr
