@@ -192,6 +192,18 @@ with tempfile.TemporaryDirectory() as d:
     check("damaged_stops_at_damage", stats["capture"]["packets"] == 50,
           stats["capture"]["packets"])
 
+    # a scan inside VXLAN, recorded on the underlay (scripts/record-tunnels.sh):
+    # the inner scanner is flagged, the tunnel endpoints are not
+    vx = os.path.join(data, "tunnel_vxlan.pcap")
+    alerts, stats, _, _ = run(binary, vx)
+    srcs = sorted({a["src_ip"] for a in alerts if "scan" in a["alert"]["metadata"]})
+    check("vxlan_inner_scanner_flagged", srcs == ["10.70.5.1"], srcs)
+    check("vxlan_every_frame_parsed", stats["decoder"]["invalid"] == 0, stats["decoder"])
+    alerts, _, _, _ = run(binary, vx, "--set", "decoder.vxlan-port=0")
+    check("vxlan_off_sees_only_udp", not any("scan" in a["alert"]["metadata"] and
+                                             a["src_ip"].startswith("10.70.") for a in alerts),
+          [a["src_ip"] for a in alerts])
+
     # -l DIR is made when missing
     out = os.path.join(d, "new", "dir")
     p = sw("-r", SRC, "-l", out)
