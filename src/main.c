@@ -82,6 +82,7 @@ struct args {
 	const char *ifaces[SW_MAX_STRS];
 	unsigned nifaces;
 	const char *pcap;
+	const char *pcap2;
 	const char *log_dir;
 	const char *workers;
 	bool test_config, dump_config;
@@ -106,7 +107,15 @@ parse_args(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof(*a));
 	while ((opt = getopt_long(argc, argv, "r:i:w:c:l:ThV", long_opts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': a->pcap = optarg; break;
+		case 'r':
+			/* twice: the two directions of a two-port tap */
+			if (a->pcap2 != NULL)
+				die(2, "%s", "at most two -r files (the two directions of a tap)");
+			if (a->pcap != NULL)
+				a->pcap2 = optarg;
+			else
+				a->pcap = optarg;
+			break;
 		case 'i':
 			if (a->nifaces == SW_MAX_STRS)
 				die(2, "too many -i devices (at most %s)", "32");
@@ -161,6 +170,11 @@ build_conf(const struct args *a, struct sw_conf *c)
 		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
 			die(2, "%s", err);
 	}
+	if (a->pcap2 != NULL) {
+		snprintf(kv, sizeof(kv), "capture.pcap2=%s", a->pcap2);
+		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
+			die(2, "%s", err);
+	}
 	if (a->log_dir != NULL) {
 		snprintf(kv, sizeof(kv), "output.dir=%s", a->log_dir);
 		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
@@ -175,6 +189,8 @@ build_conf(const struct args *a, struct sw_conf *c)
 		die(2, "%s", err);
 	if (c->pcap[0] != '\0' && c->interfaces.n > 0)
 		die(2, "%s", "-r (offline) and -i (live) exclude each other");
+	if (c->pcap2[0] != '\0' && c->pcap[0] == '\0')
+		die(2, "%s", "capture.pcap2 needs capture.pcap (the first direction)");
 }
 
 /* EAL argument vector ------------------------------------------------------ */
@@ -317,6 +333,8 @@ build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 			snprintf(runtime_dir, sizeof(runtime_dir), "/var/run/dpdk/%s", prefix);
 		}
 		eal_add(e, "--vdev=net_pcap0,rx_pcap=%s", c->pcap);
+		if (c->pcap2[0] != '\0')
+			eal_add(e, "--vdev=net_pcap1,rx_pcap=%s", c->pcap2);
 		return;
 	}
 	for (unsigned i = 0; i < c->interfaces.n; i++) {
@@ -373,6 +391,23 @@ on_signal(int sig)
 		sw_match_request_reload();
 	else
 		sw_quit = true;
+}
+
+/* What a capture file holds; refused files end the run here, before EAL. */
+static void
+probe_capture(const char *path, struct sw_capfile *cf)
+{
+	char err[ERRLEN];
+
+	if (sw_capfile_probe(path, cf, err, sizeof(err)) != 0)
+		die(2, "%s", err);
+	if (cf->link != SW_LINK_ETH)
+		fprintf(stderr, "scanwatch: %s: %s frames (%s)\n", path, sw_link_name(cf->link),
+			cf->format);
+	if (cf->damaged)
+		fprintf(stderr, "scanwatch: warning: %s is damaged: %s; reading the %llu "
+			"whole records before it\n", path, cf->damage,
+			(unsigned long long)cf->records);
 }
 
 /* mkdir -p: every missing component, 0750 (alerts name internal hosts) */
@@ -461,7 +496,7 @@ main(int argc, char **argv)
 {
 	static struct sw_conf conf;
 	static struct eal_args eal;
-	static struct sw_capfile capfile;
+	static struct sw_capfile capfile[2];	/* -r FILE [-r FILE] */
 	struct sw_worker *workers[SW_MAX_WORKERS] = { NULL };
 	struct sw_matcher *matcher = NULL;
 	struct sw_ctl ctl;
@@ -489,15 +524,9 @@ main(int argc, char **argv)
 	}
 	offline = conf.pcap[0] != '\0';
 	if (offline) {
-		if (sw_capfile_probe(conf.pcap, &capfile, err, sizeof(err)) != 0)
-			die(2, "%s", err);
-		if (capfile.link != SW_LINK_ETH)
-			fprintf(stderr, "scanwatch: %s: %s frames (%s)\n", conf.pcap,
-				sw_link_name(capfile.link), capfile.format);
-		if (capfile.damaged)
-			fprintf(stderr, "scanwatch: warning: %s is damaged: %s; reading the %llu "
-				"whole records before it\n", conf.pcap, capfile.damage,
-				(unsigned long long)capfile.records);
+		probe_capture(conf.pcap, &capfile[0]);
+		if (conf.pcap2[0] != '\0')
+			probe_capture(conf.pcap2, &capfile[1]);
 	}
 	/* -l DIR: made when missing, as a user expects of an output directory */
 	if (conf.log_dir[0] != '\0' && mkdir_p(conf.log_dir, err, sizeof(err)) != 0)
@@ -528,9 +557,11 @@ main(int argc, char **argv)
 	if (rc != 0)
 		goto fail_workers;
 	if (offline) {
-		/* one port, one queue: the file's link type; stop at its damage */
-		workers[0]->rxq[0].link = (uint8_t)capfile.link;
-		workers[0]->rxq[0].limit = capfile.damaged ? capfile.records : 0;
+		/* one queue per file: its link type; stop at its damage */
+		for (unsigned q = 0; q < workers[0]->nrxq && q < 2; q++) {
+			workers[0]->rxq[q].link = (uint8_t)capfile[q].link;
+			workers[0]->rxq[q].limit = capfile[q].damaged ? capfile[q].records : 0;
+		}
 	}
 	/* a rule that does not compile at start is a configuration error */
 	matcher = sw_matcher_create(&conf, workers, nq, err, sizeof(err));

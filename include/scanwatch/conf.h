@@ -65,6 +65,8 @@ struct sw_conf {
 	/* capture */
 	struct sw_strlist interfaces;	/* capture.interfaces / -i */
 	char pcap[SW_MAX_STR];		/* capture.pcap / -r (offline) */
+	char pcap2[SW_MAX_STR];		/* capture.pcap2 / a second -r: the other
+					 * direction of a two-port tap */
 	uint32_t workers;		/* capture.workers: RX queues per port */
 	struct sw_strlist rss_fields;	/* capture.rss-fields: ip, tcp, udp, sctp */
 	uint32_t rx_desc;		/* capture.rx-descriptors */

@@ -75,6 +75,9 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KLIST("capture.interfaces", interfaces, SW_MAX_PORTS, NULL, NULL, NULL, 0, "",
 	      "DPDK devices: PCI address or vdev (\"net_af_packet0,iface=veth1\")"),
 	KSTR("capture.pcap", pcap, "", "read this pcap file instead of devices"),
+	KSTR("capture.pcap2", pcap2, "",
+	     "a second capture file read beside capture.pcap in capture-time order "
+	     "(the other direction of a two-port tap)"),
 	KU32("capture.workers", workers, 1, 64, 1, 0, "RX queues (worker lcores) per port"),
 	KLIST("capture.rss-fields", rss_fields, 4, rss_values, NULL, NULL, SW_CONF_UNIQUE,
 	      "ip,tcp,udp", "header fields RSS hashes on"),

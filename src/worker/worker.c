@@ -6,6 +6,7 @@
  * enqueues on its own SPSC ring.
  */
 
+#include <string.h>
 #include <time.h>
 
 #include <rte_branch_prediction.h>
@@ -153,6 +154,103 @@ at_limit(struct sw_rxq *rq, struct rte_mbuf **pkts, uint16_t n)
 	return n;
 }
 
+/*
+ * Offline with several files (the two directions of a two-port tap): the
+ * frames of all queues in capture-time order, so a probe read from one
+ * file meets its answer from the other as it did on the wire. Each queue
+ * keeps one burst in hand; the oldest head goes next, and a burst is
+ * handed on as soon as a queue runs dry (it is refilled before any later
+ * frame of another queue can pass it).
+ */
+struct mq {
+	struct rte_mbuf *m[SW_BURST_MAX];
+	uint16_t n, i;
+	unsigned empty;
+};
+
+static inline uint64_t
+head_ts(const struct sw_worker *w, const struct mq *q)
+{
+	return pkt_time_ns(w, q->m[q->i], 0);
+}
+
+static int
+merge_main(struct sw_worker *w)
+{
+	struct mq q[SW_MAX_RXQ];		/* 33 KiB of the lcore's stack */
+	struct rte_mbuf *out[SW_BURST_MAX];
+
+	memset(q, 0, sizeof(q));
+
+	while (!sw_quit) {
+		unsigned live = 0, nout = 0;
+		bool dry = false;
+
+		for (unsigned k = 0; k < w->nrxq; k++) {
+			struct sw_rxq *rq = &w->rxq[k];
+
+			if (rq->eof || q[k].i < q[k].n)
+				continue;
+			q[k].i = 0;
+			q[k].n = rte_eth_rx_burst(rq->port, rq->queue, q[k].m, w->burst);
+			w->st.polls++;
+			if (q[k].n == 0) {
+				w->st.idle_polls++;
+				if (++q[k].empty >= SW_EOF_POLLS)
+					rq->eof = true;
+				else
+					dry = true;	/* poll again before merging past it */
+				continue;
+			}
+			q[k].empty = 0;
+			if (unlikely(rq->limit != 0)) {
+				q[k].n = at_limit(rq, q[k].m, q[k].n);
+				if (rq->got >= rq->limit && q[k].n == 0)
+					rq->eof = true;
+			}
+		}
+		for (unsigned k = 0; k < w->nrxq; k++)
+			live += !w->rxq[k].eof || q[k].i < q[k].n;
+		if (live == 0)
+			break;
+		if (dry)
+			continue;
+		/* oldest head first, until a burst is full or a queue runs dry;
+		 * bursts never mix link types (the parser takes one per burst) */
+		while (nout < w->burst) {
+			int best = -1;
+
+			for (unsigned k = 0; k < w->nrxq; k++) {
+				if (q[k].i == q[k].n) {
+					if (!w->rxq[k].eof)
+						goto full;
+					continue;
+				}
+				if (best < 0 || head_ts(w, &q[k]) < head_ts(w, &q[best]))
+					best = (int)k;
+			}
+			if (best < 0)
+				break;
+			if (nout > 0 && w->rxq[best].link != w->link)
+				break;
+			w->link = w->rxq[best].link;
+			out[nout++] = q[best].m[q[best].i++];
+		}
+full:
+		if (nout > 0)
+			sw_worker_burst(w, out, (uint16_t)nout);
+		if (w->det != NULL)
+			sw_detect_tick(w->det, w);
+		if (w->matcher != NULL)
+			sw_match_worker_quiescent(w);
+	}
+	/* quit early (a signal): hand back what is still held */
+	for (unsigned k = 0; k < w->nrxq; k++)
+		if (q[k].i < q[k].n)
+			rte_pktmbuf_free_bulk(q[k].m + q[k].i, q[k].n - q[k].i);
+	return 0;
+}
+
 int
 sw_worker_main(void *arg)
 {
@@ -163,6 +261,10 @@ sw_worker_main(void *arg)
 
 	if (w->matcher != NULL)
 		sw_match_worker_online(w);
+	if (w->offline && w->nrxq > 1) {
+		merge_main(w);
+		live = 0;
+	}
 	while (!sw_quit && live > 0) {
 		for (unsigned q = 0; q < w->nrxq; q++) {
 			struct sw_rxq *rq = &w->rxq[q];
