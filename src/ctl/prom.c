@@ -145,52 +145,62 @@ sample(struct pbuf *b, const char *name, const char *lbl, uint64_t v)
 }
 
 static void
-counter(struct pbuf *b, const char *name, const char *help, uint64_t v)
-{
-	family(b, name, "counter", help);
-	sample(b, name, "", v);
-}
-
-static void
 gauge(struct pbuf *b, const char *name, const char *help, uint64_t v)
 {
 	family(b, name, "gauge", help);
 	sample(b, name, "", v);
 }
 
-/* ---- per worker --------------------------------------------------------- */
+/* ---- from the counter tables ---------------------------------------------- */
 
-enum { W_PKTS, W_BYTES, W_INVALID, W_EVENTS, W_RING_DROPS, W_POLLS, W_IDLE, W__MAX };
-
-static const struct {
-	const char *name, *help;
-} wmetrics[W__MAX] = {
-	[W_PKTS] = { "scanwatch_worker_packets_total", "Frames received by the worker." },
-	[W_BYTES] = { "scanwatch_worker_bytes_total", "Bytes received by the worker." },
-	[W_INVALID] = { "scanwatch_worker_invalid_packets_total",
-			"Frames the worker's parser rejected." },
-	[W_EVENTS] = { "scanwatch_worker_events_total",
-		       "Detection events the worker put on its ring to the control thread." },
-	[W_RING_DROPS] = { "scanwatch_worker_ring_drops_total",
-			   "Detection events lost because the worker's ring was full." },
-	[W_POLLS] = { "scanwatch_worker_polls_total", "rte_eth_rx_burst calls." },
-	[W_IDLE] = { "scanwatch_worker_idle_polls_total",
-		     "rte_eth_rx_burst calls that returned no packet." },
-};
-
-static uint64_t
-wvalue(const struct sw_wstats *s, unsigned k)
+static const char *
+type_of(const struct sw_counter *r)
 {
-	switch (k) {
-	case W_PKTS: return s->pkts;
-	case W_BYTES: return s->bytes;
-	case W_INVALID: return s->invalid;
-	case W_EVENTS: return s->events;
-	case W_RING_DROPS: return s->ring_drops;
-	case W_POLLS: return s->polls;
-	default: return s->idle_polls;
+	return r->kind == SW_CTR_GAUGE ? "gauge" : "counter";
+}
+
+/* Every row of a set with a Prometheus name, one family each, in table order. */
+static void
+render_totals(struct pbuf *b, const struct sw_counter *rows, unsigned n, const void *snap)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct sw_counter *r = &rows[k];
+
+		if (r->prom == NULL)
+			continue;
+		family(b, r->prom, type_of(r), r->help);
+		if (r->kind == SW_CTR_PERR) {
+			const uint64_t *perr = (const uint64_t *)(const void *)
+					       ((const char *)snap + r->off);
+
+			for (unsigned e = 1; e < SW_PERR__MAX; e++)
+				bput(b, "%s{reason=\"%s\"} %" PRIu64 "\n", r->prom,
+				     sw_perr_names[e], perr[e]);
+			continue;
+		}
+		sample(b, r->prom, "", sw_counter_get(snap, r));
 	}
 }
+
+/* Every per-worker row of a set with a Prometheus name: one family each,
+ * one sample per worker; ws[i] is worker i's struct, lbl[i] its labels. */
+static void
+render_per_worker(struct pbuf *b, const struct sw_counter *rows, unsigned n, const void *ws,
+		  size_t wsize, const char (*lbl)[48], unsigned nw)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct sw_counter *r = &rows[k];
+
+		if (r->wprom == NULL)
+			continue;
+		family(b, r->wprom, "counter", r->whelp);
+		for (unsigned i = 0; i < nw; i++)
+			sample(b, r->wprom, lbl[i],
+			       sw_counter_wget((const char *)ws + i * wsize, r));
+	}
+}
+
+/* ---- per worker --------------------------------------------------------- */
 
 static void
 render_workers(struct pbuf *b, const struct sw_ctl *ctl)
@@ -211,11 +221,8 @@ render_workers(struct pbuf *b, const struct sw_ctl *ctl)
 	for (unsigned i = 0; i < nw; i++)
 		bput(b, "scanwatch_worker_info{%s,lcore=\"%u\"} 1\n", lbl[i],
 		     ctl->workers[i]->lcore);
-	for (unsigned k = 0; k < W__MAX; k++) {
-		family(b, wmetrics[k].name, "counter", wmetrics[k].help);
-		for (unsigned i = 0; i < nw; i++)
-			sample(b, wmetrics[k].name, lbl[i], wvalue(&ws[i], k));
-	}
+	render_per_worker(b, sw_worker_counters, sw_worker_ncounters, ws, sizeof(ws[0]),
+			  (const char (*)[48])lbl, nw);
 }
 
 /* ---- payload rules --------------------------------------------------------- */
@@ -226,40 +233,17 @@ render_rules(struct pbuf *b, const struct sw_ctl *ctl)
 	struct sw_match_counters c;
 	struct sw_match_wstats ws[SW_MAX_WORKERS];
 	unsigned nw = RTE_MIN(ctl->nw, (unsigned)SW_MAX_WORKERS);
+	char lbl[SW_MAX_WORKERS][48];
 
 	if (!sw_match_counters(ctl, &c))
 		return;
-	gauge(b, "scanwatch_rules_generation", "Generation of the payload rule database in use "
-	      "(1 at start, +1 per reload that worked).", c.m.generation);
-	gauge(b, "scanwatch_rules_loaded", "Payload rules in the database in use.", c.m.rules);
-	gauge(b, "scanwatch_rules_database_bytes", "Bytes of the compiled Hyperscan databases.",
-	      c.m.db_bytes);
-	counter(b, "scanwatch_rules_reloads_total", "Rule reloads that swapped in a new database.",
-		c.m.reloads);
-	counter(b, "scanwatch_rules_reload_failures_total",
-		"Rule reloads that failed and kept the old database.", c.m.reload_failures);
-	counter(b, "scanwatch_payload_alerts_total", "Payload (gid 1) alerts written.",
-		c.alerts.alerts);
-	counter(b, "scanwatch_payload_alerts_suppressed_total",
-		"Payload matches not alerted: same source and rule within alerts.suppress.",
-		c.alerts.suppressed);
-	for (unsigned i = 0; i < nw; i++)
+	render_totals(b, sw_payload_counters, sw_payload_ncounters, &c);
+	for (unsigned i = 0; i < nw; i++) {
 		sw_match_wstats_read(&ctl->workers[i]->mst, &ws[i]);
-	family(b, "scanwatch_worker_payload_scanned_total", "counter",
-	       "Packets the worker handed to Hyperscan.");
-	for (unsigned i = 0; i < nw; i++)
-		bput(b, "scanwatch_worker_payload_scanned_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     ws[i].scanned);
-	family(b, "scanwatch_worker_payload_matches_total", "counter",
-	       "Payload rule matches on the worker.");
-	for (unsigned i = 0; i < nw; i++)
-		bput(b, "scanwatch_worker_payload_matches_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     ws[i].matches);
-	family(b, "scanwatch_worker_match_ring_drops_total", "counter",
-	       "Payload matches lost because the worker's match ring was full.");
-	for (unsigned i = 0; i < nw; i++)
-		bput(b, "scanwatch_worker_match_ring_drops_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     ws[i].ring_drops);
+		snprintf(lbl[i], sizeof(lbl[i]), "worker=\"%u\"", i);
+	}
+	render_per_worker(b, sw_payload_counters, sw_payload_ncounters, ws, sizeof(ws[0]),
+			  (const char (*)[48])lbl, nw);
 }
 
 /* ---- per port and per queue (the PMD's counters) --------------------------- */
@@ -407,53 +391,9 @@ sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 	gauge(&b, "scanwatch_uptime_seconds", "Seconds since scanwatch started.", c.uptime_s);
 	gauge(&b, "scanwatch_workers", "Worker lcores (one per RX queue).", ctl->nw);
 
-	counter(&b, "scanwatch_packets_total",
-		"Frames received by all workers (EVE stats.capture.packets).", c.w.pkts);
-	counter(&b, "scanwatch_bytes_total", "Bytes received by all workers.", c.w.bytes);
-	counter(&b, "scanwatch_ip_packets_total", "Frames with an IPv4 or IPv6 header.", c.w.ip);
-	counter(&b, "scanwatch_non_ip_packets_total", "Frames parsed without an IP header (ARP ...).",
-		c.w.non_ip);
-	counter(&b, "scanwatch_invalid_packets_total", "Frames the parser rejected.", c.w.invalid);
-	family(&b, "scanwatch_parse_errors_total", "counter", "Frames the parser rejected, by reason.");
-	for (unsigned e = 1; e < SW_PERR__MAX; e++)
-		bput(&b, "scanwatch_parse_errors_total{reason=\"%s\"} %" PRIu64 "\n",
-		     sw_perr_names[e], c.w.perr[e]);
-	counter(&b, "scanwatch_events_total", "Detection events the workers raised.", c.w.events);
-	counter(&b, "scanwatch_events_drained_total",
-		"Detection events the control thread processed.", c.events_drained);
-	counter(&b, "scanwatch_ring_drops_total",
-		"Detection events lost to full worker rings (all workers).", c.w.ring_drops);
-	if (c.have_detect) {
-		counter(&b, "scanwatch_probes_total", "Packets classified as scan probes.",
-			c.det.probes);
-		counter(&b, "scanwatch_first_contacts_total",
-			"Probes to a destination the source had not contacted in the window.",
-			c.det.first_contacts);
-		counter(&b, "scanwatch_negative_responses_total",
-			"Responses that refuse a probe (RST, ICMP unreachable).", c.det.negatives);
-		counter(&b, "scanwatch_positive_responses_total",
-			"Responses that accept a probe (SYN-ACK, reply).", c.det.positives);
-		counter(&b, "scanwatch_suspects_total",
-			"Suspect-source events the workers sent to the control thread to decide on.",
-			c.det.suspects);
-		counter(&b, "scanwatch_alerts_total", "Scan alerts written (the first alert of each scan).",
-			c.dec.alerts);
-		counter(&b, "scanwatch_alert_updates_total", "Update alerts for continuing scans.",
-			c.dec.updates);
-		counter(&b, "scanwatch_alerts_suppressed_total",
-			"Alerts withheld within the suppression period.", c.dec.suppressed);
-		counter(&b, "scanwatch_allowlisted_total",
-			"Scans decided for allowlisted sources and not alerted.",
-			c.dec.allowlisted);
-		counter(&b, "scanwatch_flagged_sources_total", "Distinct sources alerted.",
-			c.dec.scanners);
-		counter(&b, "scanwatch_record_table_full_total",
-			"Events lost because the control thread's record table was full.",
-			c.dec.dropped);
-		counter(&b, "scanwatch_alert_format_errors_total",
-			"Alerts that could not be formatted (out of memory) and were not sent.",
-			c.dec.format_errors);
-	}
+	render_totals(&b, sw_worker_counters, sw_worker_ncounters, &c);
+	if (c.have_detect)
+		render_totals(&b, sw_detect_counters, sw_detect_ncounters, &c);
 	render_rules(&b, ctl);
 	render_workers(&b, ctl);
 	render_ports(&b);
