@@ -240,6 +240,20 @@ try:
     check("metrics_agree_with_telemetry",
           one(m, "scanwatch_alerts_total") >= stats["alerts"] and
           one(m, "scanwatch_events_total") == stats["events"])
+    # the README's tables name every metric (with its type) and telemetry key
+    readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                               "README.md")).read()
+    undocumented = [f for f, t in re.findall(r"^# TYPE (\S+) (\S+)$", body, re.M)
+                    if "| `%s` | %s |" % (f, t) not in readme]
+    check("readme_lists_every_metric", undocumented == [], undocumented)
+    rows = {cmd: next((ln for ln in readme.splitlines() if ln.startswith("| `%s` |" % cmd)), "")
+            for cmd in ("/scanwatch/stats", "/scanwatch/workers", "/scanwatch/sinks")}
+    undocumented = [(cmd, k) for cmd, reply in (("/scanwatch/stats", stats),
+                                                 ("/scanwatch/workers", workers),
+                                                 ("/scanwatch/sinks", sinks))
+                    for k in reply if "`%s`" % k not in rows[cmd] and
+                    not (k.startswith("parse_error_") and "`parse_error_<reason>`" in rows[cmd])]
+    check("readme_lists_every_telemetry_key", undocumented == [], undocumented)
     status, _, _ = http_get(port, "/")
     check("other_path_404", status == 404, status)
     status, _, _ = http_get(port, "/metricsx")
