@@ -93,6 +93,9 @@ extern const unsigned sw_payload_ncounters;
 /** Value of row r in snap (the set's snapshot struct); not for SW_CTR_PERR. */
 uint64_t sw_counter_get(const void *snap, const struct sw_counter *r);
 
+/** The SW_CTR_PERR array of row r in snap: SW_PERR__MAX counters, by reason. */
+const uint64_t *sw_counter_array(const void *snap, const struct sw_counter *r);
+
 /** Value of per-worker row r (r->wkey or r->wprom set) in one worker's
  *  struct (struct sw_wstats or struct sw_match_wstats). */
 uint64_t sw_counter_wget(const void *wsnap, const struct sw_counter *r);

@@ -197,6 +197,12 @@ sw_counter_get(const void *snap, const struct sw_counter *r)
 	return *(const uint64_t *)p;
 }
 
+const uint64_t *
+sw_counter_array(const void *snap, const struct sw_counter *r)
+{
+	return (const uint64_t *)(const void *)((const char *)snap + r->off);
+}
+
 uint64_t
 sw_counter_wget(const void *wsnap, const struct sw_counter *r)
 {

@@ -177,8 +177,7 @@ render_totals(struct pbuf *b, const struct sw_counter *rows, unsigned n, const v
 			continue;
 		family(b, r->prom, type_of(r), r->help);
 		if (r->kind == SW_CTR_PERR) {
-			const uint64_t *perr = (const uint64_t *)(const void *)
-					       ((const char *)snap + r->off);
+			const uint64_t *perr = sw_counter_array(snap, r);
 
 			for (unsigned e = 1; e < SW_PERR__MAX; e++)
 				bput(b, "%s{reason=\"%s\"} %" PRIu64 "\n", r->prom,

@@ -87,13 +87,6 @@ sinks_json(struct sw_json *j, const struct sw_outputs *o)
 	sw_json_arr_close(j);
 }
 
-/* The parser-reason array of a SW_CTR_PERR row. */
-static const uint64_t *
-perr_array(const void *snap, const struct sw_counter *r)
-{
-	return (const uint64_t *)(const void *)((const char *)snap + r->off);
-}
-
 /* Every row of a set with an EVE name, in table order. */
 static void
 counters_json(struct sw_json *j, const struct sw_counter *rows, unsigned n, const void *snap)
@@ -104,7 +97,7 @@ counters_json(struct sw_json *j, const struct sw_counter *rows, unsigned n, cons
 		if (r->eve == NULL)
 			continue;
 		if (r->kind == SW_CTR_PERR) {
-			const uint64_t *perr = perr_array(snap, r);
+			const uint64_t *perr = sw_counter_array(snap, r);
 
 			/* every parser reason under our own names, Suricata's or not */
 			sw_json_obj_open(j, r->eve);

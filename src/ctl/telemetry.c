@@ -99,8 +99,7 @@ counters_dict(struct rte_tel_data *d, const struct sw_counter *rows, unsigned n,
 		if (r->tel == NULL)
 			continue;
 		if (r->kind == SW_CTR_PERR) {
-			const uint64_t *perr = (const uint64_t *)(const void *)
-					       ((const char *)snap + r->off);
+			const uint64_t *perr = sw_counter_array(snap, r);
 
 			/* r->tel is the key's prefix: parse_error_tcp_trunc */
 			for (unsigned e = 1; e < SW_PERR__MAX; e++) {
