@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what scanwatch needs from Debian 12's packages, skipping what is
 # already there. Usage: scripts/deps.sh [build|test|record]
-#   build   compiler, meson, DPDK, Hyperscan, jemalloc, libyaml
+#   build   compiler, meson, DPDK, Hyperscan, jemalloc, libyaml, librdkafka,
+#           libmicrohttpd (the -dev packages pull in the runtime libraries:
+#           libmicrohttpd12, librdkafka1, ...)
 #   test    build + what the test suite drives (scapy, jsonschema, iproute2,
 #           tcpdump, nmap for the live end-to-end test, mergecap for the
 #           peer-corpus test)
@@ -11,7 +13,7 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential pkg-config meson ninja-build python3
       libdpdk-dev dpdk libhyperscan-dev libjemalloc-dev libyaml-dev libpcap-dev
-      librdkafka-dev)
+      librdkafka-dev libmicrohttpd-dev)
 case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev

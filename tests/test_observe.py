@@ -5,8 +5,10 @@ telemetry on and the Prometheus endpoint on a free loopback port.
 - dpdk-telemetry.py: /scanwatch/stats, /workers, /queues, /sinks report the
   captures' packet and byte counts, per worker and per queue;
 - GET /metrics passes `promtool check metrics` with no lint problem and
-  reports the same counts per worker, per queue and per sink; other paths
-  404; a silent client and an oversized request do not block a scrape;
+  reports the same counts per worker, per queue and per sink; HEAD has no
+  body; other paths and methods 404; a silent and a half-sent request do not
+  delay a scrape and are dropped after the idle timeout; a request head over
+  8 KiB gets 431;
 - SIGTERM exits 0 and the last EVE stats event agrees with both;
 - a listen address already in use: exit non-zero, the message names it.
 
@@ -71,9 +73,13 @@ def telemetry(prefix, *cmds):
 
 
 def http_get(port, path, timeout=15):
+    return http_request(port, "GET", path, timeout)
+
+
+def http_request(port, method, path, timeout=15):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        c.request("GET", path)
+        c.request(method, path)
         r = c.getresponse()
         return r.status, r.getheader("Content-Type"), r.read().decode()
     finally:
@@ -234,24 +240,70 @@ try:
     check("metrics_agree_with_telemetry",
           one(m, "scanwatch_alerts_total") >= stats["alerts"] and
           one(m, "scanwatch_events_total") == stats["events"])
+    # the README's tables name every metric (with its type) and telemetry key
+    readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                               "README.md")).read()
+    undocumented = [f for f, t in re.findall(r"^# TYPE (\S+) (\S+)$", body, re.M)
+                    if "| `%s` | %s |" % (f, t) not in readme]
+    check("readme_lists_every_metric", undocumented == [], undocumented)
+    rows = {cmd: next((ln for ln in readme.splitlines() if ln.startswith("| `%s` |" % cmd)), "")
+            for cmd in ("/scanwatch/stats", "/scanwatch/workers", "/scanwatch/sinks")}
+    undocumented = [(cmd, k) for cmd, reply in (("/scanwatch/stats", stats),
+                                                 ("/scanwatch/workers", workers),
+                                                 ("/scanwatch/sinks", sinks))
+                    for k in reply if "`%s`" % k not in rows[cmd] and
+                    not (k.startswith("parse_error_") and "`parse_error_<reason>`" in rows[cmd])]
+    check("readme_lists_every_telemetry_key", undocumented == [], undocumented)
     status, _, _ = http_get(port, "/")
     check("other_path_404", status == 404, status)
     status, _, _ = http_get(port, "/metricsx")
     check("other_path_404_prefix", status == 404, status)
 
-    # a silent client holds the (single) server thread only until its
-    # request timeout; a scrape behind it still succeeds
+    # raw, since http.client would not read a body after HEAD
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    c.sendall(b"HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+    reply = b""
+    while True:
+        chunk = c.recv(65536)
+        if not chunk:
+            break
+        reply += chunk
+    c.close()
+    head, _, rest = reply.partition(b"\r\n\r\n")
+    check("head_200_without_body", head.startswith(b"HTTP/1.1 200") and rest == b"" and
+          b"Content-Length: " in head, reply[:300])
+    status, _, _ = http_request(port, "POST", "/metrics")
+    check("post_404", status == 404, status)
+    status, _, _ = http_get(port, "/metrics?name[]=x")
+    check("query_string_ignored", status == 200, status)
+
+    # a silent client and one that stops halfway through its request line:
+    # neither delays a scrape, and the server drops them once idle too long
     silent = socket.create_connection(("127.0.0.1", port), timeout=10)
+    slow = socket.create_connection(("127.0.0.1", port), timeout=10)
+    slow.sendall(b"GET /met")
     t0 = time.time()
     status, _, body2 = http_get(port, "/metrics", timeout=20)
-    check("silent_client_does_not_hang_scrape", status == 200 and time.time() - t0 < 10,
+    check("silent_client_does_not_hang_scrape", status == 200 and time.time() - t0 < 2,
           (status, time.time() - t0))
+    silent.settimeout(15)
+    try:
+        closed = silent.recv(100) == b""
+    except OSError:
+        closed = True
+    check("silent_client_dropped_after_timeout", closed and time.time() - t0 < 10,
+          time.time() - t0)
     silent.close()
-    big = socket.create_connection(("127.0.0.1", port), timeout=10)
-    big.sendall(b"GET /metrics HTTP/1.1\r\nX-Pad: " + b"a" * 20000 + b"\r\n\r\n")
-    reply = big.recv(200)
-    big.close()
-    check("oversized_request_refused", reply.startswith(b"HTTP/1.1 431"), reply[:60])
+    slow.close()
+    for size, what in ((9000, "over_8k_head"), (20000, "oversized_request")):
+        big = socket.create_connection(("127.0.0.1", port), timeout=10)
+        big.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * size +
+                    b"\r\n\r\n")
+        reply = big.recv(200)
+        big.close()
+        check(what + "_refused_431", reply.startswith(b"HTTP/1.1 431"), reply[:60])
+    status, _, _ = http_get(port, "/metrics")
+    check("scrape_after_bad_clients", status == 200, status)
 
     # -- c. exit and the last EVE stats event ----------------------------------
     sw.send_signal(signal.SIGTERM)

@@ -132,9 +132,97 @@ render_structure_and_sums(void)
 	free(w[1]);
 }
 
+/* Names unique per output, HELP for every family, counters end in _total,
+ * per-worker rows inside their per-worker struct. */
+static void
+check_table(const char *set, const struct sw_counter *rows, unsigned n, size_t snap_size,
+	    size_t wsize)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct sw_counter *r = &rows[k];
+		bool has_w = r->wkey != NULL || r->wprom != NULL;
+
+		CHECK(r->off + r->size <= snap_size, "%s row %u outside its snapshot", set, k);
+		CHECK(r->size == 4 || r->size == 8 || r->kind == SW_CTR_PERR,
+		      "%s row %u: size %u", set, k, r->size);
+		CHECK(r->eve != NULL || r->tel != NULL || r->prom != NULL || has_w,
+		      "%s row %u is shown nowhere", set, k);
+		CHECK(r->prom == NULL || (r->help != NULL && strncmp(r->prom, "scanwatch_", 10) == 0),
+		      "%s row %u: %s without HELP or prefix", set, k, r->prom);
+		CHECK(r->wprom == NULL || r->whelp != NULL, "%s row %u: %s without HELP", set, k,
+		      r->wprom);
+		CHECK(r->prom == NULL || r->kind == SW_CTR_GAUGE ||
+		      strcmp(r->prom + strlen(r->prom) - 6, "_total") == 0,
+		      "%s counter %s without _total", set, r->prom);
+		CHECK(!has_w || (r->woff + sizeof(uint64_t) <= wsize && r->size == 8),
+		      "%s row %u: per-worker field outside the worker's struct", set, k);
+		for (unsigned i = 0; i < k; i++) {
+			const struct sw_counter *q = &rows[i];
+
+			CHECK(r->eve == NULL || q->eve == NULL || strcmp(r->eve, q->eve) != 0,
+			      "%s: EVE key %s twice", set, r->eve);
+			CHECK(r->tel == NULL || q->tel == NULL || strcmp(r->tel, q->tel) != 0,
+			      "%s: telemetry key %s twice", set, r->tel);
+			CHECK(r->prom == NULL || q->prom == NULL || strcmp(r->prom, q->prom) != 0,
+			      "%s: metric %s twice", set, r->prom);
+			CHECK(r->wkey == NULL || q->wkey == NULL || strcmp(r->wkey, q->wkey) != 0,
+			      "%s: worker key %s twice", set, r->wkey);
+		}
+	}
+}
+
+static void
+counter_tables_are_consistent(void)
+{
+	check_table("worker", sw_worker_counters, sw_worker_ncounters, sizeof(struct sw_counters),
+		    sizeof(struct sw_wstats));
+	check_table("detect", sw_detect_counters, sw_detect_ncounters, sizeof(struct sw_counters),
+		    0);
+	check_table("payload", sw_payload_counters, sw_payload_ncounters,
+		    sizeof(struct sw_match_counters), sizeof(struct sw_match_wstats));
+}
+
+/* Every per-worker row reads its own field: give each word of a worker's
+ * struct its own value and find each in the rendering under its row's name. */
+static void
+per_worker_rows_read_their_field(void)
+{
+	static struct sw_conf conf;
+	struct sw_worker *w = aligned_alloc(64, sizeof(*w));
+	struct sw_ctl ctl;
+	uint64_t *word = (uint64_t *)(void *)&w->st;
+	char *buf, want[160];
+	size_t len;
+
+	sw_conf_defaults(&conf);
+	memset(w, 0, sizeof(*w));
+	for (unsigned i = 0; i < sizeof(w->st) / sizeof(uint64_t); i++)
+		word[i] = 1000 + i;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.conf = &conf;
+	ctl.workers = &w;
+	ctl.nw = 1;
+	CHECK(sw_prom_render(&ctl, &buf, &len) == 0, "render failed");
+	for (unsigned k = 0; k < sw_worker_ncounters; k++) {
+		const struct sw_counter *r = &sw_worker_counters[k];
+
+		if (r->wprom == NULL)
+			continue;
+		snprintf(want, sizeof(want), "\n%s{worker=\"0\",queue=\"0\"} %u\n", r->wprom,
+			 1000 + r->woff / 8);
+		CHECK(strstr(buf, want) != NULL, "missing %s", want + 1);
+	}
+	CHECK(strstr(buf, "\nscanwatch_worker_polls_total{worker=\"0\",queue=\"0\"} ") != NULL,
+	      "polls per worker");
+	free(buf);
+	free(w);
+}
+
 int
 main(void)
 {
+	RUN(counter_tables_are_consistent);
+	RUN(per_worker_rows_read_their_field);
 	RUN(escape_backslash_quote_newline);
 	RUN(escape_never_splits_a_sequence);
 	RUN(render_structure_and_sums);

@@ -213,7 +213,6 @@ struct sw_matcher_stats {
 };
 void sw_matcher_stats(const struct sw_matcher *m, struct sw_matcher_stats *st);
 
-struct sw_json;
 struct sw_ctl;
 
 /** Payload alert counters of the decision stage. */
@@ -225,29 +224,14 @@ struct sw_decide_payload_stats {
 };
 
 /** Everything matching counts, summed over workers (stats, telemetry,
- *  Prometheus). */
+ *  Prometheus): gathered by sw_match_counters() (scanwatch/obs.h), shown
+ *  through sw_payload_counters[]. */
 struct sw_match_counters {
 	struct sw_matcher_stats m;
 	struct sw_match_wstats w;		/* sum over workers */
 	uint64_t events_drained;		/* match records the control thread read */
 	struct sw_decide_payload_stats alerts;
 };
-
-/**
- * Gather the matching counters of ctl; any thread.
- * @return false (c zeroed) when matching is off
- */
-bool sw_match_counters(const struct sw_ctl *ctl, struct sw_match_counters *c);
-
-/** Read one worker's matching counters (relaxed loads; any thread). */
-void sw_match_wstats_read(const struct sw_match_wstats *s, struct sw_match_wstats *out);
-
-/**
- * Write the "rules" object of the stats event: matcher (generation, rules,
- * reloads, reload_failures), the workers' scan counters and the payload
- * alert counters. Writes nothing when matching is off.
- */
-void sw_match_stats_json(struct sw_json *j, const struct sw_ctl *ctl);
 
 /** The last reload error ("" if the last reload worked), copied into buf. */
 void sw_matcher_last_error(struct sw_matcher *m, char *buf, size_t len);

@@ -45,6 +45,62 @@ struct sw_counters {
 };
 
 /**
+ * One counter of a set and the names it goes by in the EVE stats event,
+ * DPDK telemetry and Prometheus. The three outputs walk the set's table
+ * (src/ctl/counters.c) in order, each skipping the rows it has no name
+ * for, so a counter added to its struct and to the table shows up
+ * everywhere. Where the outputs named one counter differently before the
+ * tables existed, the row carries each name (stats.scanwatch.detect.scanners
+ * is telemetry's flagged_sources).
+ */
+struct sw_counter {
+	uint16_t off;		/* in the set's snapshot: struct sw_counters or
+				 * struct sw_match_counters */
+	uint8_t size;		/* of the field: 4 or 8 bytes */
+	uint8_t kind;		/* SW_CTR_* */
+	const char *eve;	/* EVE stats key; NULL: not in the event */
+	const char *tel;	/* /scanwatch/stats key; NULL: not in telemetry */
+	const char *prom;	/* Prometheus metric; NULL: not exported */
+	const char *help;	/* its HELP text */
+	/* Per worker, for fields of the set's per-worker struct (.w) */
+	uint16_t woff;		/* offset in that struct (struct sw_wstats or
+				 * struct sw_match_wstats); uint64_t */
+	const char *wkey;	/* EVE workers[] and /scanwatch/workers key */
+	const char *wprom;	/* Prometheus metric with a worker label */
+	const char *whelp;
+};
+
+enum {
+	SW_CTR_COUNTER,		/* monotonic: Prometheus counter */
+	SW_CTR_GAUGE,		/* goes up and down: Prometheus gauge */
+	SW_CTR_PERR,		/* the uint64_t[SW_PERR__MAX] array of parser
+				 * reasons: eve names an object of
+				 * sw_perr_names keys, tel a key prefix, prom
+				 * a family with a reason label */
+};
+
+/** Worker counters, with the control thread's and the ports' totals where
+ *  the outputs put them among them (rows over struct sw_counters). */
+extern const struct sw_counter sw_worker_counters[];
+extern const unsigned sw_worker_ncounters;
+/** Detection (per worker, summed) and decision counters (struct sw_counters). */
+extern const struct sw_counter sw_detect_counters[];
+extern const unsigned sw_detect_ncounters;
+/** Payload rule counters (rows over struct sw_match_counters). */
+extern const struct sw_counter sw_payload_counters[];
+extern const unsigned sw_payload_ncounters;
+
+/** Value of row r in snap (the set's snapshot struct); not for SW_CTR_PERR. */
+uint64_t sw_counter_get(const void *snap, const struct sw_counter *r);
+
+/** The SW_CTR_PERR array of row r in snap: SW_PERR__MAX counters, by reason. */
+const uint64_t *sw_counter_array(const void *snap, const struct sw_counter *r);
+
+/** Value of per-worker row r (r->wkey or r->wprom set) in one worker's
+ *  struct (struct sw_wstats or struct sw_match_wstats). */
+uint64_t sw_counter_wget(const void *wsnap, const struct sw_counter *r);
+
+/**
  * Copy one worker's counters with relaxed loads (any thread).
  * @param s    the worker's live counters
  * @param out  the copy
@@ -54,9 +110,18 @@ void sw_wstats_read(const struct sw_wstats *s, struct sw_wstats *out);
 /**
  * Gather every counter of ctl into c. Safe on any thread while ctl is
  * running (the control thread, DPDK's telemetry thread, the Prometheus
- * thread). src/ctl/stats.c; the EVE stats event uses it too.
+ * thread). src/ctl/counters.c; the EVE stats event uses it too.
  */
 void sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c);
+
+/**
+ * Gather the payload matching counters of ctl; any thread.
+ * @return false (c zeroed) when matching is off
+ */
+bool sw_match_counters(const struct sw_ctl *ctl, struct sw_match_counters *c);
+
+/** Read one worker's matching counters (relaxed loads; any thread). */
+void sw_match_wstats_read(const struct sw_match_wstats *s, struct sw_match_wstats *out);
 
 /**
  * rte_eth_stats_get serialised against the other readers in this process:

@@ -1,36 +1,40 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Prometheus exporter: the text exposition format 0.0.4 over a minimal
- * HTTP/1.x server on stats.prometheus.listen.
+ * Prometheus exporter: the text exposition format 0.0.4, served by
+ * libmicrohttpd on stats.prometheus.listen.
  *
  * Format: https://prometheus.io/docs/instrumenting/exposition_formats/
  * ("Text-based format"): "# HELP name text" and "# TYPE name type" before a
  * metric's samples, every sample of a metric family in one group, label
  * values escaping backslash, double quote and line feed, HELP text escaping
  * backslash and line feed. Names follow the Prometheus naming guide:
- * scanwatch_ prefix, base units, counters ending in _total.
+ * scanwatch_ prefix, base units, counters ending in _total. The worker,
+ * detection and payload families come from the counter tables
+ * (src/ctl/counters.c), the sink families from sw_sink_fields.
  *
- * HTTP (RFC 9112): one request per connection, answered with
- * "Connection: close"; GET or HEAD /metrics answers 200, any other target
- * 404, a request line we cannot read 400. The server is one control-plane
- * thread serving one client at a time; a client gets REQ_TIMEOUT_MS to send
- * at most REQ_MAX bytes of request head and SEND_TIMEOUT_MS to take the
- * answer, so a slow or silent client delays a scrape by seconds at worst.
+ * HTTP: GET or HEAD /metrics answers 200, any other method or target 404,
+ * a request head over REQ_MAX bytes 431; every answer says "Connection:
+ * close". libmicrohttpd parses the requests (a request line it cannot read
+ * gets 400 or 505, or the connection closed) on one thread of its own that
+ * polls at most CONN_MAX connections at once, CONN_PER_IP from one address,
+ * and closes a connection idle for CONN_TIMEOUT_S, whether the client is
+ * silent, trickles its request or does not read the answer. A slow client
+ * therefore holds one slot for a while but delays no other scrape.
  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <netdb.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include <microhttpd.h>
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -43,15 +47,18 @@
 #include "port/port.h"
 
 #define REQ_MAX		 8192	/* request head; Prometheus sends ~300 bytes */
-#define REQ_TIMEOUT_MS	 3000
-#define SEND_TIMEOUT_MS	 5000
+#define CONN_TIMEOUT_S	 3	/* idle seconds before a connection is closed */
+#define CONN_MAX	 16	/* connections served at once */
+#define CONN_PER_IP	 (CONN_MAX / 2)	/* so one stuck client cannot take all */
+/* libmicrohttpd's per-connection buffer holds the request head and the
+ * answer's header: room for REQ_MAX, so a head over it gets our 431. */
+#define CONN_MEMORY	 (2 * REQ_MAX)
 #define LISTEN_BACKLOG	 16
 
 struct sw_prom {
 	const struct sw_ctl *ctl;
-	int lfd;			/* listening socket */
-	int wake[2];			/* pipe: a byte on wake[0] means stop */
-	pthread_t thread;
+	int lfd;			/* listening socket, MHD's once d runs */
+	struct MHD_Daemon *d;
 };
 
 /* ---- rendering ------------------------------------------------------------ */
@@ -145,52 +152,61 @@ sample(struct pbuf *b, const char *name, const char *lbl, uint64_t v)
 }
 
 static void
-counter(struct pbuf *b, const char *name, const char *help, uint64_t v)
-{
-	family(b, name, "counter", help);
-	sample(b, name, "", v);
-}
-
-static void
 gauge(struct pbuf *b, const char *name, const char *help, uint64_t v)
 {
 	family(b, name, "gauge", help);
 	sample(b, name, "", v);
 }
 
-/* ---- per worker --------------------------------------------------------- */
+/* ---- from the counter tables ---------------------------------------------- */
 
-enum { W_PKTS, W_BYTES, W_INVALID, W_EVENTS, W_RING_DROPS, W_POLLS, W_IDLE, W__MAX };
-
-static const struct {
-	const char *name, *help;
-} wmetrics[W__MAX] = {
-	[W_PKTS] = { "scanwatch_worker_packets_total", "Frames received by the worker." },
-	[W_BYTES] = { "scanwatch_worker_bytes_total", "Bytes received by the worker." },
-	[W_INVALID] = { "scanwatch_worker_invalid_packets_total",
-			"Frames the worker's parser rejected." },
-	[W_EVENTS] = { "scanwatch_worker_events_total",
-		       "Detection events the worker put on its ring to the control thread." },
-	[W_RING_DROPS] = { "scanwatch_worker_ring_drops_total",
-			   "Detection events lost because the worker's ring was full." },
-	[W_POLLS] = { "scanwatch_worker_polls_total", "rte_eth_rx_burst calls." },
-	[W_IDLE] = { "scanwatch_worker_idle_polls_total",
-		     "rte_eth_rx_burst calls that returned no packet." },
-};
-
-static uint64_t
-wvalue(const struct sw_wstats *s, unsigned k)
+static const char *
+type_of(const struct sw_counter *r)
 {
-	switch (k) {
-	case W_PKTS: return s->pkts;
-	case W_BYTES: return s->bytes;
-	case W_INVALID: return s->invalid;
-	case W_EVENTS: return s->events;
-	case W_RING_DROPS: return s->ring_drops;
-	case W_POLLS: return s->polls;
-	default: return s->idle_polls;
+	return r->kind == SW_CTR_GAUGE ? "gauge" : "counter";
+}
+
+/* Every row of a set with a Prometheus name, one family each, in table order. */
+static void
+render_totals(struct pbuf *b, const struct sw_counter *rows, unsigned n, const void *snap)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct sw_counter *r = &rows[k];
+
+		if (r->prom == NULL)
+			continue;
+		family(b, r->prom, type_of(r), r->help);
+		if (r->kind == SW_CTR_PERR) {
+			const uint64_t *perr = sw_counter_array(snap, r);
+
+			for (unsigned e = 1; e < SW_PERR__MAX; e++)
+				bput(b, "%s{reason=\"%s\"} %" PRIu64 "\n", r->prom,
+				     sw_perr_names[e], perr[e]);
+			continue;
+		}
+		sample(b, r->prom, "", sw_counter_get(snap, r));
 	}
 }
+
+/* Every per-worker row of a set with a Prometheus name: one family each,
+ * one sample per worker; ws[i] is worker i's struct, lbl[i] its labels. */
+static void
+render_per_worker(struct pbuf *b, const struct sw_counter *rows, unsigned n, const void *ws,
+		  size_t wsize, const char (*lbl)[48], unsigned nw)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct sw_counter *r = &rows[k];
+
+		if (r->wprom == NULL)
+			continue;
+		family(b, r->wprom, "counter", r->whelp);
+		for (unsigned i = 0; i < nw; i++)
+			sample(b, r->wprom, lbl[i],
+			       sw_counter_wget((const char *)ws + i * wsize, r));
+	}
+}
+
+/* ---- per worker --------------------------------------------------------- */
 
 static void
 render_workers(struct pbuf *b, const struct sw_ctl *ctl)
@@ -211,11 +227,8 @@ render_workers(struct pbuf *b, const struct sw_ctl *ctl)
 	for (unsigned i = 0; i < nw; i++)
 		bput(b, "scanwatch_worker_info{%s,lcore=\"%u\"} 1\n", lbl[i],
 		     ctl->workers[i]->lcore);
-	for (unsigned k = 0; k < W__MAX; k++) {
-		family(b, wmetrics[k].name, "counter", wmetrics[k].help);
-		for (unsigned i = 0; i < nw; i++)
-			sample(b, wmetrics[k].name, lbl[i], wvalue(&ws[i], k));
-	}
+	render_per_worker(b, sw_worker_counters, sw_worker_ncounters, ws, sizeof(ws[0]),
+			  (const char (*)[48])lbl, nw);
 }
 
 /* ---- payload rules --------------------------------------------------------- */
@@ -226,40 +239,17 @@ render_rules(struct pbuf *b, const struct sw_ctl *ctl)
 	struct sw_match_counters c;
 	struct sw_match_wstats ws[SW_MAX_WORKERS];
 	unsigned nw = RTE_MIN(ctl->nw, (unsigned)SW_MAX_WORKERS);
+	char lbl[SW_MAX_WORKERS][48];
 
 	if (!sw_match_counters(ctl, &c))
 		return;
-	gauge(b, "scanwatch_rules_generation", "Generation of the payload rule database in use "
-	      "(1 at start, +1 per reload that worked).", c.m.generation);
-	gauge(b, "scanwatch_rules_loaded", "Payload rules in the database in use.", c.m.rules);
-	gauge(b, "scanwatch_rules_database_bytes", "Bytes of the compiled Hyperscan databases.",
-	      c.m.db_bytes);
-	counter(b, "scanwatch_rules_reloads_total", "Rule reloads that swapped in a new database.",
-		c.m.reloads);
-	counter(b, "scanwatch_rules_reload_failures_total",
-		"Rule reloads that failed and kept the old database.", c.m.reload_failures);
-	counter(b, "scanwatch_payload_alerts_total", "Payload (gid 1) alerts written.",
-		c.alerts.alerts);
-	counter(b, "scanwatch_payload_alerts_suppressed_total",
-		"Payload matches not alerted: same source and rule within alerts.suppress.",
-		c.alerts.suppressed);
-	for (unsigned i = 0; i < nw; i++)
+	render_totals(b, sw_payload_counters, sw_payload_ncounters, &c);
+	for (unsigned i = 0; i < nw; i++) {
 		sw_match_wstats_read(&ctl->workers[i]->mst, &ws[i]);
-	family(b, "scanwatch_worker_payload_scanned_total", "counter",
-	       "Packets the worker handed to Hyperscan.");
-	for (unsigned i = 0; i < nw; i++)
-		bput(b, "scanwatch_worker_payload_scanned_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     ws[i].scanned);
-	family(b, "scanwatch_worker_payload_matches_total", "counter",
-	       "Payload rule matches on the worker.");
-	for (unsigned i = 0; i < nw; i++)
-		bput(b, "scanwatch_worker_payload_matches_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     ws[i].matches);
-	family(b, "scanwatch_worker_match_ring_drops_total", "counter",
-	       "Payload matches lost because the worker's match ring was full.");
-	for (unsigned i = 0; i < nw; i++)
-		bput(b, "scanwatch_worker_match_ring_drops_total{worker=\"%u\"} %" PRIu64 "\n", i,
-		     ws[i].ring_drops);
+		snprintf(lbl[i], sizeof(lbl[i]), "worker=\"%u\"", i);
+	}
+	render_per_worker(b, sw_payload_counters, sw_payload_ncounters, ws, sizeof(ws[0]),
+			  (const char (*)[48])lbl, nw);
 }
 
 /* ---- per port and per queue (the PMD's counters) --------------------------- */
@@ -407,53 +397,9 @@ sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 	gauge(&b, "scanwatch_uptime_seconds", "Seconds since scanwatch started.", c.uptime_s);
 	gauge(&b, "scanwatch_workers", "Worker lcores (one per RX queue).", ctl->nw);
 
-	counter(&b, "scanwatch_packets_total",
-		"Frames received by all workers (EVE stats.capture.packets).", c.w.pkts);
-	counter(&b, "scanwatch_bytes_total", "Bytes received by all workers.", c.w.bytes);
-	counter(&b, "scanwatch_ip_packets_total", "Frames with an IPv4 or IPv6 header.", c.w.ip);
-	counter(&b, "scanwatch_non_ip_packets_total", "Frames parsed without an IP header (ARP ...).",
-		c.w.non_ip);
-	counter(&b, "scanwatch_invalid_packets_total", "Frames the parser rejected.", c.w.invalid);
-	family(&b, "scanwatch_parse_errors_total", "counter", "Frames the parser rejected, by reason.");
-	for (unsigned e = 1; e < SW_PERR__MAX; e++)
-		bput(&b, "scanwatch_parse_errors_total{reason=\"%s\"} %" PRIu64 "\n",
-		     sw_perr_names[e], c.w.perr[e]);
-	counter(&b, "scanwatch_events_total", "Detection events the workers raised.", c.w.events);
-	counter(&b, "scanwatch_events_drained_total",
-		"Detection events the control thread processed.", c.events_drained);
-	counter(&b, "scanwatch_ring_drops_total",
-		"Detection events lost to full worker rings (all workers).", c.w.ring_drops);
-	if (c.have_detect) {
-		counter(&b, "scanwatch_probes_total", "Packets classified as scan probes.",
-			c.det.probes);
-		counter(&b, "scanwatch_first_contacts_total",
-			"Probes to a destination the source had not contacted in the window.",
-			c.det.first_contacts);
-		counter(&b, "scanwatch_negative_responses_total",
-			"Responses that refuse a probe (RST, ICMP unreachable).", c.det.negatives);
-		counter(&b, "scanwatch_positive_responses_total",
-			"Responses that accept a probe (SYN-ACK, reply).", c.det.positives);
-		counter(&b, "scanwatch_suspects_total",
-			"Suspect-source events the workers sent to the control thread to decide on.",
-			c.det.suspects);
-		counter(&b, "scanwatch_alerts_total", "Scan alerts written (the first alert of each scan).",
-			c.dec.alerts);
-		counter(&b, "scanwatch_alert_updates_total", "Update alerts for continuing scans.",
-			c.dec.updates);
-		counter(&b, "scanwatch_alerts_suppressed_total",
-			"Alerts withheld within the suppression period.", c.dec.suppressed);
-		counter(&b, "scanwatch_allowlisted_total",
-			"Scans decided for allowlisted sources and not alerted.",
-			c.dec.allowlisted);
-		counter(&b, "scanwatch_flagged_sources_total", "Distinct sources alerted.",
-			c.dec.scanners);
-		counter(&b, "scanwatch_record_table_full_total",
-			"Events lost because the control thread's record table was full.",
-			c.dec.dropped);
-		counter(&b, "scanwatch_alert_format_errors_total",
-			"Alerts that could not be formatted (out of memory) and were not sent.",
-			c.dec.format_errors);
-	}
+	render_totals(&b, sw_worker_counters, sw_worker_ncounters, &c);
+	if (c.have_detect)
+		render_totals(&b, sw_detect_counters, sw_detect_ncounters, &c);
 	render_rules(&b, ctl);
 	render_workers(&b, ctl);
 	render_ports(&b);
@@ -467,181 +413,83 @@ sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 	return 0;
 }
 
-/* ---- HTTP --------------------------------------------------------------- */
+/* ---- HTTP (libmicrohttpd) ---------------------------------------------- */
 
-static uint64_t
-mono_ms(void)
+static enum MHD_Result
+respond(struct MHD_Connection *conn, unsigned status, const char *ctype, void *body,
+	size_t len, enum MHD_ResponseMemoryMode mode)
 {
-	struct timespec t;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+	enum MHD_Result ret;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
-/* Wait for ev on fd until deadline; false on timeout, error or stop. */
-static bool
-wait_fd(const struct sw_prom *p, int fd, short ev, uint64_t deadline)
-{
-	for (;;) {
-		struct pollfd pf[2] = {
-			{ .fd = fd, .events = ev },
-			{ .fd = p->wake[0], .events = POLLIN },
-		};
-		uint64_t now = mono_ms();
-		int rc;
-
-		if (now >= deadline)
-			return false;
-		rc = poll(pf, 2, (int)(deadline - now));
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0 || pf[1].revents != 0)
-			return false;
-		return (pf[0].revents & (ev | POLLHUP | POLLERR)) != 0;
+	if (r == NULL) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free(body);
+		return MHD_NO;		/* MHD closes the connection */
 	}
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") != MHD_YES)
+		ret = MHD_NO;
+	else
+		ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
-static bool
-send_all(const struct sw_prom *p, int fd, const char *buf, size_t len, uint64_t deadline)
+static enum MHD_Result
+respond_text(struct MHD_Connection *conn, unsigned status, const char *text)
 {
-	while (len > 0) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-		    wait_fd(p, fd, POLLOUT, deadline))
-			continue;
-		return false;
-	}
-	return true;
+	return respond(conn, status, "text/plain; charset=utf-8", (void *)(uintptr_t)text,
+		       strlen(text), MHD_RESPMEM_PERSISTENT);
 }
 
-static void
-respond(const struct sw_prom *p, int fd, const char *status, const char *ctype,
-	const char *body, size_t len, bool head_only)
+static enum MHD_Result
+add_header_len(void *arg, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	char hdr[256];
-	int n = snprintf(hdr, sizeof(hdr),
-			 "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-			 "Connection: close\r\n\r\n", status, ctype, len);
-	uint64_t deadline = mono_ms() + SEND_TIMEOUT_MS;
+	size_t *n = arg;
 
-	if (send_all(p, fd, hdr, (size_t)n, deadline) && !head_only)
-		send_all(p, fd, body, len, deadline);
+	(void)kind;
+	*n += strlen(key) + 2 + (value != NULL ? strlen(value) : 0) + 2;	/* ": ", CRLF */
+	return MHD_YES;
 }
 
-static void
-respond_text(const struct sw_prom *p, int fd, const char *status, const char *text)
+/* The request head's size as sent, give or take whitespace MHD dropped. */
+static size_t
+head_size(struct MHD_Connection *conn, const char *method, const char *url,
+	  const char *version)
 {
-	respond(p, fd, status, "text/plain; charset=utf-8", text, strlen(text), false);
+	size_t n = strlen(method) + 1 + strlen(url) + 1 + strlen(version) + 2 + 2;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_len, &n);
+	return n;
 }
 
-/* The end of the request head: an empty line (CRLF CRLF, or bare LF LF,
- * which RFC 9112 section 2.2 lets a server accept). */
-static bool
-head_complete(const char *req, size_t n)
+/* MHD calls this once the request head has arrived (again per chunk of a
+ * body, which nothing here accepts: the first call answers). url has no
+ * query string: "/metrics?x=1" is "/metrics". */
+static enum MHD_Result
+answer(void *arg, struct MHD_Connection *conn, const char *url, const char *method,
+       const char *version, const char *upload, size_t *upload_len, void **req)
 {
-	return memmem(req, n, "\r\n\r\n", 4) != NULL || memmem(req, n, "\n\n", 2) != NULL;
-}
-
-/* request-line = method SP request-target SP HTTP-version (RFC 9112 3) */
-static bool
-request_line(char *req, const char **method, const char **target)
-{
-	char *sp1, *sp2;
-
-	req[strcspn(req, "\r\n")] = '\0';
-	sp1 = strchr(req, ' ');
-	if (sp1 == NULL || sp1 == req)
-		return false;
-	*sp1 = '\0';
-	sp2 = strchr(sp1 + 1, ' ');
-	if (sp2 == NULL || sp2 == sp1 + 1 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0)
-		return false;
-	*sp2 = '\0';
-	*method = req;
-	*target = sp1 + 1;
-	return true;
-}
-
-static void
-serve(struct sw_prom *p, int fd)
-{
-	char req[REQ_MAX + 1];
-	uint64_t deadline = mono_ms() + REQ_TIMEOUT_MS;
-	const char *method, *target;
-	size_t n = 0, blen;
+	const struct sw_prom *p = arg;
 	char *body;
+	size_t len;
 
-	while (!head_complete(req, n)) {
-		ssize_t r;
-
-		if (n == REQ_MAX) {
-			respond_text(p, fd, "431 Request Header Fields Too Large",
-				     "request head too large\n");
-			return;
-		}
-		if (!wait_fd(p, fd, POLLIN, deadline))
-			return;		/* silent or too slow: drop it */
-		r = recv(fd, req + n, REQ_MAX - n, 0);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r <= 0)
-			return;
-		n += (size_t)r;
-	}
-	req[n] = '\0';
-	if (!request_line(req, &method, &target)) {
-		respond_text(p, fd, "400 Bad Request", "bad request line\n");
-		return;
-	}
-	/* the query string, if any, changes nothing */
-	if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) ||
-	    strcspn(target, "?") != strlen("/metrics") ||
-	    strncmp(target, "/metrics", strlen("/metrics")) != 0) {
-		respond_text(p, fd, "404 Not Found", "scanwatch serves GET /metrics only\n");
-		return;
-	}
-	if (sw_prom_render(p->ctl, &body, &blen) != 0) {
-		respond_text(p, fd, "500 Internal Server Error", "out of memory\n");
-		return;
-	}
-	respond(p, fd, "200 OK", "text/plain; version=0.0.4; charset=utf-8", body, blen,
-		strcmp(method, "HEAD") == 0);
-	free(body);
-}
-
-static void *
-prom_main(void *arg)
-{
-	struct sw_prom *p = arg;
-
-	for (;;) {
-		struct pollfd pf[2] = {
-			{ .fd = p->lfd, .events = POLLIN },
-			{ .fd = p->wake[0], .events = POLLIN },
-		};
-		int fd;
-
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pf[1].revents != 0)
-			break;
-		if (!(pf[0].revents & POLLIN))
-			continue;
-		fd = accept4(p->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;	/* the client gave up, or EMFILE: try again later */
-		serve(p, fd);
-		close(fd);
-	}
-	return NULL;
+	(void)upload;
+	(void)upload_len;
+	(void)req;
+	if (head_size(conn, method, url, version) > REQ_MAX)
+		return respond_text(conn, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+				    "request head too large\n");
+	/* MHD answers HEAD with the headers of the GET answer, without its body */
+	if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	     strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) || strcmp(url, "/metrics") != 0)
+		return respond_text(conn, MHD_HTTP_NOT_FOUND,
+				    "scanwatch serves GET /metrics only\n");
+	if (sw_prom_render(p->ctl, &body, &len) != 0)
+		return respond_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	return respond(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len,
+		       MHD_RESPMEM_MUST_FREE);
 }
 
 /* "host:port", "[v6]:port" or ":port" → host ("" = any) and port. */
@@ -724,10 +572,30 @@ bind_listen(const char *listen_on, char *err, size_t errlen)
 	return fd;
 }
 
+/* MHD's thread inherits the CPU affinity of the thread that starts it. Start
+ * it from a DPDK control thread, so it runs where control threads run:
+ * off the worker lcores (rte_ctrl_thread_create). */
+static void *
+start_daemon(void *arg)
+{
+	struct sw_prom *p = arg;
+
+	p->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+				answer, p,
+				MHD_OPTION_LISTEN_SOCKET, p->lfd,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_MAX,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_IP,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+				MHD_OPTION_END);
+	return NULL;
+}
+
 struct sw_prom *
 sw_prom_start(const struct sw_ctl *ctl, const char *listen_on, char *err, size_t errlen)
 {
 	struct sw_prom *p = calloc(1, sizeof(*p));
+	pthread_t t;
 	int rc;
 
 	if (p == NULL) {
@@ -735,27 +603,24 @@ sw_prom_start(const struct sw_ctl *ctl, const char *listen_on, char *err, size_t
 		return NULL;
 	}
 	p->ctl = ctl;
-	p->wake[0] = p->wake[1] = -1;
 	p->lfd = bind_listen(listen_on, err, errlen);
 	if (p->lfd < 0)
 		goto fail;
-	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-		snprintf(err, errlen, "Prometheus exporter: pipe: %s", strerror(errno));
-		goto fail;
-	}
-	/* a control thread: off the worker lcores' CPUs (rte_ctrl_thread_create) */
-	rc = rte_ctrl_thread_create(&p->thread, "sw-prom", NULL, prom_main, p);
+	rc = rte_ctrl_thread_create(&t, "sw-prom-start", NULL, start_daemon, p);
 	if (rc != 0) {
 		snprintf(err, errlen, "Prometheus exporter: cannot start its thread: %s",
 			 strerror(rc < 0 ? -rc : rc));
 		goto fail;
 	}
+	pthread_join(t, NULL);
+	if (p->d == NULL) {
+		snprintf(err, errlen, "Prometheus exporter: libmicrohttpd cannot serve %s "
+			 "(out of memory or threads?)", listen_on);
+		goto fail;
+	}
 	return p;
 fail:
-	if (p->wake[0] >= 0) {
-		close(p->wake[0]);
-		close(p->wake[1]);
-	}
+	/* MHD owns the socket only once it runs */
 	if (p->lfd >= 0)
 		close(p->lfd);
 	free(p);
@@ -765,16 +630,9 @@ fail:
 void
 sw_prom_stop(struct sw_prom *p)
 {
-	ssize_t n;
-
 	if (p == NULL)
 		return;
-	do
-		n = write(p->wake[1], "x", 1);
-	while (n < 0 && errno == EINTR);
-	pthread_join(p->thread, NULL);
-	close(p->wake[0]);
-	close(p->wake[1]);
-	close(p->lfd);
+	/* joins MHD's thread, closes its connections and the listening socket */
+	MHD_stop_daemon(p->d);
 	free(p);
 }

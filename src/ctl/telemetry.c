@@ -86,59 +86,46 @@ param_index(const char *params)
 
 /* ---- /scanwatch/stats ------------------------------------------------- */
 
+/* Every row of a set with a telemetry name, in table order. */
+static void
+counters_dict(struct rte_tel_data *d, const struct sw_counter *rows, unsigned n,
+	      const void *snap)
+{
+	char key[64];
+
+	for (unsigned k = 0; k < n; k++) {
+		const struct sw_counter *r = &rows[k];
+
+		if (r->tel == NULL)
+			continue;
+		if (r->kind == SW_CTR_PERR) {
+			const uint64_t *perr = sw_counter_array(snap, r);
+
+			/* r->tel is the key's prefix: parse_error_tcp_trunc */
+			for (unsigned e = 1; e < SW_PERR__MAX; e++) {
+				snprintf(key, sizeof(key), "%s%s", r->tel, sw_perr_names[e]);
+				rte_tel_data_add_dict_u64(d, key, perr[e]);
+			}
+			continue;
+		}
+		rte_tel_data_add_dict_u64(d, r->tel, sw_counter_get(snap, r));
+	}
+}
+
 static int
 stats_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
 {
 	struct sw_counters c;
 	struct sw_match_counters mc;
-	char key[64];
 
 	sw_ctl_counters(ctl, &c);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "uptime", c.uptime_s);
-	rte_tel_data_add_dict_u64(d, "packets", c.w.pkts);
-	rte_tel_data_add_dict_u64(d, "bytes", c.w.bytes);
-	rte_tel_data_add_dict_u64(d, "ip", c.w.ip);
-	rte_tel_data_add_dict_u64(d, "non_ip", c.w.non_ip);
-	rte_tel_data_add_dict_u64(d, "invalid", c.w.invalid);
-	for (unsigned e = 1; e < SW_PERR__MAX; e++) {
-		snprintf(key, sizeof(key), "parse_error_%s", sw_perr_names[e]);
-		rte_tel_data_add_dict_u64(d, key, c.w.perr[e]);
-	}
-	rte_tel_data_add_dict_u64(d, "port_packets", c.port_packets);
-	rte_tel_data_add_dict_u64(d, "port_bytes", c.port_bytes);
-	rte_tel_data_add_dict_u64(d, "imissed", c.imissed);
-	rte_tel_data_add_dict_u64(d, "no_mbufs", c.no_mbufs);
-	rte_tel_data_add_dict_u64(d, "ierrors", c.ierrors);
-	rte_tel_data_add_dict_u64(d, "events", c.w.events);
-	rte_tel_data_add_dict_u64(d, "events_drained", c.events_drained);
-	rte_tel_data_add_dict_u64(d, "ring_drops", c.w.ring_drops);
-	if (c.have_detect) {
-		rte_tel_data_add_dict_u64(d, "probes", c.det.probes);
-		rte_tel_data_add_dict_u64(d, "first_contacts", c.det.first_contacts);
-		rte_tel_data_add_dict_u64(d, "negative_responses", c.det.negatives);
-		rte_tel_data_add_dict_u64(d, "positive_responses", c.det.positives);
-		rte_tel_data_add_dict_u64(d, "suspects", c.det.suspects);
-		rte_tel_data_add_dict_u64(d, "alerts", c.dec.alerts);
-		rte_tel_data_add_dict_u64(d, "updates", c.dec.updates);
-		rte_tel_data_add_dict_u64(d, "suppressed", c.dec.suppressed);
-		rte_tel_data_add_dict_u64(d, "allowlisted", c.dec.allowlisted);
-		rte_tel_data_add_dict_u64(d, "flagged_sources", c.dec.scanners);
-		rte_tel_data_add_dict_u64(d, "record_table_full", c.dec.dropped);
-		rte_tel_data_add_dict_u64(d, "format_errors", c.dec.format_errors);
-	}
-	if (sw_match_counters(ctl, &mc)) {
-		rte_tel_data_add_dict_u64(d, "rules_generation", mc.m.generation);
-		rte_tel_data_add_dict_u64(d, "rules_loaded", mc.m.rules);
-		rte_tel_data_add_dict_u64(d, "rules_reloads", mc.m.reloads);
-		rte_tel_data_add_dict_u64(d, "rules_reload_failures", mc.m.reload_failures);
-		rte_tel_data_add_dict_u64(d, "payload_scanned", mc.w.scanned);
-		rte_tel_data_add_dict_u64(d, "payload_scanned_bytes", mc.w.bytes);
-		rte_tel_data_add_dict_u64(d, "payload_matches", mc.w.matches);
-		rte_tel_data_add_dict_u64(d, "payload_ring_drops", mc.w.ring_drops);
-		rte_tel_data_add_dict_u64(d, "payload_scan_errors", mc.w.scan_errors);
-		rte_tel_data_add_dict_u64(d, "payload_alerts", mc.alerts.alerts);
-	}
+	counters_dict(d, sw_worker_counters, sw_worker_ncounters, &c);
+	if (c.have_detect)
+		counters_dict(d, sw_detect_counters, sw_detect_ncounters, &c);
+	if (sw_match_counters(ctl, &mc))
+		counters_dict(d, sw_payload_counters, sw_payload_ncounters, &mc);
 	rte_tel_data_add_dict_u64(d, "sinks", c.nsinks);
 	rte_tel_data_add_dict_u64(d, "sink_drops", c.sink_drops);
 	rte_tel_data_add_dict_u64(d, "workers", ctl->nw);
@@ -147,39 +134,48 @@ stats_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
 
 /* ---- /scanwatch/workers ----------------------------------------------- */
 
-enum { WC_ID, WC_LCORE, WC_QUEUE, WC_PKTS, WC_BYTES, WC_INVALID, WC_EVENTS,
-       WC_RING_DROPS, WC_POLLS, WC_IDLE_POLLS, WC__MAX };
+/* Columns: id, lcore, queue, then every per-worker row of sw_worker_counters. */
+#define WC_MAX	32
 
-static const char *const wcol_names[WC__MAX] = {
-	"id", "lcore", "queue", "packets", "bytes", "invalid", "events",
-	"ring_drops", "polls", "idle_polls",
-};
+static unsigned
+worker_cols(const char **names)
+{
+	unsigned n = 0;
 
+	names[n++] = "id";
+	names[n++] = "lcore";
+	names[n++] = "queue";
+	for (unsigned k = 0; k < sw_worker_ncounters && n < WC_MAX; k++)
+		if (sw_worker_counters[k].wkey != NULL)
+			names[n++] = sw_worker_counters[k].wkey;
+	return n;
+}
+
+/* The values of worker_cols() for w. */
 static void
 worker_row(const struct sw_worker *w, uint64_t *v)
 {
 	struct sw_wstats s;
+	unsigned n = 0;
 
 	sw_wstats_read(&w->st, &s);
-	v[WC_ID] = w->id;
-	v[WC_LCORE] = w->lcore;
+	v[n++] = w->id;
+	v[n++] = w->lcore;
 	/* a worker polls the same queue index on every port */
-	v[WC_QUEUE] = w->nrxq > 0 ? w->rxq[0].queue : 0;
-	v[WC_PKTS] = s.pkts;
-	v[WC_BYTES] = s.bytes;
-	v[WC_INVALID] = s.invalid;
-	v[WC_EVENTS] = s.events;
-	v[WC_RING_DROPS] = s.ring_drops;
-	v[WC_POLLS] = s.polls;
-	v[WC_IDLE_POLLS] = s.idle_polls;
+	v[n++] = w->nrxq > 0 ? w->rxq[0].queue : 0;
+	for (unsigned k = 0; k < sw_worker_ncounters && n < WC_MAX; k++)
+		if (sw_worker_counters[k].wkey != NULL)
+			v[n++] = sw_counter_wget(&s, &sw_worker_counters[k]);
 }
 
 static int
 workers_cb(const struct sw_ctl *ctl, const char *params, struct rte_tel_data *d)
 {
-	struct col cols[WC__MAX];
-	uint64_t v[WC__MAX];
+	struct col cols[WC_MAX];
+	const char *names[WC_MAX];
+	uint64_t v[WC_MAX];
 	long idx = param_index(params);
+	unsigned n = worker_cols(names);
 	int rc;
 
 	if (idx < -1 || idx >= (long)ctl->nw)
@@ -187,20 +183,20 @@ workers_cb(const struct sw_ctl *ctl, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	if (idx >= 0) {
 		worker_row(ctl->workers[idx], v);
-		for (unsigned k = 0; k < WC__MAX; k++)
-			rte_tel_data_add_dict_u64(d, wcol_names[k], v[k]);
+		for (unsigned k = 0; k < n; k++)
+			rte_tel_data_add_dict_u64(d, names[k], v[k]);
 		return 0;
 	}
 	memset(cols, 0, sizeof(cols));
-	for (unsigned k = 0; k < WC__MAX; k++)
-		cols[k].name = wcol_names[k];
-	rc = cols_alloc(cols, WC__MAX, RTE_TEL_U64_VAL);
+	for (unsigned k = 0; k < n; k++)
+		cols[k].name = names[k];
+	rc = cols_alloc(cols, n, RTE_TEL_U64_VAL);
 	for (unsigned i = 0; rc == 0 && i < ctl->nw; i++) {
 		worker_row(ctl->workers[i], v);
-		for (unsigned k = 0; k < WC__MAX; k++)
+		for (unsigned k = 0; k < n; k++)
 			rte_tel_data_add_array_u64(cols[k].a, v[k]);
 	}
-	return cols_finish(d, cols, WC__MAX, rc);
+	return cols_finish(d, cols, n, rc);
 }
 
 /* ---- /scanwatch/queues: the PMD's own per-queue counters --------------- */

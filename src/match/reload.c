@@ -32,8 +32,6 @@
 #include <rte_ring_elem.h>
 #include <rte_telemetry.h>
 
-#include <scanwatch/ctl.h>
-#include <scanwatch/json.h>
 #include "match/match_int.h"
 
 /* DPDK's callbacks carry no context pointer, and commands cannot be
@@ -381,74 +379,4 @@ sw_match_telemetry_register(struct sw_matcher *m)
 						"Rule database: generation, rules, reloads, "
 						"last error");
 	return rc;
-}
-
-/* Stats event ---------------------------------------------------------------- */
-
-void
-sw_match_wstats_read(const struct sw_match_wstats *s, struct sw_match_wstats *out)
-{
-	/* torn reads of a worker's 64-bit counters cannot happen on x86-64;
-	 * relaxed loads say so to the compiler */
-	out->scanned = __atomic_load_n(&s->scanned, __ATOMIC_RELAXED);
-	out->bytes = __atomic_load_n(&s->bytes, __ATOMIC_RELAXED);
-	out->short_skips = __atomic_load_n(&s->short_skips, __ATOMIC_RELAXED);
-	out->matches = __atomic_load_n(&s->matches, __ATOMIC_RELAXED);
-	out->dedup = __atomic_load_n(&s->dedup, __ATOMIC_RELAXED);
-	out->ring_drops = __atomic_load_n(&s->ring_drops, __ATOMIC_RELAXED);
-	out->scan_errors = __atomic_load_n(&s->scan_errors, __ATOMIC_RELAXED);
-}
-
-bool
-sw_match_counters(const struct sw_ctl *ctl, struct sw_match_counters *c)
-{
-	memset(c, 0, sizeof(*c));
-	if (ctl->matcher == NULL)
-		return false;
-	for (unsigned i = 0; i < ctl->nw; i++) {
-		struct sw_match_wstats s;
-
-		sw_match_wstats_read(&ctl->workers[i]->mst, &s);
-		c->w.scanned += s.scanned;
-		c->w.bytes += s.bytes;
-		c->w.short_skips += s.short_skips;
-		c->w.matches += s.matches;
-		c->w.dedup += s.dedup;
-		c->w.ring_drops += s.ring_drops;
-		c->w.scan_errors += s.scan_errors;
-	}
-	sw_matcher_stats(ctl->matcher, &c->m);
-	c->events_drained = __atomic_load_n(&ctl->matches, __ATOMIC_RELAXED);
-	if (ctl->dec != NULL)
-		sw_decide_payload_stats(ctl->dec, &c->alerts);
-	return true;
-}
-
-void
-sw_match_stats_json(struct sw_json *j, const struct sw_ctl *ctl)
-{
-	struct sw_match_counters c;
-
-	if (!sw_match_counters(ctl, &c))
-		return;
-	sw_json_obj_open(j, "rules");
-	sw_json_u64(j, "generation", c.m.generation);
-	sw_json_u64(j, "rules", c.m.rules);
-	sw_json_u64(j, "databases", c.m.groups);
-	sw_json_u64(j, "database_bytes", c.m.db_bytes);
-	sw_json_u64(j, "reloads", c.m.reloads);
-	sw_json_u64(j, "reload_failures", c.m.reload_failures);
-	sw_json_u64(j, "scanned", c.w.scanned);
-	sw_json_u64(j, "scanned_bytes", c.w.bytes);
-	sw_json_u64(j, "short_skips", c.w.short_skips);
-	sw_json_u64(j, "matches", c.w.matches);
-	sw_json_u64(j, "worker_dedup", c.w.dedup);
-	sw_json_u64(j, "ring_drops", c.w.ring_drops);
-	sw_json_u64(j, "scan_errors", c.w.scan_errors);
-	sw_json_u64(j, "events_drained", c.events_drained);
-	sw_json_u64(j, "alerts", c.alerts.alerts);
-	sw_json_u64(j, "suppressed", c.alerts.suppressed);
-	sw_json_u64(j, "allowlisted", c.alerts.allowlisted);
-	sw_json_u64(j, "unknown_rule", c.alerts.unknown_rule);
-	sw_json_obj_close(j);
 }
