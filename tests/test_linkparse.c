@@ -346,6 +346,17 @@ vxlan_port_is_configurable_and_flag_checked(void)
 	      "VXLAN without the I flag is left as UDP");
 }
 
+/* The reason a tunnel was not decapsulated; the packet itself parses. */
+static enum sw_perr
+bad_tunnel(const struct fb *f, struct sw_pkt *p)
+{
+	enum sw_perr e = sw_parse(f->b, (uint32_t)f->n, p);
+
+	if (e != SW_PERR_OK)
+		return e;
+	return (p->flags & SW_PKT_F_TUNNEL_BAD) ? (enum sw_perr)p->tunnel : SW_PERR_OK;
+}
+
 static void
 malformed_tunnels_are_counted_by_reason(void)
 {
@@ -354,9 +365,10 @@ malformed_tunnels_are_counted_by_reason(void)
 	static const uint8_t erspan_v3_in_v2[8] = { 0x20, 0x01, 0, 0x05, 0, 0, 0, 0 };
 
 	gre_frame(&f, 0x4000, 0x0800, NULL, 0, IN_IP);		/* routing present */
-	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_GRE_HDR, "GRE routing");
+	CHECK(bad_tunnel(&f, &p) == SW_PERR_GRE_HDR && p.proto == 47 && p.src.b[15] == 1 &&
+	      p.src.b[12] == 192, "GRE routing: the outer packet, reason gre_hdr");
 	gre_frame(&f, 0x1000, 0x88be, erspan_v3_in_v2, 8, IN_ETH);
-	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_ERSPAN_VERSION,
+	CHECK(bad_tunnel(&f, &p) == SW_PERR_ERSPAN_VERSION,
 	      "ERSPAN version 2 header under type II");
 	gre_frame(&f, 0x0001, 0x880b, NULL, 0, IN_IP);		/* PPTP: version 1 */
 	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_OK && !(p.flags & SW_PKT_F_TUNNEL) &&
@@ -373,7 +385,18 @@ malformed_tunnels_are_counted_by_reason(void)
 	put16(&f, 0);
 	put(&f, (const uint8_t[8]){ 0x08 }, 8);
 	put(&f, in.b, in.n);
-	CHECK(sw_parse(f.b, (uint32_t)f.n, &p) == SW_PERR_TUNNEL_DEPTH, "GRE in VXLAN");
+	CHECK(bad_tunnel(&f, &p) == SW_PERR_TUNNEL_DEPTH && p.proto == 47 &&
+	      p.src.b[12] == 192, "GRE in VXLAN: the VXLAN's inner packet, reason tunnel_depth");
+
+	/* nmap -sO's empty protocol 4 and 47 probes stay protocol probes */
+	for (unsigned proto = 4; proto <= 47; proto += 43) {
+		f.n = 0;
+		eth_hdr(&f, 0x0800);
+		outer_ip4(&f, (uint8_t)proto, 0);
+		CHECK(bad_tunnel(&f, &p) != SW_PERR_OK && p.af == 4 && p.proto == proto &&
+		      p.payload_len == 0 && !(p.flags & SW_PKT_F_TUNNEL),
+		      "empty protocol %u probe: af %u proto %u", proto, p.af, p.proto);
+	}
 
 	/* every cut of every tunnel frame: an error or OK, never a read past
 	 * the end (ASan) */
@@ -396,6 +419,8 @@ malformed_tunnels_are_counted_by_reason(void)
 
 			memcpy(h, f.b, len);
 			e = sw_parse(h, (uint32_t)len, &p);
+			if (e == SW_PERR_OK && (p.flags & SW_PKT_F_TUNNEL_BAD))
+				e = (enum sw_perr)p.tunnel;
 			errs[e]++;
 			cuts++;
 			free(h);

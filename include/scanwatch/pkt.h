@@ -72,6 +72,9 @@ extern const char *const sw_perr_names[SW_PERR__MAX];
 #define SW_PKT_F_IP4_DF		0x0400	/* IPv4 don't-fragment bit set */
 #define SW_PKT_F_TUNNEL		0x0800	/* decapsulated: the fields describe the
 					 * inner packet (tunnel says which) */
+#define SW_PKT_F_TUNNEL_BAD	0x1000	/* named a tunnel it does not hold whole:
+					 * the outer packet, and tunnel holds the
+					 * enum sw_perr reason (counted, not dropped) */
 
 /** Encapsulations decapsulated (one level; sw_pkt.tunnel). */
 enum sw_tunnel {
@@ -148,7 +151,8 @@ struct sw_pkt {
 	uint16_t payload_len;	/* bytes of L4 payload present in the frame */
 	uint16_t vlan;		/* outermost VLAN ID, if SW_PKT_F_VLAN */
 	uint8_t  ip_tos;	/* IPv4 type of service; IPv6: 0 */
-	uint8_t  tunnel;	/* enum sw_tunnel, with SW_PKT_F_TUNNEL */
+	uint8_t  tunnel;	/* enum sw_tunnel with SW_PKT_F_TUNNEL; with
+				 * SW_PKT_F_TUNNEL_BAD the enum sw_perr reason */
 	/*
 	 * TCP option layout for tool fingerprints: the kinds of the first
 	 * eight options in wire order, NOP (1) and EOL (0) included, 4 bits

@@ -461,6 +461,24 @@ vxlan(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 	return tunnel_eth(d, off + 8, end, SW_TUN_VXLAN, SW_PERR_VXLAN_TRUNC, p);
 }
 
+/*
+ * A packet that names a tunnel but does not hold a whole one (nmap -sO's
+ * empty protocol-47 and protocol-4 probes, a cut-short capture, garbage on
+ * UDP 4789) is still a packet between its outer hosts: it is kept as it
+ * was before decapsulation, and the reason rides along for the worker to
+ * count (SW_PKT_F_TUNNEL_BAD, the reason in p->tunnel).
+ */
+static inline enum sw_perr
+decap(enum sw_perr e, const struct sw_pkt *outer, struct sw_pkt *p)
+{
+	if (likely(e == SW_PERR_OK))
+		return e;
+	*p = *outer;
+	p->flags |= SW_PKT_F_TUNNEL_BAD;
+	p->tunnel = (uint8_t)e;
+	return SW_PERR_OK;
+}
+
 static enum sw_perr
 l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 {
@@ -500,8 +518,15 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 		hl = UDP_HLEN;
 		p->sport = rd16(h);
 		p->dport = rd16(h + 2);
-		if (unlikely(p->dport == sw_parse_vxlan_port && sw_parse_vxlan_port != 0))
-			return vxlan(d, off + UDP_HLEN, end, p);
+		if (unlikely(p->dport == sw_parse_vxlan_port && sw_parse_vxlan_port != 0)) {
+			struct sw_pkt outer;
+
+			p->flags |= SW_PKT_F_L4;
+			p->payload_off = (uint16_t)(off + hl);
+			p->payload_len = (uint16_t)(rem - hl);
+			outer = *p;
+			return decap(vxlan(d, off + UDP_HLEN, end, p), &outer, p);
+		}
 		break;
 	case IPPROTO_SCTP:
 		if (unlikely(rem < SCTP_HLEN))
@@ -534,12 +559,18 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 		}
 		break;
 	}
-	case IPPROTO_GRE:
-		return gre(d, off, end, p);
+	case IPPROTO_GRE: {
+		struct sw_pkt outer = *p;
+
+		return decap(gre(d, off, end, p), &outer, p);
+	}
 	case IPPROTO_IPIP:
-		return tunnel(d, off, end, ET_IPV4, SW_TUN_IPIP, p);
-	case IPPROTO_IPV6:
-		return tunnel(d, off, end, ET_IPV6, SW_TUN_IPIP, p);
+	case IPPROTO_IPV6: {
+		struct sw_pkt outer = *p;
+
+		return decap(tunnel(d, off, end, p->proto == IPPROTO_IPIP ? ET_IPV4 : ET_IPV6,
+				    SW_TUN_IPIP, p), &outer, p);
+	}
 	default:
 		return SW_PERR_OK;
 	}

@@ -103,6 +103,9 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 			w->st.perr[e]++;
 			continue;
 		}
+		/* a broken encapsulation: the outer packet goes on, counted */
+		if (unlikely(p->flags & SW_PKT_F_TUNNEL_BAD))
+			w->st.perr[p->tunnel]++;
 		p->ts_ns = pkt_time_ns(w, m, now);
 		p->wire_len = m->pkt_len > UINT16_MAX ? UINT16_MAX : (uint16_t)m->pkt_len;
 		ip += p->af != 0;
