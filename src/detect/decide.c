@@ -22,12 +22,10 @@
 #include <rte_cycles.h>
 #include <rte_hash_crc.h>
 
-#include <scanwatch/ctl.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
 #include <scanwatch/match.h>
 #include "detect/decide.h"
-#include "port/port.h"
 
 #define NSEC		1000000000ULL
 #define HOLD_NS		(1 * NSEC)	/* packet time an alert waits for correlation */
@@ -86,8 +84,8 @@ struct rec {
 	uint32_t payload_sid;			/* ... that rule */
 	uint8_t technique;
 	unsigned ntargets, nports;
-	struct sw_addr targets[8];
-	uint16_t ports[8];
+	struct sw_addr targets[SW_ALERT_SAMPLES];
+	uint16_t ports[SW_ALERT_SAMPLES];
 	struct kind_state k[K__MAX];
 };
 
@@ -125,11 +123,10 @@ struct allow {
 
 struct sw_decide {
 	const struct sw_conf *c;
-	struct sw_ctl *ctl;
+	struct sw_decide_env env;	/* the caller's: workers, callbacks */
 	struct sw_decide_stats st;
 	uint64_t clock_ns;		/* newest event time: the decision clock */
 	uint32_t trw_n;
-	double eps, delta;
 	struct rec *recs;		/* MAX_RECS, open addressing */
 	unsigned nrecs;
 	struct tgt *tgts;		/* MAX_TARGETS, direct mapped */
@@ -354,25 +351,13 @@ global_est(const struct sw_decide *dec, const struct sw_addr *src, uint8_t cls,
 	struct sw_key k;
 
 	memset(sum, 0, sizeof(*sum));
+	if (dec->env.est == NULL)
+		return;
 	memset(&k, 0, sizeof(k));
 	k.a = *src;
 	k.proto = cls;
 	k.kind = SW_K_SRC;
-	for (unsigned i = 0; i < dec->ctl->nw; i++) {
-		const struct sw_worker *w = dec->ctl->workers[i];
-		const struct sw_sketch *sk;
-		struct sw_hash h;
-		struct sw_est e;
-
-		if (w->det == NULL || i == skip)
-			continue;
-		sk = sw_detect_sketch(w->det);
-		sw_sketch_hash(sk, &k, &h);
-		sw_sketch_get(sk, &k, &h, now_s, &e);
-		for (unsigned t = 0; t < SW_TS; t++)
-			for (unsigned f = 0; f < SW_F__MAX; f++)
-				sum->v[t][f] += e.v[t][f];
-	}
+	dec->env.est(dec->env.arg, &k, now_s, skip, sum);
 }
 
 /* Kinds -------------------------------------------------------------------- */
@@ -444,19 +429,21 @@ kind_signature(char *buf, size_t len, unsigned cls, enum sw_kind k, bool filtere
 
 /* Alerts ------------------------------------------------------------------- */
 
-static const char *
-proto_name(uint8_t proto, char buf[8])
+#define SCAN_GID	122
+#define SCAN_REV	1
+#define SCAN_CATEGORY	"Detection of a Network Scan"
+
+static bool
+has_ports(uint8_t cls)
 {
-	switch (proto) {
-	case 6: return "TCP";
-	case 17: return "UDP";
-	case 1: return "ICMP";
-	case 58: return "IPv6-ICMP";
-	case 132: return "SCTP";
-	default:
-		snprintf(buf, 8, "%u", proto);
-		return buf;
-	}
+	return cls == SW_C_TCP || cls == SW_C_UDP || cls == SW_C_SCTP;
+}
+
+static const char *
+in_iface(const struct sw_decide *dec, unsigned worker)
+{
+	return dec->env.iface != NULL && dec->env.nw > 0 ?
+	       dec->env.iface[worker % dec->env.nw] : "?";
 }
 
 static void
@@ -464,133 +451,69 @@ write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool update)
 {
 	struct kind_state *ks = &r->k[k];
 	const struct pend *pd = &ks->pend;
-	struct sw_json *j = &dec->ctl->js;
 	const struct sw_conf *c = dec->c;
-	char ts[40], first[40], last[40], a[64], b[64], b0[64], sig[64], pn[8];
-	const char *pn0;
+	struct sw_scan_alert a;
+	char sig[64], evidence[32];
 	const uint32_t *v = pd->est.v[pd->t];
 	/* filtered if nothing came back, judged on the counts being written
 	 * (responses lag the probes that decided) */
 	bool filtered = k != K_DISTRIBUTED && v[SW_F_FAILED] == 0 && v[SW_F_ANSWERED] == 0;
-	uint32_t sid = filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
 	uint64_t last_ns = RTE_MAX(r->last_ns, pd->ts_ns);
 	uint64_t span = last_ns > r->first_ns ? last_ns - r->first_ns : 0;
-	bool has_port = r->cls == SW_C_TCP || r->cls == SW_C_UDP || r->cls == SW_C_SCTP;
-	uint8_t severity = kinds[k].severity;
-	uint64_t flow_id;
+	enum sw_tool tool = rec_tool(r);
 
-	if (pd->allowlisted)
-		severity = 4;
-	sw_json_time(ts, pd->ts_ns);
-	sw_json_time(first, r->first_ns ? r->first_ns : pd->ts_ns);
-	sw_json_time(last, last_ns);
-	sw_addr_str(&r->src, a, sizeof(a));
-	sw_addr_str(&pd->dst, b, sizeof(b));
-	memcpy(b0, b, sizeof(b0));
-	pn0 = proto_name(pd->proto, pn);
+	memset(&a, 0, sizeof(a));
 	kind_signature(sig, sizeof(sig), r->cls, k, filtered);
+	a.h.ts_ns = pd->ts_ns;
 	/* flow_id: stable per (source, class, kind), 51 bits like Suricata's */
-	flow_id = (((uint64_t)addr_hash(&r->src, r->cls) << 19) ^ ((uint64_t)k << 8) ^ r->cls) &
-		  ((1ULL << 51) - 1);
-
-	sw_json_reset(j);
-	sw_json_obj_open(j, NULL);
-	sw_json_str(j, "timestamp", ts);
-	sw_json_u64(j, "flow_id", flow_id);
-	sw_json_str(j, "in_iface", sw_port_name(pd->port));
-	sw_json_str(j, "event_type", "alert");
-	if (c->host[0] != '\0')
-		sw_json_str(j, "host", c->host);
-	sw_json_str(j, "src_ip", a);
-	sw_json_str(j, "dest_ip", b);
-	if (has_port)
-		sw_json_u64(j, "dest_port", pd->dport);
-	sw_json_str(j, "proto", pn0);
-	sw_json_obj_open(j, "alert");
-	sw_json_str(j, "action", "allowed");
-	sw_json_u64(j, "gid", 122);
-	sw_json_u64(j, "signature_id", sid);
-	sw_json_u64(j, "rev", 1);
-	sw_json_str(j, "signature", sig);
-	sw_json_str(j, "category", "Detection of a Network Scan");
-	sw_json_u64(j, "severity", severity);
-	sw_json_obj_open(j, "source");
-	sw_json_str(j, "ip", a);
-	sw_json_obj_close(j);
-	sw_json_obj_open(j, "target");
-	sw_json_str(j, "ip", b);
-	if (has_port)
-		sw_json_u64(j, "port", pd->dport);
-	sw_json_obj_close(j);
-	sw_json_obj_open(j, "metadata");
-	sw_json_obj_open(j, "scan");
-	sw_json_str(j, "kind", kinds[k].name);
-	sw_json_str(j, "class", sw_class_names[r->cls]);
-	sw_json_str(j, "technique", sw_technique_names[r->technique]);
-	sw_json_str(j, "tool", rec_tool_name(r));
-	if (r->tool_fp[rec_tool(r)] != SW_FP_NONE) {	/* what the headers showed */
-		sw_json_str(j, "tool_evidence", sw_fp_evidence[r->tool_fp[rec_tool(r)]]);
-	} else if (rec_tool(r) == SW_TOOL_UNKNOWN && r->payload_tool[0] != '\0') {
-		char ev[32];
-
-		snprintf(ev, sizeof(ev), "payload-rule,sid=%u", r->payload_sid);
-		sw_json_str(j, "tool_evidence", ev);
+	a.h.flow_id = (((uint64_t)addr_hash(&r->src, r->cls) << 19) ^ ((uint64_t)k << 8) ^
+		       r->cls) & ((1ULL << 51) - 1);
+	a.h.in_iface = in_iface(dec, pd->worker);
+	a.h.src = r->src;
+	a.h.dst = pd->dst;
+	a.h.dport = pd->dport;
+	a.h.has_dport = has_ports(r->cls);
+	a.h.proto = pd->proto;
+	a.h.gid = SCAN_GID;
+	a.h.sid = filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
+	a.h.rev = SCAN_REV;
+	a.h.severity = pd->allowlisted ? 4 : kinds[k].severity;
+	a.h.signature = sig;
+	a.h.category = SCAN_CATEGORY;
+	a.h.kind = kinds[k].name;
+	a.h.technique = sw_technique_names[r->technique];
+	a.h.tool = rec_tool_name(r);
+	a.h.update = update ? ks->updates : 0;
+	a.cls = sw_class_names[r->cls];
+	a.tool_evidence = "";
+	if (r->tool_fp[tool] != SW_FP_NONE) {	/* what the headers showed */
+		a.tool_evidence = sw_fp_evidence[r->tool_fp[tool]];
+	} else if (tool == SW_TOOL_UNKNOWN && r->payload_tool[0] != '\0') {
+		snprintf(evidence, sizeof(evidence), "payload-rule,sid=%u", r->payload_sid);
+		a.tool_evidence = evidence;
 	}
-	sw_json_str(j, "timescale", sw_timescale_names[pd->t]);
-	sw_json_bool(j, "filtered", filtered);
-	sw_json_str(j, "decided_by", pd->trw ? "sequential-test" : "threshold");
-	sw_json_u64(j, "unique_targets", v[SW_F_TARGETS]);
-	sw_json_u64(j, "unique_ports", v[SW_F_PORTS]);
-	sw_json_u64(j, "probes", v[SW_F_CONTACTS]);
-	sw_json_u64(j, "failed", v[SW_F_FAILED]);
-	sw_json_u64(j, "answered", v[SW_F_ANSWERED]);
-	sw_json_u64(j, "half_open", v[SW_F_ABORTED]);
-	if (pd->sources > 0)
-		sw_json_u64(j, "sources", pd->sources);
-	sw_json_str(j, "first_seen", first);
-	sw_json_str(j, "last_seen", last);
-	sw_json_u64(j, "window_s", c->ts[pd->t].window_s);
-	sw_json_dbl(j, "rate_pps", span ? v[SW_F_CONTACTS] * (double)NSEC / span : 0, 6);
-	sw_json_arr_open(j, "sample_targets");
-	for (unsigned i = 0; i < r->ntargets; i++) {
-		sw_addr_str(&r->targets[i], b, sizeof(b));
-		sw_json_str(j, NULL, b);
-	}
-	sw_json_arr_close(j);
-	sw_json_arr_open(j, "sample_ports");
-	for (unsigned i = 0; i < r->nports; i++)
-		sw_json_u64(j, NULL, r->ports[i]);
-	sw_json_arr_close(j);
-	sw_json_obj_open(j, "estimate_error");
-	sw_json_dbl(j, "epsilon", dec->eps, 4);
-	sw_json_dbl(j, "delta", dec->delta, 4);
-	sw_json_obj_close(j);
-	sw_json_bool(j, "allowlisted", pd->allowlisted);
-	sw_json_u64(j, "update", update ? ks->updates : 0);
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
-	if (!j->oom) {
-		struct sw_alert al = {
-			.type = SW_REC_ALERT, .ts_ns = pd->ts_ns,
-			.dest_port = has_port ? pd->dport : 0,
-			.gid = 122, .sid = sid, .rev = 1, .severity = severity,
-			.update = update ? ks->updates : 0,
-		};
-
-		snprintf(al.host, sizeof(al.host), "%s", c->host);
-		snprintf(al.src_ip, sizeof(al.src_ip), "%s", a);
-		snprintf(al.dest_ip, sizeof(al.dest_ip), "%s", b0);
-		snprintf(al.proto, sizeof(al.proto), "%s", pn0);
-		snprintf(al.signature, sizeof(al.signature), "%s", sig);
-		snprintf(al.category, sizeof(al.category), "Detection of a Network Scan");
-		snprintf(al.kind, sizeof(al.kind), "%s", kinds[k].name);
-		snprintf(al.technique, sizeof(al.technique), "%s",
-			 sw_technique_names[r->technique]);
-		snprintf(al.tool, sizeof(al.tool), "%s", rec_tool_name(r));
-		sw_ctl_emit(dec->ctl, &al, j->buf, j->len);
-	} else {
+	a.timescale = sw_timescale_names[pd->t];
+	a.filtered = filtered;
+	a.trw = pd->trw;
+	a.targets = v[SW_F_TARGETS];
+	a.ports = v[SW_F_PORTS];
+	a.probes = v[SW_F_CONTACTS];
+	a.failed = v[SW_F_FAILED];
+	a.answered = v[SW_F_ANSWERED];
+	a.half_open = v[SW_F_ABORTED];
+	a.sources = pd->sources;
+	a.first_ns = r->first_ns ? r->first_ns : pd->ts_ns;
+	a.last_ns = last_ns;
+	a.window_s = c->ts[pd->t].window_s;
+	a.rate_pps = span ? v[SW_F_CONTACTS] * (double)NSEC / span : 0;
+	a.ntargets = r->ntargets;
+	memcpy(a.sample_targets, r->targets, sizeof(r->targets));
+	a.nports = r->nports;
+	memcpy(a.sample_ports, r->ports, sizeof(r->ports));
+	a.eps = dec->env.eps;
+	a.delta = dec->env.delta;
+	a.allowlisted = pd->allowlisted;
+	if (dec->env.scan(dec->env.arg, &a) != 0) {
 		/* not sent, so not counted as sent */
 		dec->st.format_errors++;
 		return;
@@ -790,7 +713,7 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 	p.dst = ev->dst;
 	p.dport = ev->dport;
 	p.proto = ev->proto;
-	p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
+	p.worker = ev->worker;
 	p.trw = (ev->reason & 0x08) && e.v[t][SW_F_PORTS] < dec->c->ts[t].ports &&
 		e.v[t][SW_F_TARGETS] < dec->c->ts[t].targets;
 	p.allowlisted = allowlisted(dec, &ev->src, ev->dport);
@@ -868,7 +791,7 @@ on_hot_contact(struct sw_decide *dec, const struct sw_event *ev, bool start)
 		p.dst = ev->dst;
 		p.dport = ev->dport;
 		p.proto = ev->proto;
-		p.port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
+		p.worker = ev->worker;
 		p.sources = srcs;
 		p.allowlisted = allowlisted(dec, &t->s[i].src, ev->dport);
 		propose(dec, r, K_DISTRIBUTED, &p);
@@ -929,7 +852,7 @@ sw_decide_event(struct sw_decide *dec, const struct sw_event *ev)
 void
 sw_decide_tick(struct sw_decide *dec)
 {
-	if (!dec->ctl->offline) {
+	if (!dec->env.offline) {
 		struct timespec now;
 
 		/* live: time moves on even when no event arrives */
@@ -950,14 +873,15 @@ sw_decide_finish(struct sw_decide *dec)
 }
 
 struct sw_decide *
-sw_decide_create(const struct sw_conf *c, struct sw_ctl *ctl, char *err, size_t errlen)
+sw_decide_create(const struct sw_conf *c, const struct sw_decide_env *env,
+		 char *err, size_t errlen)
 {
 	struct sw_decide *dec = calloc(1, sizeof(*dec));
 
 	if (dec == NULL)
 		goto nomem;
 	dec->c = c;
-	dec->ctl = ctl;
+	dec->env = *env;
 	dec->trw_n = sw_trw_failures(c->trw_theta0, c->trw_theta1, c->trw_alpha, c->trw_beta);
 	dec->recs = calloc(MAX_RECS, sizeof(*dec->recs));
 	dec->tgts = calloc(MAX_TARGETS, sizeof(*dec->tgts));
@@ -970,11 +894,6 @@ sw_decide_create(const struct sw_conf *c, struct sw_ctl *ctl, char *err, size_t 
 			return NULL;
 		}
 		dec->nallow++;
-	}
-	if (ctl->nw > 0 && ctl->workers[0]->det != NULL) {
-		double fpr;
-
-		sw_sketch_bounds(sw_detect_sketch(ctl->workers[0]->det), &dec->eps, &dec->delta, &fpr);
 	}
 	return dec;
 nomem:
@@ -1095,11 +1014,9 @@ void
 sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 		  const struct sw_rule *rule)
 {
-	struct sw_json *j = &dec->ctl->js;
 	const struct sw_conf *c = dec->c;
-	char ts[40], a[64], b[64], pn[8];
-	const char *pname, *cat;
-	uint16_t port = dec->ctl->workers[ev->worker % dec->ctl->nw]->rxq[0].port;
+	struct sw_payload_alert a;
+	const char *cat;
 	bool has_port = ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP ||
 			ev->proto == IPPROTO_SCTP;
 	uint8_t severity;
@@ -1124,10 +1041,6 @@ sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 		}
 		severity = 4;
 	}
-	sw_json_time(ts, ev->ts_ns);
-	sw_addr_str(&ev->src, a, sizeof(a));
-	sw_addr_str(&ev->dst, b, sizeof(b));
-	pname = proto_name(ev->proto, pn);
 	cat = sw_rules_class_desc(rule->classtype);
 	if (cat == NULL)
 		cat = rule->classtype;
@@ -1136,74 +1049,36 @@ sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 			       ((uint32_t)ev->sport << 16 | ev->dport) ^ ev->proto);
 	flow_id = ((flow_id << 19) ^ rule->sid) & ((1ULL << 51) - 1);
 
-	sw_json_reset(j);
-	sw_json_obj_open(j, NULL);
-	sw_json_str(j, "timestamp", ts);
-	sw_json_u64(j, "flow_id", flow_id);
-	sw_json_str(j, "in_iface", sw_port_name(port));
-	sw_json_str(j, "event_type", "alert");
-	if (c->host[0] != '\0')
-		sw_json_str(j, "host", c->host);
-	sw_json_str(j, "src_ip", a);
-	if (has_port)
-		sw_json_u64(j, "src_port", ev->sport);
-	sw_json_str(j, "dest_ip", b);
-	if (has_port)
-		sw_json_u64(j, "dest_port", ev->dport);
-	sw_json_str(j, "proto", pname);
-	sw_json_obj_open(j, "alert");
-	sw_json_str(j, "action", "allowed");
-	sw_json_u64(j, "gid", 1);
-	sw_json_u64(j, "signature_id", rule->sid);
-	sw_json_u64(j, "rev", rule->rev);
-	sw_json_str(j, "signature", rule->msg);
-	sw_json_str(j, "category", cat);
-	sw_json_u64(j, "severity", severity);
-	sw_json_obj_open(j, "source");
-	sw_json_str(j, "ip", a);
-	if (has_port)
-		sw_json_u64(j, "port", ev->sport);
-	sw_json_obj_close(j);
-	sw_json_obj_open(j, "target");
-	sw_json_str(j, "ip", b);
-	if (has_port)
-		sw_json_u64(j, "port", ev->dport);
-	sw_json_obj_close(j);
-	sw_json_obj_open(j, "metadata");
-	sw_json_obj_open(j, "payload");
-	/* bytes from the wire: sw_json_strn escapes quotes, control
-	 * characters and invalid UTF-8, so the line stays one JSON line */
-	sw_json_strn(j, "excerpt", ev->excerpt, ev->excerpt_len);
-	sw_json_u64(j, "excerpt_offset", ev->excerpt_off);
-	sw_json_u64(j, "match_end", ev->match_end);
-	sw_json_u64(j, "length", ev->payload_len);
-	sw_json_str(j, "classtype", rule->classtype);
-	if (rule->tool[0] != '\0')
-		sw_json_str(j, "tool", rule->tool);
-	sw_json_str(j, "rule_file", rule->file);
-	sw_json_u64(j, "rule_line", rule->line);
-	sw_json_u64(j, "rules_generation", ev->gen);
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
-	if (!j->oom) {
-		struct sw_alert al = {
-			.type = SW_REC_ALERT, .ts_ns = ev->ts_ns,
-			.dest_port = has_port ? ev->dport : 0,
-			.gid = 1, .sid = rule->sid, .rev = rule->rev, .severity = severity,
-		};
-
-		snprintf(al.host, sizeof(al.host), "%s", c->host);
-		snprintf(al.src_ip, sizeof(al.src_ip), "%s", a);
-		snprintf(al.dest_ip, sizeof(al.dest_ip), "%s", b);
-		snprintf(al.proto, sizeof(al.proto), "%s", pname);
-		snprintf(al.signature, sizeof(al.signature), "%s", rule->msg);
-		snprintf(al.category, sizeof(al.category), "%s", cat);
-		snprintf(al.kind, sizeof(al.kind), "payload");
-		snprintf(al.tool, sizeof(al.tool), "%s", rule->tool);
-		sw_ctl_emit(dec->ctl, &al, j->buf, j->len);
-	} else {
+	memset(&a, 0, sizeof(a));
+	a.h.ts_ns = ev->ts_ns;
+	a.h.flow_id = flow_id;
+	a.h.in_iface = in_iface(dec, ev->worker);
+	a.h.src = ev->src;
+	a.h.dst = ev->dst;
+	a.h.sport = ev->sport;
+	a.h.dport = ev->dport;
+	a.h.has_sport = a.h.has_dport = has_port;
+	a.h.proto = ev->proto;
+	a.h.gid = 1;
+	a.h.sid = rule->sid;
+	a.h.rev = rule->rev;
+	a.h.severity = severity;
+	a.h.signature = rule->msg;
+	a.h.category = cat;
+	a.h.kind = "payload";
+	a.h.technique = "";
+	a.h.tool = rule->tool;
+	a.excerpt = ev->excerpt;
+	a.excerpt_len = ev->excerpt_len;
+	a.excerpt_off = ev->excerpt_off;
+	a.match_end = ev->match_end;
+	a.length = ev->payload_len;
+	a.classtype = rule->classtype;
+	a.rule_tool = rule->tool;
+	a.rule_file = rule->file;
+	a.rule_line = rule->line;
+	a.generation = ev->gen;
+	if (dec->env.payload(dec->env.arg, &a) != 0) {
 		dec->st.format_errors++;
 		return;
 	}
