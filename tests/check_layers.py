@@ -15,7 +15,7 @@ HEADER_MODULE = {
     'alert.h': 'alert', 'json.h': 'alert', 'sink.h': 'alert',
     'conf.h': 'conf', 'ctl.h': 'ctl', 'obs.h': 'ctl',
     'detect.h': 'detect', 'event.h': 'detect',
-    'match.h': 'match', 'pkt.h': 'parse', 'sketch.h': 'sketch',
+    'cidr.h': 'conf', 'match.h': 'match', 'pkt.h': 'parse', 'sketch.h': 'sketch',
     'worker.h': 'worker',
 }
 CTL_HEADERS = {'scanwatch/ctl.h', 'scanwatch/obs.h'}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <scanwatch/alert.h>
+#include <scanwatch/cidr.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
 #include <scanwatch/json.h>
@@ -527,6 +528,39 @@ test_payload(void)
 	sw_decide_free(dec);
 }
 
+/* The allowlist entry parser shared with the configuration check. */
+static void
+test_cidr(void)
+{
+	struct sw_cidr c;
+	struct sw_addr a;
+	char why[160];
+
+	CHECK(sw_cidr_parse("192.0.2.0/24 22, 443", &c, why, sizeof(why)) == 0, "%s", why);
+	CHECK(c.plen == 96 + 24 && c.nports == 2 && c.ports[0] == 22 && c.ports[1] == 443,
+	      "plen %u nports %u", c.plen, c.nports);
+	a = ip4("192.0.2.77");
+	CHECK(sw_cidr_match(&c, &a, 443) && !sw_cidr_match(&c, &a, 80), "port match");
+	a = ip4("192.0.3.77");
+	CHECK(!sw_cidr_match(&c, &a, 443), "outside the prefix matched");
+	CHECK(sw_cidr_parse("2001:db8::/32", &c, why, sizeof(why)) == 0 && c.plen == 32 &&
+	      c.nports == 0 && c.net.b[0] == 0x20 && c.net.b[3] == 0xb8, "IPv6: %s", why);
+	CHECK(sw_cidr_parse("10.0.0.1", &c, why, sizeof(why)) == 0 && c.plen == 128,
+	      "bare host: plen %u", c.plen);
+	CHECK(sw_cidr_parse("0.0.0.0/0", &c, why, sizeof(why)) == 0 && c.plen == 96, "/0");
+	a = ip4("203.0.113.9");
+	CHECK(sw_cidr_match(&c, &a, 1), "/0 covers every IPv4 address");
+	CHECK(sw_cidr_parse("192.0.2.1/24", &c, why, sizeof(why)) != 0 &&
+	      strstr(why, "did you mean 192.0.2.0/24") != NULL, "host bits: %s", why);
+	CHECK(sw_cidr_parse("10.0.0.0/33", &c, why, sizeof(why)) != 0 && strstr(why, "0..32"),
+	      "prefix: %s", why);
+	CHECK(sw_cidr_parse("10.0.0.0/8 1,2,3,4,5,6,7,8,9", &c, why, sizeof(why)) != 0 &&
+	      strstr(why, "at most 8") != NULL, "nine ports: %s", why);
+	CHECK(sw_cidr_parse("10.0.0.0/8 22,", &c, why, sizeof(why)) != 0, "trailing comma");
+	CHECK(sw_cidr_parse("10.0.0.300", &c, why, sizeof(why)) != 0 &&
+	      strstr(why, "not an IPv4 or IPv6") != NULL, "bad address: %s", why);
+}
+
 int
 main(void)
 {
@@ -539,6 +573,7 @@ main(void)
 	RUN(test_slow);
 	RUN(test_not_sent);
 	RUN(test_payload);
+	RUN(test_cidr);
 	printf("%u tests, %u failed\n", n_tests, n_failed);
 	return n_failed != 0;
 }
