@@ -17,9 +17,6 @@
 #include <scanwatch/conf.h>
 #include <scanwatch/sketch.h>
 
-struct sw_event;
-struct sw_match_event;
-struct sw_rule;
 
 /** Alert kinds; with the protocol class they name the gid 122 sid. */
 enum sw_kind {
@@ -36,8 +33,8 @@ struct sw_decide_env {
 	bool offline;			/* packet time only; live: tick uses the clock */
 	double eps, delta;		/* the workers' sketch error bounds */
 	/**
-	 * Sum the estimates for key k of every worker but skip (UINT_MAX:
-	 * none) into sum. NULL: the event's own counters are all there is.
+	 * Add the estimates for key k of every worker but skip (UINT_MAX:
+	 * none) to sum (zeroed). NULL: the event's own counters are all there is.
 	 */
 	void (*est)(void *arg, const struct sw_key *k, uint32_t now_s, unsigned skip,
 		    struct sw_est *sum);
@@ -46,19 +43,6 @@ struct sw_decide_env {
 	int (*scan)(void *arg, const struct sw_scan_alert *a);
 	int (*payload)(void *arg, const struct sw_payload_alert *a);
 	void *arg;
-};
-
-/** An alert being held (HOLD_NS) for decoy/distributed correlation. */
-struct pend {
-	uint64_t ts_ns;		/* packet that decided it */
-	struct sw_est est;	/* merged counters at that moment */
-	struct sw_addr dst;
-	uint16_t dport;
-	uint16_t worker;	/* producer, for in_iface */
-	uint8_t proto;
-	uint8_t t;		/* time scale */
-	bool trw, allowlisted;
-	uint32_t sources;	/* decoy/distributed: sources involved */
 };
 
 struct sw_decide;

@@ -35,6 +35,19 @@
 #define MAX_PAYS	(1u << 16)	/* (source, sid) of payload alerts */
 #define FLOW_ID_MASK	((1ULL << 51) - 1)	/* flow_id: 51 bits like Suricata's */
 
+/* An alert being held (HOLD_NS) for decoy/distributed correlation. */
+struct pend {
+	uint64_t ts_ns;		/* packet that decided it */
+	struct sw_est est;	/* merged counters at that moment */
+	struct sw_addr dst;
+	uint16_t dport;
+	uint16_t worker;	/* producer, for in_iface */
+	uint8_t proto;
+	uint8_t t;		/* time scale */
+	bool trw, allowlisted;
+	uint32_t sources;	/* decoy/distributed: sources involved */
+};
+
 /* One kind of alert of one source: held, last written, updates. */
 struct kind_state {
 	uint64_t last_alert_ns;		/* 0: never alerted */
