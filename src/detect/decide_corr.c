@@ -11,8 +11,8 @@
 
 #include "detect/decide_int.h"
 
-/* Decoys: several sources portscanning one target at the same time with
- * the same ports (nmap -D). */
+/* The watched target dst, direct mapped: a new target takes the slot of
+ * the one there (create), a lookup without create may find nothing. */
 static struct tgt *
 tgt_get(struct sw_decide *dec, const struct sw_addr *dst, uint8_t cls, bool create)
 {

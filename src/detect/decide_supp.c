@@ -11,6 +11,9 @@
 
 #include "detect/decide_int.h"
 
+/* Write (source, kind)'s held alert: an update within alerts.suppress of
+ * the last alert, else a new alert (and maybe a new scanner); allowlisted
+ * sources under allowlist.action tag are counted instead. */
 static void
 emit_pending(struct sw_decide *dec, struct rec *r, enum sw_kind k)
 {
