@@ -20,6 +20,7 @@
 #include <scanwatch/match.h>
 #include <scanwatch/sink.h>
 #include "detect/decide.h"
+#include "detect/otab.h"
 
 #include "check.h"
 
@@ -561,6 +562,50 @@ test_cidr(void)
 	      strstr(why, "not an IPv4 or IPv6") != NULL, "bad address: %s", why);
 }
 
+static uint32_t
+u32_hash(const void *e)
+{
+	return *(const uint32_t *)e;
+}
+
+static bool
+u32_eq(const void *e, const void *key)
+{
+	return *(const uint32_t *)e == *(const uint32_t *)key;
+}
+
+static bool
+u32_even(const void *e, void *arg)
+{
+	(void)arg;
+	return *(const uint32_t *)e % 2 == 0;
+}
+
+/* The records' table: probe, busy at 3/4, purge keeps what it is told. */
+static void
+test_otab(void)
+{
+	struct sw_otab t;
+	uint32_t empty, k;
+
+	CHECK(sw_otab_init(&t, 8, sizeof(uint32_t), u32_hash) == 0, "init");
+	for (k = 1; k <= 6; k++) {
+		CHECK(sw_otab_find(&t, k, u32_eq, &k, &empty) == NULL, "%u before insert", k);
+		*(uint32_t *)sw_otab_take(&t, empty) = k;
+	}
+	CHECK(t.n == 6 && sw_otab_busy(&t), "6 of 8: n %u busy %d", t.n, sw_otab_busy(&t));
+	k = 9;	/* 9 % 8 == 1: probes past 1..6 to slot 7 */
+	CHECK(sw_otab_find(&t, k, u32_eq, &k, &empty) == NULL && empty == 7, "empty %u", empty);
+	sw_otab_purge(&t, u32_even, NULL);
+	CHECK(t.n == 3 && !sw_otab_busy(&t), "after purge n %u", t.n);
+	for (k = 1; k <= 6; k++) {
+		uint32_t *e = sw_otab_find(&t, k, u32_eq, &k, &empty);
+
+		CHECK((e != NULL) == (k % 2 == 0) && (e == NULL || *e == k), "%u after purge", k);
+	}
+	sw_otab_fini(&t);
+}
+
 int
 main(void)
 {
@@ -574,6 +619,7 @@ main(void)
 	RUN(test_not_sent);
 	RUN(test_payload);
 	RUN(test_cidr);
+	RUN(test_otab);
 	printf("%u tests, %u failed\n", n_tests, n_failed);
 	return n_failed != 0;
 }
