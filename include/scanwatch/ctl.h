@@ -5,7 +5,8 @@
 /**
  * @file
  * The control thread: drains the workers' event rings, hands events to the
- * decision stage, writes alerts and stats. Runs on the main lcore.
+ * decision stage, formats the alert records it returns (EVE) and hands them
+ * to the outputs; writes stats. Runs on the main lcore.
  */
 
 #include <stdbool.h>
@@ -28,7 +29,9 @@ struct sw_ctl {
 	bool offline;
 	struct sw_outputs *out;		/* every sink (src/alert/outputs.c) */
 	struct sw_json js;
-	struct sw_decide *dec;		/* decisions and alerts (src/detect/) */
+	struct sw_decide *dec;		/* decisions: events in, alert records out
+					 * (src/detect/), formatted by src/alert/eve.c */
+	const char **iface;		/* per worker: in_iface of its port */
 	struct sw_obs *obs;		/* telemetry, Prometheus (src/ctl/obs.c) */
 	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
 	uint64_t matches;		/* match events drained */

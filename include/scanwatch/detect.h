@@ -8,7 +8,7 @@
  * response), count first contacts in their own sketch and raise events
  * when a source crosses a threshold (src/detect/detect.c); the control
  * thread sums every worker's counters for that source, names the kind and
- * writes the alert (src/detect/decide.c).
+ * hands an alert record on (src/detect/decide.c).
  */
 
 #include <stdbool.h>
@@ -20,7 +20,6 @@
 #include <scanwatch/sketch.h>
 
 struct sw_worker;
-struct sw_ctl;
 struct sw_event;
 
 enum sw_role {
@@ -169,8 +168,7 @@ const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
 
 struct sw_decide;
 
-struct sw_decide *sw_decide_create(const struct sw_conf *c, struct sw_ctl *ctl,
-				   char *err, size_t errlen);
+/* sw_decide_create and the alert records: src/detect/decide.h */
 void sw_decide_free(struct sw_decide *dec);
 void sw_decide_event(struct sw_decide *dec, const struct sw_event *ev);
 /** Periodic: updates for continuing scans. */

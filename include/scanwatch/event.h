@@ -21,6 +21,9 @@ enum sw_ev_type {
 	SW_EV__MAX
 };
 
+/* SUSPECT reason bits (src/detect/detect.c sets them as R_*). */
+#define SW_SUSPECT_TRW	0x08	/* decided by the sequential test, not a threshold */
+
 struct sw_event {
 	uint64_t ts_ns;		/* packet time of the triggering packet */
 	struct sw_addr src;	/* the scanner */
@@ -31,7 +34,7 @@ struct sw_event {
 	uint8_t  technique;	/* enum sw_technique (src/detect/) */
 	uint8_t  timescale;	/* index into the configured windows */
 	uint8_t  worker;	/* producer */
-	uint8_t  reason;	/* type-specific */
+	uint8_t  reason;	/* type-specific (SUSPECT: SW_SUSPECT_*) */
 	uint8_t  cls;		/* enum sw_class */
 	uint8_t  tool;		/* enum sw_tool, from the probe's headers */
 	uint16_t v[6];		/* SUSPECT: the producer's counters (enum

@@ -258,13 +258,13 @@ void sw_match_worker_offline(struct sw_worker *w);
  */
 int sw_match_telemetry_register(struct sw_matcher *m);
 
-/* ---- control side: the alert (src/detect/decide.c) ---- */
+/* ---- control side: the alert (src/detect/decide_pay.c) ---- */
 
 struct sw_decide;
 
 /**
- * Write the gid 1 alert for one match, at most one per (source, sid) per
- * alerts.suppress; feed the rule's tool to the source's scan records.
+ * Hand on the gid 1 alert record for one match (env->payload), at most one
+ * per (source, sid) per alerts.suppress; feed the rule's tool to the source's scan records.
  * @param rule  the rule the event names (sw_matcher_rule), or NULL if its
  *              database is gone (the event is counted and dropped)
  */

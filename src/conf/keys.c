@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <scanwatch/cidr.h>
 #include "conf/keys.h"
 
 const char *const sw_timescale_names[SW_MAX_TIMESCALES] = {
@@ -178,87 +179,14 @@ sw_conf_key_find(const char *name)
 	return NULL;
 }
 
-/*
- * allowlist.entries: "ADDR[/LEN][ PORT[,PORT...]]". A bare address means
- * the one host. Host bits beyond LEN are refused: "192.0.2.1/24" is far more
- * often a typo than a wish to allow the whole /24.
- */
+/* allowlist.entries: one parser for the check and the decision stage
+ * (src/conf/cidr.c) */
 static int
 check_allow(const char *v, char *why, size_t len)
 {
-	char addr[INET6_ADDRSTRLEN + 8], fixed[INET6_ADDRSTRLEN];
-	unsigned char a[16];
-	size_t alen = strcspn(v, " \t");
-	const char *p = v + alen;
-	unsigned plen, maxlen, nbytes;
-	int af;
-	char *slash;
+	struct sw_cidr c;
 
-	if (alen == 0 || alen >= sizeof(addr)) {
-		snprintf(why, len, "expected \"CIDR [port[,port...]]\", e.g. \"192.0.2.0/24 22,443\"");
-		return -1;
-	}
-	memcpy(addr, v, alen);
-	addr[alen] = '\0';
-	af = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	maxlen = af == AF_INET6 ? 128 : 32;
-	nbytes = maxlen / 8;
-	plen = maxlen;
-	slash = strchr(addr, '/');
-	if (slash != NULL) {
-		const char *d = slash + 1;
-
-		*slash = '\0';
-		plen = 0;
-		for (const char *q = d; *q >= '0' && *q <= '9' && q - d < 4; q++)
-			plen = plen * 10 + (unsigned)(*q - '0');
-		if (*d == '\0' || strspn(d, "0123456789") != strlen(d) || strlen(d) > 3 ||
-		    plen > maxlen) {
-			snprintf(why, len, "prefix length '/%s' must be 0..%u for %s", d, maxlen,
-				 af == AF_INET6 ? "IPv6" : "IPv4");
-			return -1;
-		}
-	}
-	if (inet_pton(af, addr, a) != 1) {
-		snprintf(why, len, "'%s' is not an IPv4 or IPv6 address", addr);
-		return -1;
-	}
-	for (unsigned bit = plen; bit < maxlen; bit++) {
-		if (a[bit / 8] & (0x80 >> (bit % 8))) {
-			for (unsigned b = plen; b < nbytes * 8; b++)
-				a[b / 8] &= ~(0x80 >> (b % 8));
-			inet_ntop(af, a, fixed, sizeof(fixed));
-			snprintf(why, len, "has host bits set beyond /%u (did you mean %s/%u?)",
-				 plen, fixed, plen);
-			return -1;
-		}
-	}
-
-	/* ports */
-	p += strspn(p, " \t");
-	if (*p == '\0')
-		return 0;
-	for (;;) {
-		size_t nd = strspn(p, "0123456789");
-		unsigned long port = 0;
-
-		for (size_t i = 0; i < nd && i < 6; i++)
-			port = port * 10 + (unsigned long)(p[i] - '0');
-		if (nd == 0 || nd > 5 || port < 1 || port > 65535) {
-			snprintf(why, len, "ports must be 1..65535 separated by commas (at '%.16s')", p);
-			return -1;
-		}
-		p += nd;
-		p += strspn(p, " \t");
-		if (*p == '\0')
-			return 0;
-		if (*p != ',') {
-			snprintf(why, len, "ports must be 1..65535 separated by commas (at '%.16s')", p);
-			return -1;
-		}
-		p++;
-		p += strspn(p, " \t");
-	}
+	return sw_cidr_parse(v, &c, why, len);
 }
 
 

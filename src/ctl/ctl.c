@@ -16,11 +16,14 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include <scanwatch/alert.h>
 #include <scanwatch/ctl.h>
 #include <scanwatch/event.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
+#include "detect/decide.h"
+#include "port/port.h"
 
 #define CTL_DRAIN_BURST 64
 
@@ -38,6 +41,86 @@ struct sw_ctl_pending {
 };
 
 volatile sig_atomic_t sw_hup;
+
+/* Decisions -> EVE -> outputs ------------------------------------------------ */
+
+/* The decision stage's view of the workers: every worker's sketch estimate
+ * for a key but the one whose event already carries its counters. */
+static void
+ctl_est(void *arg, const struct sw_key *k, uint32_t now_s, unsigned skip, struct sw_est *sum)
+{
+	const struct sw_ctl *ctl = arg;
+
+	for (unsigned i = 0; i < ctl->nw; i++) {
+		const struct sw_worker *w = ctl->workers[i];
+		const struct sw_sketch *sk;
+		struct sw_hash h;
+		struct sw_est e;
+
+		if (w->det == NULL || i == skip)
+			continue;
+		sk = sw_detect_sketch(w->det);
+		sw_sketch_hash(sk, k, &h);
+		sw_sketch_get(sk, k, &h, now_s, &e);
+		for (unsigned t = 0; t < SW_TS; t++)
+			for (unsigned f = 0; f < SW_F__MAX; f++)
+				sum->v[t][f] += e.v[t][f];
+	}
+}
+
+static int
+ctl_scan_alert(void *arg, const struct sw_scan_alert *a)
+{
+	struct sw_ctl *ctl = arg;
+	struct sw_alert key;
+	int rc = sw_eve_scan_alert(&ctl->js, ctl->conf->host, a, &key);
+
+	if (rc == 0)
+		sw_ctl_emit(ctl, &key, ctl->js.buf, ctl->js.len);
+	return rc;
+}
+
+static int
+ctl_payload_alert(void *arg, const struct sw_payload_alert *a)
+{
+	struct sw_ctl *ctl = arg;
+	struct sw_alert key;
+	int rc = sw_eve_payload_alert(&ctl->js, ctl->conf->host, a, &key);
+
+	if (rc == 0)
+		sw_ctl_emit(ctl, &key, ctl->js.buf, ctl->js.len);
+	return rc;
+}
+
+static int
+decide_start(struct sw_ctl *ctl, char *err, size_t errlen)
+{
+	struct sw_decide_env env = {
+		.nw = ctl->nw,
+		.offline = ctl->offline,
+		.est = ctl_est,
+		.scan = ctl_scan_alert,
+		.payload = ctl_payload_alert,
+		.arg = ctl,
+	};
+
+	ctl->iface = calloc(ctl->nw ? ctl->nw : 1, sizeof(*ctl->iface));
+	if (ctl->iface == NULL) {
+		snprintf(err, errlen, "out of memory for the control thread");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < ctl->nw; i++)
+		ctl->iface[i] = sw_port_name(ctl->workers[i]->rxq[0].port);
+	env.iface = ctl->iface;
+	if (ctl->nw > 0 && ctl->workers[0]->det != NULL) {
+		double fpr;
+
+		sw_sketch_bounds(sw_detect_sketch(ctl->workers[0]->det), &env.eps, &env.delta,
+				 &fpr);
+	}
+	ctl->dec = sw_decide_create(ctl->conf, &env, err, errlen);
+	return ctl->dec == NULL ? -EINVAL : 0;
+}
 
 int
 sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
@@ -58,8 +141,7 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 	ctl->out = sw_outputs_open(c, err, errlen);
 	if (ctl->out == NULL)
 		goto fail;
-	ctl->dec = sw_decide_create(c, ctl, err, errlen);
-	if (ctl->dec == NULL)
+	if (decide_start(ctl, err, errlen) != 0)
 		goto fail;
 	clock_gettime(CLOCK_REALTIME, &now);
 	ctl->start_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
@@ -74,6 +156,8 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 fail:
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;
+	free(ctl->iface);
+	ctl->iface = NULL;
 	sw_outputs_close(ctl->out);
 	ctl->out = NULL;
 	free(ctl->pend);
@@ -227,6 +311,8 @@ sw_ctl_finish(struct sw_ctl *ctl)
 	sw_json_free(&ctl->js);
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;
+	free(ctl->iface);
+	ctl->iface = NULL;
 	free(ctl->pend);
 	ctl->pend = NULL;
 }
