@@ -39,7 +39,7 @@ _Static_assert(SW_F__MAX <= RTE_DIM(((struct sw_event *)0)->v), "sw_event.v too 
 #define R_TARGETS	0x01
 #define R_PORTS		0x02
 #define R_CONTACTS	0x04
-#define R_TRW		0x08
+#define R_TRW		SW_SUSPECT_TRW	/* the control thread reads this one */
 
 struct hist_ent {
 	struct sw_addr src, dst;
