@@ -21,7 +21,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-harnesses=(parse)
+harnesses=(parse capture conf set rules)
 build=${SW_FUZZ_BUILD:-build-fuzz}
 # absolute: harnesses may change directory before libFuzzer reads the corpus
 case "$build" in /*) ;; *) build=$PWD/$build ;; esac
@@ -81,7 +81,9 @@ run() {
 	local h=$1 secs=$2
 	shift 2
 	local corpus=$build/corpus/$h crashes=$build/crashes/$h dict=$build/seeds/$h.dict
-	local args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048
+	# libFuzzer's own failure status is 77, meson's SKIP: a crash must fail
+	local args=(-error_exitcode=1 -timeout_exitcode=1
+		    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048
 		    -max_len="$(max_len "$h")" -print_final_stats=1
 		    -artifact_prefix="$crashes/")
 	mkdir -p "$corpus" "$crashes"
@@ -114,8 +116,8 @@ case "$1" in
 	known "$2" || exit 2
 	have_toolchain || exit 77
 	build_harnesses || exit 1
-	run "$2" "$3"
-	exit $?
+	run "$2" "$3" || exit 1
+	exit 0
 	;;
 -*) usage ;;
 esac

@@ -144,9 +144,12 @@ def conf_names():
 
 
 def write_dict(outdir, name, tokens):
+    """libFuzzer's dictionary format: one "token" a line, \\ \" and \\xNN escaped."""
     with open(os.path.join(outdir, name + ".dict"), "w") as f:
         for t in sorted(set(tokens)):
-            f.write('"%s"\n' % t.replace("\\", "\\\\").replace('"', '\\"'))
+            esc = "".join(ch if 0x20 <= ord(ch) < 0x7f and ch not in '\\"' else
+                          "".join("\\x%02x" % b for b in ch.encode()) for ch in t)
+            f.write('"%s"\n' % esc)
 
 
 def seed_conf(outdir):
@@ -191,7 +194,7 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     outdir = sys.argv[1]
-    for make in (seed_parse,):
+    for make in (seed_parse, seed_capture, seed_conf, seed_set, seed_rules):
         c = make(outdir)
         if c.n == 0:
             sys.exit("seeds.py: no seeds for %s" % c.dir)
