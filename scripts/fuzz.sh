@@ -72,8 +72,14 @@ build_harnesses() {
 		for h in "${harnesses[@]}"; do targets+=("tests/fuzz/fuzz_$h"); done
 		ninja -C "$build" -j "${SW_FUZZ_JOBS:-2}" "${targets[@]}" >"$build/fuzz-logs/ninja.log" 2>&1 ||
 			{ tail -n 60 "$build/fuzz-logs/ninja.log" >&2; exit 1; }
-		/usr/bin/python3 tests/fuzz/seeds.py "$build/seeds" ||
-			{ echo "scanwatch fuzz: making the seed corpora failed" >&2; exit 1; }
+		# seeds again only when what they are made of changed: a fuzzer
+		# started a moment ago may still be reading them
+		stamp=$build/seeds/.made
+		if [ ! -f "$stamp" ] || [ -n "$(find tests/fuzz/seeds.py tests/fuzz/seeds tests/data \
+				rules README.md src/conf -newer "$stamp" -print -quit)" ]; then
+			/usr/bin/python3 tests/fuzz/seeds.py "$build/seeds" && touch "$stamp" ||
+				{ echo "scanwatch fuzz: making the seed corpora failed" >&2; exit 1; }
+		fi
 	) 9>"$build/fuzz-logs/lock"
 }
 
