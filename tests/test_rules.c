@@ -185,6 +185,15 @@ includes_are_relative_and_cycles_are_refused(void)
 	rc = sw_rules_load(&rs, "/nonexistent.rules", err, sizeof(err));
 	CHECK(rc == -ENOENT && strstr(err, "/nonexistent.rules") != NULL, "missing: %s", err);
 	sw_rules_free(&rs);
+
+	/* an endless file of NULs is refused at its first read, not once
+	 * memory is full (tests/fuzz/regress/rules/include-dev-zero) */
+	write_file("zero.rules", "include /dev/zero\n");
+	snprintf(path, sizeof(path), "%s/zero.rules", tmpdir);
+	rc = sw_rules_load(&rs, path, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, "zero.rules:1: include /dev/zero: not a text file") != NULL,
+	      "/dev/zero: rc %d: %s", rc, err);
+	sw_rules_free(&rs);
 }
 
 static void

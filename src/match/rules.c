@@ -446,13 +446,21 @@ read_file(const char *path, int *rc)
 			cap += 65536;
 		}
 		n = fread(buf + len, 1, cap - len - 1, f);
+		/* a NUL ends the read at once: `include /dev/zero` would
+		 * otherwise fill memory before being refused */
+		if (memchr(buf + len, '\0', n) != NULL) {
+			*rc = -EINVAL;
+			free(buf);
+			fclose(f);
+			return NULL;
+		}
 		len += n;
 		if (n == 0)
 			break;
 	}
 	buf[len] = '\0';
-	if (ferror(f) || memchr(buf, '\0', len) != NULL) {
-		*rc = ferror(f) ? -EIO : -EINVAL;
+	if (ferror(f)) {
+		*rc = -EIO;
 		free(buf);
 		fclose(f);
 		return NULL;
