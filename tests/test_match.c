@@ -510,6 +510,6 @@ main(int argc, char **argv)
 	RUN(disabled_or_no_files_means_no_matcher);
 	rte_mempool_free(mp);
 	test_eal_cleanup();
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

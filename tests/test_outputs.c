@@ -500,6 +500,6 @@ main(void)
 	RUN(dead_sink_drops_counted_and_stalls_nothing);
 	RUN(every_record_delivered_or_counted);
 	rmdir(dir);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

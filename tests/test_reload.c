@@ -304,7 +304,7 @@ reload_under_traffic(void)
 	sw_matcher_stats(m, &st);
 	for (unsigned g = 0; g < RTE_DIM(t.gens_seen); g++)
 		gens_with_matches += t.gens_seen[g] > 0;
-	printf("sent %lu, processed %lu, reloads %lu, failures %lu, match events %lu in %u "
+	NOTE("sent %lu, processed %lu, reloads %lu, failures %lu, match events %lu in %u "
 	       "generations, scanned %lu\n", (unsigned long)sent, (unsigned long)w->st.pkts,
 	       (unsigned long)st.reloads, (unsigned long)st.reload_failures,
 	       (unsigned long)t.events, gens_with_matches, (unsigned long)w->mst.scanned);
@@ -394,6 +394,6 @@ main(void)
 		fprintf(stderr, "test_reload: could not remove %s\n", dir);
 	rte_eal_cleanup();
 	rmdir(rundir);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }
