@@ -24,6 +24,15 @@ static char err[1024];
 	((cond) ? check_ok() :						\
 	 check_fail(__FILE__, __LINE__, #cond, "%s: err='%s'", (name), err))
 
+/* An outputs: entry as emptied: all zeros */
+static int
+cleared(const struct sw_output_conf *o)
+{
+	static const struct sw_output_conf zero;
+
+	return memcmp(o, &zero, sizeof(zero)) == 0;
+}
+
 static int
 has(const char *s, const char *sub)
 {
@@ -116,10 +125,10 @@ defaults_validate(void)
 	CHECK_AS("defaults_validate", sw_conf_validate(c, err, sizeof(err)) == 0);
 	CHECK_AS("defaults_have_documented_values",
 	      c->workers == 1 && c->rx_desc == 1024 && c->burst == 32 && c->mbuf_cache == 256 &&
-	      c->rss_fields.n == 3 && strcmp(c->rss_fields.v[0], "ip") == 0 &&
-	      strcmp(c->rss_fields.v[2], "udp") == 0 && c->interfaces.n == 0 &&
+	      c->rss_fields == (SW_RSS_IP | SW_RSS_TCP | SW_RSS_UDP) && c->interfaces.n == 0 &&
 	      c->eal_params.n == 0 && c->ring_size == 4096 && c->stats_interval == 60 &&
-	      strcmp(c->sketch_mode, "sketch") == 0 && c->cms_width == 65536 &&
+	      c->sketch_mode == SW_MODE_SKETCH && c->rules_enabled == SW_YES &&
+	      c->cms_width == 65536 &&
 	      c->cms_depth == 4 && c->filter_bits_log2 == 24 && c->filter_capacity == 1000000 &&
 	      c->ts[0].window_s == 10 && c->ts[0].contacts == 30 && c->ts[0].protos == 5 &&
 	      c->ts[1].window_s == 300 && c->ts[1].ports == 25 && c->ts[1].protos == 8 &&
@@ -127,7 +136,7 @@ defaults_validate(void)
 	      c->trw_theta0 == 0.8 && c->trw_theta1 == 0.2 && c->trw_alpha == 0.01 &&
 	      c->trw_beta == 0.99 && c->decoy_sources == 3 && c->distributed_sources == 5 &&
 	      c->suppress_s == 3600 && c->update_s == 60 && c->allowlist.n == 0 &&
-	      strcmp(c->allowlist_action, "tag") == 0 && c->host[0] == '\0' &&
+	      c->allowlist_action == SW_ALLOW_TAG && c->host[0] == '\0' &&
 	      c->pcap[0] == '\0' && c->log_dir[0] == '\0' && c->flush_timeout_ms == 5000 &&
 	      c->prom_listen[0] == '\0' && c->n_outputs == 0);
 	CHECK_AS("timescale_names_in_order", strcmp(sw_timescale_names[0], "fast") == 0 &&
@@ -168,18 +177,16 @@ output_defaults(void)
 	memset(o, 0x5a, sizeof(*o));
 	sw_output_conf_defaults(o);
 	CHECK_AS("output_defaults_documented",
-	      o->type[0] == '\0' && o->name[0] == '\0' && strcmp(o->format, "eve") == 0 &&
-	      o->events.n == 2 && strcmp(o->events.v[0], "alert") == 0 &&
-	      strcmp(o->events.v[1], "stats") == 0 && o->path[0] == '\0' &&
-	      strcmp(o->socket_type, "stream") == 0 && strcmp(o->transport, "tcp") == 0 &&
-	      o->server[0] == '\0' && o->port == 514 && strcmp(o->facility, "local5") == 0 &&
+	      o->type == SW_OUTPUT_NONE && o->name[0] == '\0' && o->format == SW_FORMAT_EVE &&
+	      o->events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) && o->path[0] == '\0' &&
+	      o->socket_type == SW_SOCKET_STREAM && o->transport == SW_TRANSPORT_TCP &&
+	      o->server[0] == '\0' && o->port == 514 && o->facility == SW_FACILITY_LOCAL5 &&
 	      o->brokers[0] == '\0' && o->topic[0] == '\0' && o->kafka_props.n == 0 &&
 	      o->rotate_interval_s == 0 && o->rotate_size_mb == 0 && o->queue == 65536 &&
 	      o->reconnect_max_ms == 30000);
 	/* no stale bytes: entries compare with memcmp after a round trip */
 	CHECK_AS("output_defaults_zero_padding",
-	      memcmp(o->events.v[2], z->events.v[2], SW_MAX_STR) == 0 &&
-	      memcmp(o->format + 4, z->format + 4, sizeof(o->format) - 4) == 0 &&
+	      memcmp(o->name, z->name, sizeof(o->name)) == 0 &&
 	      memcmp(o->server, z->server, sizeof(o->server)) == 0);
 
 	/* rows: findable, documented, inside the struct; defaults pass --set */
@@ -192,6 +199,8 @@ output_defaults(void)
 		if (sw_output_key_find(k->name) != k || k->help == NULL || k->types == 0 ||
 		    (k->needs & ~k->types) != 0 || strchr(k->name, '.') != NULL ||
 		    k->off + k->size > sizeof(struct sw_output_conf) ||
+		    ((k->type == SW_CONF_ENUM || k->type == SW_CONF_FLAGS) &&
+		     k->size != sizeof(int)) ||
 		    (k->def == NULL) != (strcmp(k->name, "type") == 0)) {
 			NOTE("     row %s malformed\n", k->name);
 			ok = 0;
@@ -232,7 +241,9 @@ table_is_well_formed(void)
 		const struct sw_conf_key *k = &sw_conf_keys[i];
 
 		if (sw_conf_key_find(k->name) != k || k->help == NULL || k->def == NULL ||
-		    k->off + k->size > sizeof(struct sw_conf))
+		    k->off + k->size > sizeof(struct sw_conf) ||
+		    ((k->type == SW_CONF_ENUM || k->type == SW_CONF_FLAGS) &&
+		     k->size != sizeof(int)))
 			ok = 0;
 		for (const char *dot = strchr(k->name, '.'); dot; dot = strchr(dot + 1, '.')) {
 			size_t plen = (size_t)(dot - k->name);
@@ -376,12 +387,12 @@ full_file_sets_every_key(void)
 	      strcmp(c->interfaces.v[0], "0000:01:00.0") == 0 &&
 	      strcmp(c->interfaces.v[1], "net_af_packet0,iface=veth1") == 0 &&
 	      strcmp(c->pcap, "/tmp/x.pcap") == 0 && c->workers == 4 &&
-	      c->rss_fields.n == 2 && strcmp(c->rss_fields.v[1], "sctp") == 0 &&
+	      c->rss_fields == (SW_RSS_IP | SW_RSS_SCTP) &&
 	      c->rx_desc == 2048 && c->burst == 64 && c->mbuf_cache == 128 &&
 	      c->eal_params.n == 4 && strcmp(c->eal_params.v[2], "--huge-dir") == 0 &&
 	      c->ring_size == 8192 && c->stats_interval == 0 &&
 	      strcmp(c->log_dir, "/var/log/scanwatch") == 0 &&
-	      strcmp(c->sketch_mode, "exact") == 0 && c->trw_theta0 == 0.7 &&
+	      c->sketch_mode == SW_MODE_EXACT && c->trw_theta0 == 0.7 &&
 	      c->trw_theta1 == 0.1 && c->trw_alpha == 0.001 && c->trw_beta == 0.95 &&
 	      c->decoy_sources == 6 && c->distributed_sources == 7 && c->cms_width == 1024 &&
 	      c->cms_depth == 3 && c->filter_bits_log2 == 20 && c->filter_capacity == 5000 &&
@@ -389,32 +400,32 @@ full_file_sets_every_key(void)
 	      c->ts[1].window_s == 600 && c->ts[1].protos == 9 && c->ts[2].window_s == 7200 &&
 	      c->ts[2].contacts == 101 && c->suppress_s == 60 && c->update_s == 0 &&
 	      c->allowlist.n == 3 && strcmp(c->allowlist.v[1], "2001:db8::/32 22,443") == 0 &&
-	      strcmp(c->allowlist_action, "alert-low") == 0 && c->flush_timeout_ms == 250 &&
+	      c->allowlist_action == SW_ALLOW_ALERT_LOW && c->flush_timeout_ms == 250 &&
 	      strcmp(c->prom_listen, "[::1]:9101") == 0);
 	CHECK_AS("full_file_outputs",
 	      c->n_outputs == 4 &&
-	      strcmp(c->outputs[0].type, "file") == 0 && strcmp(c->outputs[0].name, "file0") == 0 &&
+	      c->outputs[0].type == SW_OUTPUT_FILE && strcmp(c->outputs[0].name, "file0") == 0 &&
 	      strcmp(c->outputs[0].path, "alerts.json") == 0 &&
 	      c->outputs[0].rotate_interval_s == 3600 && c->outputs[0].rotate_size_mb == 100 &&
-	      c->outputs[0].events.n == 1 && strcmp(c->outputs[0].events.v[0], "alert") == 0 &&
-	      strcmp(c->outputs[0].format, "eve") == 0 && c->outputs[0].queue == 65536 &&
-	      strcmp(c->outputs[1].type, "syslog") == 0 && strcmp(c->outputs[1].name, "siem") == 0 &&
-	      strcmp(c->outputs[1].transport, "udp") == 0 &&
+	      c->outputs[0].events == SW_EVENTS_ALERT &&
+	      c->outputs[0].format == SW_FORMAT_EVE && c->outputs[0].queue == 65536 &&
+	      c->outputs[1].type == SW_OUTPUT_SYSLOG && strcmp(c->outputs[1].name, "siem") == 0 &&
+	      c->outputs[1].transport == SW_TRANSPORT_UDP &&
 	      strcmp(c->outputs[1].server, "127.0.0.1") == 0 && c->outputs[1].port == 6514 &&
-	      strcmp(c->outputs[1].format, "cef") == 0 &&
-	      strcmp(c->outputs[1].facility, "local3") == 0 && c->outputs[1].queue == 1024 &&
-	      c->outputs[1].reconnect_max_ms == 5000 && c->outputs[1].events.n == 2 &&
-	      strcmp(c->outputs[2].type, "unix") == 0 && strcmp(c->outputs[2].name, "unix2") == 0 &&
-	      strcmp(c->outputs[2].socket_type, "dgram") == 0 &&
+	      c->outputs[1].format == SW_FORMAT_CEF &&
+	      c->outputs[1].facility == SW_FACILITY_LOCAL3 && c->outputs[1].queue == 1024 &&
+	      c->outputs[1].reconnect_max_ms == 5000 && c->outputs[1].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) &&
+	      c->outputs[2].type == SW_OUTPUT_UNIX && strcmp(c->outputs[2].name, "unix2") == 0 &&
+	      c->outputs[2].socket_type == SW_SOCKET_DGRAM &&
 	      strcmp(c->outputs[2].path, "/run/siem.sock") == 0 &&
-	      strcmp(c->outputs[2].format, "leef") == 0 &&
-	      strcmp(c->outputs[3].type, "kafka") == 0 && strcmp(c->outputs[3].name, "bus") == 0 &&
+	      c->outputs[2].format == SW_FORMAT_LEEF &&
+	      c->outputs[3].type == SW_OUTPUT_KAFKA && strcmp(c->outputs[3].name, "bus") == 0 &&
 	      strcmp(c->outputs[3].brokers, "k1:9092,k2:9092") == 0 &&
 	      strcmp(c->outputs[3].topic, "scanwatch-alerts") == 0 &&
 	      c->outputs[3].kafka_props.n == 2 &&
 	      strcmp(c->outputs[3].kafka_props.v[0], "compression.codec=lz4") == 0 &&
 	      strcmp(c->outputs[3].kafka_props.v[1], "acks=all") == 0 &&
-	      c->outputs[3].events.n == 2 && strcmp(c->outputs[3].events.v[0], "stats") == 0 &&
+	      c->outputs[3].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) &&
 	      c->outputs[3].queue == 100000 &&
 	      /* keys of other types stay at their defaults */
 	      c->outputs[3].port == 514 && c->outputs[0].server[0] == '\0');
@@ -445,13 +456,14 @@ full_file_sets_every_key(void)
 	sw_conf_defaults(c);
 	CHECK_AS("partial_file_keeps_other_values",
 	      sw_conf_load_string(c, "capture:\n  workers: 8\n", "p.yaml", err, sizeof(err)) == 0 &&
-	      c->workers == 8 && c->burst == 32 && c->rss_fields.n == 3);
+	      c->workers == 8 && c->burst == 32 &&
+	      c->rss_fields == (SW_RSS_IP | SW_RSS_TCP | SW_RSS_UDP));
 	CHECK_AS("dotted_key_written_whole",
 	      sw_conf_load_string(c, "capture.burst: 16\nwindows:\n  fast.ports: 12\n", "p.yaml",
 				  err, sizeof(err)) == 0 && c->burst == 16 && c->ts[0].ports == 12);
 	CHECK_AS("empty_section_and_empty_list",
 	      sw_conf_load_string(c, "capture:\n  rss-fields:\ndpdk:\n", "p.yaml",
-				  err, sizeof(err)) == 0 && c->rss_fields.n == 0);
+				  err, sizeof(err)) == 0 && c->rss_fields == 0);
 	CHECK_AS("quoted_number_is_taken",
 	      sw_conf_load_string(c, "capture: {workers: '5'}\n", "p.yaml", err, sizeof(err)) == 0 &&
 	      c->workers == 5);
@@ -755,10 +767,9 @@ set_each_type(void)
 	CHECK_AS("set_string_empty", sw_conf_set(c, "host=", err, sizeof(err)) == 0 &&
 	      c->host[0] == '\0');
 	CHECK_AS("set_enum", sw_conf_set(c, "allowlist.action=alert-low", err, sizeof(err)) == 0 &&
-	      strcmp(c->allowlist_action, "alert-low") == 0);
+	      c->allowlist_action == SW_ALLOW_ALERT_LOW);
 	CHECK_AS("set_list_commas", sw_conf_set(c, "capture.rss-fields=tcp,sctp", err, sizeof(err)) == 0 &&
-	      c->rss_fields.n == 2 && strcmp(c->rss_fields.v[0], "tcp") == 0 &&
-	      strcmp(c->rss_fields.v[1], "sctp") == 0 && c->rss_fields.v[2][0] == '\0');
+	      c->rss_fields == (SW_RSS_TCP | SW_RSS_SCTP));
 	CHECK_AS("set_list_replaces", sw_conf_set(c, "dpdk.eal-params=-l,0-3", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "dpdk.eal-params=--no-pci", err, sizeof(err)) == 0 &&
 	      c->eal_params.n == 1 && strcmp(c->eal_params.v[0], "--no-pci") == 0 &&
@@ -855,6 +866,7 @@ every_key_refuses_out_of_range(void)
 			snprintf(bad[nbad++], sizeof(bad[0]), "no-such-value");
 			break;
 		case SW_CONF_LIST:
+		case SW_CONF_FLAGS:
 			o = 0;
 			for (unsigned e = 0; e <= (unsigned)k->max; e++)
 				o += (size_t)snprintf(bad[nbad] + o, sizeof(bad[0]) - o, "%s%s",
@@ -944,9 +956,14 @@ validate_cross_field(void)
 	CHECK_AS("validate_checks_direct_pow2", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "sketch.width must be a power of two (got 3000)"));
 	sw_conf_defaults(c);
-	strcpy(c->sketch_mode, "fast");
+	c->sketch_mode = (enum sw_detect_mode)7;
 	CHECK_AS("validate_checks_direct_enum", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
-	      has(err, "detect.mode"));
+	      has(err, "detect.mode must be one of sketch, exact (got '7')"));
+	sw_conf_defaults(c);
+	c->rss_fields = 0x10;
+	CHECK_AS("validate_checks_direct_flags", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "capture.rss-fields must be a list of at most 4 of ip, tcp, udp, sctp "
+		  "(got '0x10')"));
 	sw_conf_defaults(c);
 	memset(c->host, 'x', sizeof(c->host));
 	CHECK_AS("validate_checks_unterminated_string", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
@@ -983,23 +1000,23 @@ outputs_parse(void)
 				  "o.yaml", err, sizeof(err)) == 0 &&
 	      c->n_outputs == 4 && strcmp(c->outputs[0].path, "-") == 0 &&
 	      strcmp(c->outputs[0].name, "file0") == 0 && strcmp(c->outputs[1].name, "unix1") == 0 &&
-	      strcmp(c->outputs[1].socket_type, "stream") == 0 &&
+	      c->outputs[1].socket_type == SW_SOCKET_STREAM &&
 	      strcmp(c->outputs[2].name, "syslog2") == 0 && c->outputs[2].port == 514 &&
-	      strcmp(c->outputs[2].transport, "tcp") == 0 &&
-	      strcmp(c->outputs[3].name, "kafka3") == 0 && c->outputs[3].events.n == 2 &&
+	      c->outputs[2].transport == SW_TRANSPORT_TCP &&
+	      strcmp(c->outputs[3].name, "kafka3") == 0 && c->outputs[3].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) &&
 	      sw_conf_validate(c, err, sizeof(err)) == 0);
 	CHECK_AS("outputs_file_replaces_list",
 	      sw_conf_load_string(c, "outputs:\n  - {type: syslog, server: \"::1\", port: 601}\n",
 				  "o.yaml", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
-	      strcmp(c->outputs[0].type, "syslog") == 0 && c->outputs[0].port == 601 &&
+	      c->outputs[0].type == SW_OUTPUT_SYSLOG && c->outputs[0].port == 601 &&
 	      strcmp(c->outputs[0].name, "syslog0") == 0 && c->outputs[0].path[0] == '\0' &&
-	      c->outputs[1].type[0] == '\0' && c->outputs[3].topic[0] == '\0');
+	      cleared(&c->outputs[1]) && cleared(&c->outputs[3]));
 	CHECK_AS("outputs_file_without_outputs_keeps_list",
 	      sw_conf_load_string(c, "host: x\n", "o.yaml", err, sizeof(err)) == 0 &&
 	      c->n_outputs == 1);
 	CHECK_AS("outputs_empty_value_clears",
 	      sw_conf_load_string(c, "outputs:\n", "o.yaml", err, sizeof(err)) == 0 &&
-	      c->n_outputs == 0 && c->outputs[0].type[0] == '\0');
+	      c->n_outputs == 0 && cleared(&c->outputs[0]));
 	sw_conf_load_string(c, "outputs: [{type: file, path: a}]\n", "o.yaml", err, sizeof(err));
 	CHECK_AS("outputs_empty_flow_clears",
 	      sw_conf_load_string(c, "outputs: []\n", "o.yaml", err, sizeof(err)) == 0 &&
@@ -1192,7 +1209,8 @@ outputs_set(void)
 	CHECK_AS("set_outputs_append_first",
 	      sw_conf_set(c, "outputs.0.type=syslog", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
 	      strcmp(c->outputs[0].name, "syslog0") == 0 && c->outputs[0].port == 514 &&
-	      c->outputs[0].queue == 65536 && c->outputs[0].events.n == 2);
+	      c->outputs[0].queue == 65536 &&
+	      c->outputs[0].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS));
 	CHECK_AS("set_outputs_modify",
 	      sw_conf_set(c, "outputs.0.server=192.0.2.9", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "outputs[0].port=6514", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
@@ -1205,7 +1223,7 @@ outputs_set(void)
 	      strcmp(c->outputs[1].brokers, "a:1,b:2") == 0);
 	CHECK_AS("set_outputs_list_commas",
 	      sw_conf_set(c, "outputs.1.events=alert", err, sizeof(err)) == 0 &&
-	      c->outputs[1].events.n == 1 && c->outputs[1].events.v[1][0] == '\0');
+	      c->outputs[1].events == SW_EVENTS_ALERT);
 	CHECK_AS("set_outputs_list_flow",
 	      sw_conf_set(c, "outputs.1.kafka-properties=[\"sasl.jaas=a,b\", acks=all]",
 			  err, sizeof(err)) == 0 && c->outputs[1].kafka_props.n == 2 &&
@@ -1312,6 +1330,7 @@ every_output_key_refuses_out_of_range(void)
 			snprintf(bad[nbad++], sizeof(bad[0]), "no-such-value");
 			break;
 		case SW_CONF_LIST:
+		case SW_CONF_FLAGS:
 			snprintf(bad[nbad++], sizeof(bad[0]), "[\"\"]");
 			memset(bad[nbad], 'l', SW_MAX_STR);
 			bad[nbad++][SW_MAX_STR] = '\0';
@@ -1353,14 +1372,14 @@ outputs_validate(void)
 
 #define ENTRY(t) do { sw_conf_defaults(c); c->n_outputs = 1; \
 		sw_output_conf_defaults(&c->outputs[0]); \
-		snprintf(c->outputs[0].type, sizeof(c->outputs[0].type), "%s", t); } while (0)
-	ENTRY("");
+		c->outputs[0].type = (t); } while (0)
+	ENTRY(SW_OUTPUT_NONE);
 	CHECK_AS("validate_output_type_required", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "config: outputs[0]: type is required"));
-	ENTRY("pigeon");
+	ENTRY((enum sw_output_type)9);
 	CHECK_AS("validate_output_type_bad", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
-	      has(err, "outputs[0]: type must be one of"));
-	ENTRY("syslog");
+	      has(err, "outputs[0]: type must be one of file, unix, syslog, kafka (got '9')"));
+	ENTRY(SW_OUTPUT_SYSLOG);
 	CHECK_AS("validate_output_needs_server", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[0] (syslog): server is required"));
 	strcpy(c->outputs[0].server, "s");
@@ -1374,10 +1393,10 @@ outputs_validate(void)
 	CHECK_AS("validate_output_bounds", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[0] (syslog): port must be an integer 1..65535 (got '0')"));
 	c->outputs[0].port = 514;
-	c->outputs[0].events.n = 0;
+	c->outputs[0].events = 0;
 	CHECK_AS("validate_output_events_empty", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
-	      has(err, "events must be"));
-	c->outputs[0].events.n = 1;
+	      has(err, "events must be a list of 1..2 of alert, stats (got an empty list)"));
+	c->outputs[0].events = SW_EVENTS_ALERT;
 	memset(c->outputs[0].name, 'n', sizeof(c->outputs[0].name));
 	CHECK_AS("validate_output_name_unterminated",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL && has(err, "name"));
@@ -1388,7 +1407,7 @@ outputs_validate(void)
 	c->n_outputs = 2;
 	strcpy(c->outputs[0].name, "syslog1");
 	sw_output_conf_defaults(&c->outputs[1]);
-	strcpy(c->outputs[1].type, "syslog");
+	c->outputs[1].type = SW_OUTPUT_SYSLOG;
 	strcpy(c->outputs[1].server, "s");
 	CHECK_AS("validate_output_default_name_clash",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
@@ -1396,13 +1415,13 @@ outputs_validate(void)
 	c->n_outputs = SW_MAX_OUTPUTS + 1;
 	CHECK_AS("validate_output_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs has 17 entries; at most 16"));
-	ENTRY("unix");
+	ENTRY(SW_OUTPUT_UNIX);
 	memset(c->outputs[0].path, 'p', 108);
 	CHECK_AS("validate_output_unix_path_length",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL && has(err, "at most 107"));
 	c->outputs[0].path[107] = '\0';
 	CHECK_AS("validate_output_unix_path_107_ok", sw_conf_validate(c, err, sizeof(err)) == 0);
-	ENTRY("kafka");
+	ENTRY(SW_OUTPUT_KAFKA);
 	strcpy(c->outputs[0].brokers, "k");
 	strcpy(c->outputs[0].topic, "t");
 	c->outputs[0].kafka_props.n = 2;

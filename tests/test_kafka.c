@@ -157,7 +157,7 @@ kafka_conf(struct sw_conf *c, const char *boot, unsigned flush_ms)
 	c->flush_timeout_ms = flush_ms;
 	c->n_outputs = 1;
 	sw_output_conf_defaults(o);
-	snprintf(o->type, sizeof(o->type), "kafka");
+	o->type = SW_OUTPUT_KAFKA;
 	snprintf(o->name, sizeof(o->name), "k");
 	snprintf(o->brokers, sizeof(o->brokers), "%s", boot);
 	snprintf(o->topic, sizeof(o->topic), TOPIC);

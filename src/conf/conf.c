@@ -113,6 +113,7 @@ sw_conf_key_expect(const struct sw_conf_key *k, char *buf, size_t len)
 		return;
 	case SW_CONF_ENUM:
 	case SW_CONF_LIST:
+	case SW_CONF_FLAGS:
 		if (k->type == SW_CONF_ENUM)
 			o = (size_t)snprintf(buf, len, "one of ");
 		else if (k->values != NULL && k->min > 0)
@@ -143,6 +144,7 @@ sw_conf_must(const struct sw_conf_key *k, const char *v, size_t vlen, char *why,
 		 sw_conf_show(v, vlen, sh, sizeof(sh)));
 	return -EINVAL;
 }
+
 /* ---- values ---- */
 
 /* Strict UTF-8 (no overlongs, surrogates or > U+10FFFF), as libyaml reads it. */
@@ -204,12 +206,47 @@ sw_conf_str_ok(const struct sw_conf_key *k, const char *what, const char *v, siz
 }
 
 int
-sw_conf_in_values(const char *const *values, const char *v, size_t len)
+sw_conf_value_of(const char *const *values, const char *v, size_t len)
 {
-	for (unsigned i = 0; values[i] != NULL; i++)
+	for (int i = 0; values[i] != NULL; i++)
 		if (strlen(values[i]) == len && memcmp(values[i], v, len) == 0)
-			return 1;
-	return 0;
+			return i;
+	return -1;
+}
+
+int
+sw_conf_nvalues(const char *const *values)
+{
+	int n = 0;
+
+	while (values[n] != NULL)
+		n++;
+	return n;
+}
+
+/* In the order of values[], so a dump lists them the same way every time */
+void
+sw_conf_flags_list(const struct sw_conf_key *k, unsigned bits, struct sw_strlist *l)
+{
+	list_clear(l);
+	for (unsigned i = 0; k->values[i] != NULL && l->n < SW_MAX_STRS; i++)
+		if (bits & (1u << i))
+			snprintf(l->v[l->n++], SW_MAX_STR, "%s", k->values[i]);
+}
+
+/* l's entries have been checked against values[] */
+void
+sw_conf_flags_store(void *base, const struct sw_conf_key *k, const struct sw_strlist *l)
+{
+	unsigned bits = 0;
+
+	for (unsigned i = 0; i < l->n; i++) {
+		int x = sw_conf_value_of(k->values, l->v[i], strlen(l->v[i]));
+
+		if (x >= 0)
+			bits |= 1u << x;
+	}
+	memcpy(field(base, k), &bits, sizeof(bits));
 }
 
 int
@@ -254,7 +291,7 @@ sw_conf_entry_ok(const struct sw_conf_key *k, const struct sw_strlist *l, unsign
 		snprintf(why, n, "%s entries must not be empty", k->name);
 		return -EINVAL;
 	}
-	if (k->values != NULL && !sw_conf_in_values(k->values, v, len)) {
+	if (k->values != NULL && sw_conf_value_of(k->values, v, len) < 0) {
 		sw_conf_key_expect(k, expect, sizeof(expect));
 		snprintf(why, n, "%s entry '%s' is not allowed; %s must be %s", k->name,
 			 sw_conf_show(v, len, sh, sizeof(sh)), k->name, expect);
@@ -366,10 +403,14 @@ sw_conf_set_scalar(void *base, const struct sw_conf_key *k, const char *v, size_
 			*(double *)field(base, k) = x;
 		return rc;
 	}
-	case SW_CONF_ENUM:
-		if (strnlen(v, len) != len || !sw_conf_in_values(k->values, v, len))
+	case SW_CONF_ENUM: {
+		int x = strnlen(v, len) == len ? sw_conf_value_of(k->values, v, len) : -1;
+
+		if (x < 0)
 			return sw_conf_must(k, v, len, why, n);
-		/* fall through */
+		memcpy(field(base, k), &x, sizeof(x));	/* enum fields are int-sized */
+		return 0;
+	}
 	case SW_CONF_STR:
 		rc = sw_conf_str_ok(k, "", v, len, k->size, why, n);
 		if (rc < 0)
@@ -384,6 +425,7 @@ sw_conf_set_scalar(void *base, const struct sw_conf_key *k, const char *v, size_
 		memcpy(field(base, k), v, len);
 		return 0;
 	case SW_CONF_LIST:
+	case SW_CONF_FLAGS:
 	case SW_CONF_OUTPUTS:
 		break;
 	}
@@ -399,10 +441,10 @@ int
 sw_conf_set_text(void *base, const struct sw_conf_key *k, const char *value, const char *setname,
 	 char *why, size_t n)
 {
-	struct sw_strlist *list = field(base, k);
+	struct sw_strlist names, *list = k->type == SW_CONF_FLAGS ? &names : field(base, k);
 	int rc;
 
-	if (k->type != SW_CONF_LIST)
+	if (!is_list(k))
 		return sw_conf_set_scalar(base, k, value, strlen(value), why, n);
 	list_clear(list);
 	while (*value != '\0') {
@@ -428,8 +470,12 @@ sw_conf_set_text(void *base, const struct sw_conf_key *k, const char *value, con
 			}
 		}
 	}
-	return sw_conf_list_min_ok(k, list, why, n);
+	rc = sw_conf_list_min_ok(k, list, why, n);
+	if (rc == 0 && k->type == SW_CONF_FLAGS)
+		sw_conf_flags_store(base, k, list);
+	return rc;
 }
+
 /* ---- names ---- */
 
 /* Some key lies under section "name." */
@@ -538,14 +584,15 @@ sw_conf_unknown(struct ld *l, size_t line, const char *name)
 			    last ? last + 1 : name);
 	return sw_conf_fail(l, line, "unknown key '%s' (scanwatch --dump-config lists every key)", sh);
 }
+
 /* ---- outputs: entries, as reading and --set name and fill them ---- */
 
 /* "outputs[2] (syslog): ", as messages about entry i begin; the type once known */
 const char *
 sw_conf_out_pre(const struct sw_output_conf *o, unsigned i, char *buf, size_t n)
 {
-	if (memchr(o->type, '\0', sizeof(o->type)) != NULL && sw_output_type_bit(o->type))
-		snprintf(buf, n, "outputs[%u] (%s): ", i, o->type);
+	if (sw_output_bit(o))
+		snprintf(buf, n, "outputs[%u] (%s): ", i, sw_output_types[o->type]);
 	else
 		snprintf(buf, n, "outputs[%u]: ", i);
 	return buf;
@@ -574,8 +621,8 @@ void
 sw_conf_default_name(const struct sw_output_conf *o, unsigned i, char *buf, size_t n)
 {
 	buf[0] = '\0';
-	if (memchr(o->type, '\0', sizeof(o->type)) != NULL && sw_output_type_bit(o->type))
-		snprintf(buf, n, "%s%u", o->type, i);
+	if (sw_output_bit(o))
+		snprintf(buf, n, "%s%u", sw_output_types[o->type], i);
 }
 
 void
@@ -594,7 +641,7 @@ sw_conf_unknown_out(struct ld *l, size_t line, const struct sw_output_conf *o, u
 	    const char *name)
 {
 	char s[NAME_MAX_LEN + 1], sh[80], pre[64], keys[512];
-	unsigned bit = sw_output_type_bit(o->type);
+	unsigned bit = sw_output_bit(o);
 	size_t n = 0;
 
 	sw_conf_out_pre(o, i, pre, sizeof(pre));
@@ -608,7 +655,7 @@ sw_conf_unknown_out(struct ld *l, size_t line, const struct sw_output_conf *o, u
 			n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s", n ? ", " : "",
 					      sw_output_keys[j].name);
 	return sw_conf_fail(l, line, "%sunknown key '%s'; %s%s output takes %s", pre, sh,
-		    bit ? "a " : "an", bit ? o->type : "", keys);
+		    bit ? "a " : "an", bit ? sw_output_types[o->type] : "", keys);
 }
 
 /* Entries as just emptied: zeros, so that structs compare with memcmp. */

@@ -30,7 +30,7 @@ sw_conf_output_ok(const struct sw_output_conf *o, const unsigned *given,
 	char types[64];
 
 	*at = NULL;
-	if (o->type[0] == '\0') {
+	if (o->type == SW_OUTPUT_NONE) {
 		snprintf(why, n, "type is required: one of file, unix, syslog, kafka "
 			 "(e.g. type: file)");
 		return -EINVAL;
@@ -43,7 +43,7 @@ sw_conf_output_ok(const struct sw_output_conf *o, const unsigned *given,
 		if (key_ok(o, k, why, n) < 0)
 			return -EINVAL;
 	}
-	bit = sw_output_type_bit(o->type);
+	bit = sw_output_bit(o);
 	for (unsigned j = 0; j < sw_output_nkeys; j++) {
 		const struct sw_conf_key *k = &sw_output_keys[j];
 		int set = given ? given[j] != 0 :
@@ -58,7 +58,7 @@ sw_conf_output_ok(const struct sw_output_conf *o, const unsigned *given,
 		if ((k->needs & bit) && *(const char *)cfield(o, k) == '\0') {
 			*at = NULL;
 			snprintf(why, n, "%s is required for %s outputs; add '%s: ...' (%s)",
-				 k->name, o->type, k->name, k->help);
+				 k->name, sw_output_types[o->type], k->name, k->help);
 			return -EINVAL;
 		}
 	}
@@ -129,6 +129,7 @@ sw_conf_defaults(struct sw_conf *c)
 void
 sw_output_conf_defaults(struct sw_output_conf *o)
 {
+	const int none = -1;	/* an enum without a default: none yet (type) */
 	char why[512];
 
 	memset(o, 0, sizeof(*o));
@@ -136,6 +137,8 @@ sw_output_conf_defaults(struct sw_output_conf *o)
 		if (sw_output_keys[i].def != NULL)	/* checked by tests; cannot fail */
 			(void)sw_conf_set_text(o, &sw_output_keys[i], sw_output_keys[i].def,
 				       sw_output_keys[i].name, why, sizeof(why));
+		else if (sw_output_keys[i].type == SW_CONF_ENUM)
+			memcpy(field(o, &sw_output_keys[i]), &none, sizeof(none));
 }
 
 /* Every entry of outputs: on its own, then names unique across them. */
@@ -195,7 +198,27 @@ key_ok(const void *base, const struct sw_conf_key *k, char *why, size_t n)
 		snprintf(num, sizeof(num), "%.17g", x);
 		return sw_conf_dbl_ok(k, x, num, strlen(num), why, n);
 	}
-	case SW_CONF_ENUM:
+	case SW_CONF_ENUM: {
+		int x;
+
+		memcpy(&x, f, sizeof(x));
+		if (x >= 0 && x < sw_conf_nvalues(k->values))
+			return 0;
+		snprintf(num, sizeof(num), "%d", x);
+		return sw_conf_must(k, num, strlen(num), why, n);
+	}
+	case SW_CONF_FLAGS: {
+		struct sw_strlist l;
+		unsigned x;
+
+		memcpy(&x, f, sizeof(x));
+		if (x >> sw_conf_nvalues(k->values) != 0) {
+			snprintf(num, sizeof(num), "0x%x", x);
+			return sw_conf_must(k, num, strlen(num), why, n);
+		}
+		sw_conf_flags_list(k, x, &l);
+		return sw_conf_list_min_ok(k, &l, why, n);
+	}
 	case SW_CONF_STR: {
 		const char *s = f;
 		size_t len = strnlen(s, k->size);
@@ -204,8 +227,6 @@ key_ok(const void *base, const struct sw_conf_key *k, char *why, size_t n)
 			snprintf(why, n, "%s is not NUL-terminated within %zu bytes", k->name, k->size);
 			return -EINVAL;
 		}
-		if (k->type == SW_CONF_ENUM && !sw_conf_in_values(k->values, s, len))
-			return sw_conf_must(k, s, len, why, n);
 		if (sw_conf_str_ok(k, "", s, len, k->size, why, n) < 0)
 			return -EINVAL;
 		return sw_conf_str_check(k, s, len, why, n);

@@ -101,14 +101,32 @@ put_value(const void *base, const struct sw_conf_key *k, FILE *out)
 		put_double(*(const double *)f, out);
 		break;
 	case SW_CONF_STR:
-	case SW_CONF_ENUM:
 		if (*(const char *)f == '\0')
 			fputs("\"\"", out);
 		else
 			put_str(f, out);
 		break;
-	case SW_CONF_LIST: {
+	case SW_CONF_ENUM: {
+		int x;
+
+		memcpy(&x, f, sizeof(x));
+		if (x >= 0 && x < sw_conf_nvalues(k->values))
+			put_str(k->values[x], out);
+		else
+			fputs("\"\"", out);	/* an outputs: entry without a type */
+		break;
+	}
+	case SW_CONF_LIST:
+	case SW_CONF_FLAGS: {
 		const struct sw_strlist *l = f;
+		struct sw_strlist names;
+		unsigned bits;
+
+		if (k->type == SW_CONF_FLAGS) {
+			memcpy(&bits, f, sizeof(bits));
+			sw_conf_flags_list(k, bits, &names);
+			l = &names;
+		}
 
 		fputc('[', out);
 		for (unsigned i = 0; i < l->n; i++) {
@@ -142,7 +160,7 @@ put_outputs(const struct sw_conf *c, const struct sw_conf_key *k, FILE *out)
 	sw_output_conf_defaults(&def);
 	for (unsigned i = 0; i < c->n_outputs && i < SW_MAX_OUTPUTS; i++) {
 		const struct sw_output_conf *o = &c->outputs[i];
-		unsigned bit = sw_output_type_bit(o->type);
+		unsigned bit = sw_output_bit(o);
 		const char *lead = "  - ";
 
 		for (unsigned j = 0; j < sw_output_nkeys; j++) {

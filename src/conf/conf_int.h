@@ -61,6 +61,13 @@ list_clear(struct sw_strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Written as a list: a list of strings, or bits named by a list */
+static inline int
+is_list(const struct sw_conf_key *k)
+{
+	return k->type == SW_CONF_LIST || k->type == SW_CONF_FLAGS;
+}
+
 /* ---- conf.c: messages ---- */
 
 void sw_conf_put_err(char *err, size_t errlen, const char *fmt, ...)
@@ -77,7 +84,13 @@ int sw_conf_must(const struct sw_conf_key *k, const char *v, size_t vlen, char *
 
 int sw_conf_str_ok(const struct sw_conf_key *k, const char *what, const char *v, size_t len,
 		   size_t size, char *why, size_t n);
-int sw_conf_in_values(const char *const *values, const char *v, size_t len);
+/* Index of v among values[], or -1 */
+int sw_conf_value_of(const char *const *values, const char *v, size_t len);
+/* Number of values[] */
+int sw_conf_nvalues(const char *const *values);
+/* Flags key k: the list that names bits, and the bits a list names */
+void sw_conf_flags_list(const struct sw_conf_key *k, unsigned bits, struct sw_strlist *l);
+void sw_conf_flags_store(void *base, const struct sw_conf_key *k, const struct sw_strlist *l);
 int sw_conf_u32_ok(const struct sw_conf_key *k, uint64_t x, const char *v, size_t vlen,
 		   char *why, size_t n);
 int sw_conf_dbl_ok(const struct sw_conf_key *k, double x, const char *v, size_t vlen,

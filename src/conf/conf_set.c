@@ -46,7 +46,7 @@ set_value(struct ld *l, void *base, const struct sw_conf_key *k, const char *val
 {
 	char why[512];
 
-	if (k->type == SW_CONF_LIST && value[0] == '[')
+	if (is_list(k) && value[0] == '[')
 		return set_flow(l, base, k, value, setname, pre);
 	if (sw_conf_set_text(base, k, value, setname, why, sizeof(why)) < 0)
 		return sw_conf_fail(l, 0, "%s%s", pre, why);
@@ -117,7 +117,7 @@ set_output(struct ld *l, const char *name, const char *value)
 	k = sw_output_key_find(key);
 	if (k == NULL)
 		return sw_conf_unknown_out(l, 0, o, (unsigned)i, key);
-	bit = sw_output_type_bit(o->type);
+	bit = sw_output_bit(o);
 	if (bit != 0 && !(k->types & bit))
 		return sw_conf_fail(l, 0, "%s%s applies only to %s outputs", pre, k->name,
 			    sw_conf_type_names(k->types, types, sizeof(types)));

@@ -112,7 +112,7 @@ int
 sw_conf_read_seq(struct ld *l, void *base, const struct sw_conf_key *k, const char *pre,
 		 size_t kline)
 {
-	struct sw_strlist *list = field(base, k);
+	struct sw_strlist names, *list = k->type == SW_CONF_FLAGS ? &names : field(base, k);
 	char why[512];
 	size_t len;
 	const char *v;
@@ -134,6 +134,8 @@ sw_conf_read_seq(struct ld *l, void *base, const struct sw_conf_key *k, const ch
 	}
 	if (sw_conf_list_min_ok(k, list, why, sizeof(why)) < 0)
 		return sw_conf_fail(l, kline, "%s%s", pre, why);
+	if (k->type == SW_CONF_FLAGS)
+		sw_conf_flags_store(base, k, list);
 	return 0;
 }
 
@@ -167,7 +169,7 @@ read_value(struct ld *l, void *base, const struct sw_conf_key *k, unsigned idx,
 	case YAML_MAPPING_START_EVENT:
 		return sw_conf_fail(l, kline, "%s%s must be %s, not a mapping", pre, k->name, expect);
 	case YAML_SEQUENCE_START_EVENT:
-		if (k->type != SW_CONF_LIST)
+		if (!is_list(k))
 			return sw_conf_fail(l, kline, "%s%s must be %s, not a list", pre, k->name, expect);
 		rc = seen(l, lines, idx, k, pre, kline);
 		return rc < 0 ? rc : sw_conf_read_seq(l, base, k, pre, kline);
@@ -175,11 +177,16 @@ read_value(struct ld *l, void *base, const struct sw_conf_key *k, unsigned idx,
 		rc = seen(l, lines, idx, k, pre, kline);
 		if (rc < 0)
 			return rc;
-		if (k->type == SW_CONF_LIST) {
+		if (is_list(k)) {
 			if (plain_empty(l)) {
-				list_clear(field(base, k));
-				if (sw_conf_list_min_ok(k, field(base, k), why, sizeof(why)) < 0)
+				struct sw_strlist none = { 0 };
+
+				if (sw_conf_list_min_ok(k, &none, why, sizeof(why)) < 0)
 					return sw_conf_fail(l, kline, "%s%s", pre, why);
+				if (k->type == SW_CONF_FLAGS)
+					sw_conf_flags_store(base, k, &none);
+				else
+					list_clear(field(base, k));
 				return 0;
 			}
 			v = scalar(l, &len);
@@ -355,7 +362,7 @@ read_map(struct ld *l, const char *prefix)
 			const struct sw_conf_key *near = NULL;
 
 			for (unsigned i = 0; i < sw_conf_nkeys; i++)
-				if ((sw_conf_keys[i].type == SW_CONF_LIST ||
+				if ((is_list(&sw_conf_keys[i]) ||
 				     sw_conf_keys[i].type == SW_CONF_OUTPUTS) &&
 				    sw_conf_edit_distance(name, strlen(name), sw_conf_keys[i].name,
 						  strlen(sw_conf_keys[i].name)) == 1)

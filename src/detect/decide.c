@@ -610,7 +610,7 @@ emit_pending(struct sw_decide *dec, struct rec *r, enum sw_kind k)
 
 	ks->pending = false;
 	dec->npending--;
-	if (ks->pend.allowlisted && strcmp(dec->c->allowlist_action, "tag") == 0) {
+	if (ks->pend.allowlisted && dec->c->allowlist_action == SW_ALLOW_TAG) {
 		dec->st.allowlisted++;
 		if (!update)
 			ks->last_alert_ns = ks->pend.ts_ns;
@@ -1118,7 +1118,7 @@ sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 	}
 	severity = rule->severity;
 	if (allowlisted(dec, &ev->src, ev->dport)) {
-		if (strcmp(c->allowlist_action, "tag") == 0) {
+		if (c->allowlist_action == SW_ALLOW_TAG) {
 			dec->pst.allowlisted++;
 			return;
 		}
