@@ -244,6 +244,15 @@ reload_under_traffic(void)
 	sw_quit = false;
 	rte_eal_remote_launch(sw_worker_main, w, rte_get_next_lcore(-1, 1, 0));
 
+	/* the first generation gets traffic too, as each reload's does below:
+	 * on a busy machine the first reload could otherwise end before the
+	 * worker matched anything under it */
+	t0 = rte_get_timer_cycles();
+	while (t.gens_seen[1] == 0 && rte_get_timer_cycles() - t0 < 20 * rte_get_timer_hz()) {
+		sent += send_some(&next, 32);
+		drain(&t);
+	}
+
 	for (unsigned r = 0; r < RELOADS; r++) {
 		unsigned which = r % 3 == 2 ? 2 : (r / 3) % 2 == 0 ? 1 : 0;
 		uint64_t gen_before, deadline;
