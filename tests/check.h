@@ -5,7 +5,8 @@
  * "not ok N - test"; CHECK(cond, fmt, ...) records a failure with its
  * place; a test that asserts nothing fails. The plan ("1..N") is printed
  * at exit, after the tests (TAP allows a trailing plan), so a program
- * that crashes midway leaves no plan and meson counts it failed.
+ * that crashes midway leaves no plan: meson fails it on its exit status,
+ * scripts/test.sh also on the missing plan.
  * Anything else a test prints on stdout must be a "# " line: NOTE() does
  * that. Each test file includes this once; main() returns n_failed != 0.
  */
