@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Configuration: defaults, YAML files, --set, validation, dump round trip.
- * Plain C; exits nonzero when any check fails.
+ * Plain C, TAP through check.h; exits nonzero when any check fails.
  */
 
 #include <errno.h>
@@ -15,22 +15,22 @@
 
 #include "conf/keys.h"
 
-static int failures, checks;
+#include "check.h"
+
 static char err[1024];
 
-#define CHECK(name, cond) check(name, (cond), __FILE__, __LINE__)
+/* a check named in the diagnostic, with the last error message */
+#define CHECK_AS(name, cond)						\
+	((cond) ? check_ok() :						\
+	 check_fail(__FILE__, __LINE__, #cond, "%s: err='%s'", (name), err))
 
+/* An outputs: entry as emptied: all zeros */
 static int
-check(const char *name, int ok, const char *file, int line)
+cleared(const struct sw_output_conf *o)
 {
-	checks++;
-	if (ok) {
-		printf("ok   %s\n", name);
-		return 1;
-	}
-	failures++;
-	printf("FAIL %s (%s:%d) err='%s'\n", name, file, line, err);
-	return 0;
+	static const struct sw_output_conf zero;
+
+	return memcmp(o, &zero, sizeof(zero)) == 0;
 }
 
 static int
@@ -81,12 +81,12 @@ load_fails(const char *name, const char *yaml, ...)
 	va_start(ap, yaml);
 	while ((needle = va_arg(ap, const char *)) != NULL) {
 		if (!has(err, needle)) {
-			printf("     missing '%s'\n", needle);
+			NOTE("     missing '%s'\n", needle);
 			ok = 0;
 		}
 	}
 	va_end(ap);
-	CHECK(name, rc == -EINVAL && ok && memcmp(c, before, sizeof(*c)) == 0);
+	CHECK_AS(name, rc == -EINVAL && ok && memcmp(c, before, sizeof(*c)) == 0);
 	free(c);
 	free(before);
 }
@@ -104,12 +104,12 @@ set_fails(const char *name, const char *kv, ...)
 	va_start(ap, kv);
 	while ((needle = va_arg(ap, const char *)) != NULL) {
 		if (!has(err, needle)) {
-			printf("     missing '%s'\n", needle);
+			NOTE("     missing '%s'\n", needle);
 			ok = 0;
 		}
 	}
 	va_end(ap);
-	CHECK(name, rc == -EINVAL && ok && !has(err, " line ") &&
+	CHECK_AS(name, rc == -EINVAL && ok && !has(err, " line ") &&
 	      memcmp(c, before, sizeof(*c)) == 0);
 	free(c);
 	free(before);
@@ -122,13 +122,13 @@ defaults_validate(void)
 {
 	struct sw_conf *c = fresh();
 
-	CHECK("defaults_validate", sw_conf_validate(c, err, sizeof(err)) == 0);
-	CHECK("defaults_have_documented_values",
+	CHECK_AS("defaults_validate", sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK_AS("defaults_have_documented_values",
 	      c->workers == 1 && c->rx_desc == 1024 && c->burst == 32 && c->mbuf_cache == 256 &&
-	      c->rss_fields.n == 3 && strcmp(c->rss_fields.v[0], "ip") == 0 &&
-	      strcmp(c->rss_fields.v[2], "udp") == 0 && c->interfaces.n == 0 &&
+	      c->rss_fields == (SW_RSS_IP | SW_RSS_TCP | SW_RSS_UDP) && c->interfaces.n == 0 &&
 	      c->eal_params.n == 0 && c->ring_size == 4096 && c->stats_interval == 60 &&
-	      strcmp(c->sketch_mode, "sketch") == 0 && c->cms_width == 65536 &&
+	      c->sketch_mode == SW_MODE_SKETCH && c->rules_enabled == SW_YES &&
+	      c->cms_width == 65536 &&
 	      c->cms_depth == 4 && c->filter_bits_log2 == 24 && c->filter_capacity == 1000000 &&
 	      c->ts[0].window_s == 10 && c->ts[0].contacts == 30 && c->ts[0].protos == 5 &&
 	      c->ts[1].window_s == 300 && c->ts[1].ports == 25 && c->ts[1].protos == 8 &&
@@ -136,10 +136,10 @@ defaults_validate(void)
 	      c->trw_theta0 == 0.8 && c->trw_theta1 == 0.2 && c->trw_alpha == 0.01 &&
 	      c->trw_beta == 0.99 && c->decoy_sources == 3 && c->distributed_sources == 5 &&
 	      c->suppress_s == 3600 && c->update_s == 60 && c->allowlist.n == 0 &&
-	      strcmp(c->allowlist_action, "tag") == 0 && c->host[0] == '\0' &&
+	      c->allowlist_action == SW_ALLOW_TAG && c->host[0] == '\0' &&
 	      c->pcap[0] == '\0' && c->log_dir[0] == '\0' && c->flush_timeout_ms == 5000 &&
 	      c->prom_listen[0] == '\0' && c->n_outputs == 0);
-	CHECK("timescale_names_in_order", strcmp(sw_timescale_names[0], "fast") == 0 &&
+	CHECK_AS("timescale_names_in_order", strcmp(sw_timescale_names[0], "fast") == 0 &&
 	      strcmp(sw_timescale_names[1], "medium") == 0 &&
 	      strcmp(sw_timescale_names[2], "slow") == 0);
 	free(c);
@@ -156,13 +156,13 @@ every_default_is_accepted_by_set(void)
 
 		snprintf(kv, sizeof(kv), "%s=%s", sw_conf_keys[i].name, sw_conf_keys[i].def);
 		if (sw_conf_set(c, kv, err, sizeof(err)) != 0) {
-			printf("     %s\n", err);
+			NOTE("     %s\n", err);
 			ok = 0;
 		}
 	}
-	CHECK("every_default_is_accepted_by_set", ok);
+	CHECK_AS("every_default_is_accepted_by_set", ok);
 	/* sw_conf_defaults takes a shortcut; it must land on the same struct */
-	CHECK("defaults_equal_each_default_set", memcmp(c, d, sizeof(*c)) == 0);
+	CHECK_AS("defaults_equal_each_default_set", memcmp(c, d, sizeof(*c)) == 0);
 	free(c);
 	free(d);
 }
@@ -176,19 +176,17 @@ output_defaults(void)
 
 	memset(o, 0x5a, sizeof(*o));
 	sw_output_conf_defaults(o);
-	CHECK("output_defaults_documented",
-	      o->type[0] == '\0' && o->name[0] == '\0' && strcmp(o->format, "eve") == 0 &&
-	      o->events.n == 2 && strcmp(o->events.v[0], "alert") == 0 &&
-	      strcmp(o->events.v[1], "stats") == 0 && o->path[0] == '\0' &&
-	      strcmp(o->socket_type, "stream") == 0 && strcmp(o->transport, "tcp") == 0 &&
-	      o->server[0] == '\0' && o->port == 514 && strcmp(o->facility, "local5") == 0 &&
+	CHECK_AS("output_defaults_documented",
+	      o->type == SW_OUTPUT_NONE && o->name[0] == '\0' && o->format == SW_FORMAT_EVE &&
+	      o->events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) && o->path[0] == '\0' &&
+	      o->socket_type == SW_SOCKET_STREAM && o->transport == SW_TRANSPORT_TCP &&
+	      o->server[0] == '\0' && o->port == 514 && o->facility == SW_FACILITY_LOCAL5 &&
 	      o->brokers[0] == '\0' && o->topic[0] == '\0' && o->kafka_props.n == 0 &&
 	      o->rotate_interval_s == 0 && o->rotate_size_mb == 0 && o->queue == 65536 &&
 	      o->reconnect_max_ms == 30000);
 	/* no stale bytes: entries compare with memcmp after a round trip */
-	CHECK("output_defaults_zero_padding",
-	      memcmp(o->events.v[2], z->events.v[2], SW_MAX_STR) == 0 &&
-	      memcmp(o->format + 4, z->format + 4, sizeof(o->format) - 4) == 0 &&
+	CHECK_AS("output_defaults_zero_padding",
+	      memcmp(o->name, z->name, sizeof(o->name)) == 0 &&
 	      memcmp(o->server, z->server, sizeof(o->server)) == 0);
 
 	/* rows: findable, documented, inside the struct; defaults pass --set */
@@ -201,8 +199,10 @@ output_defaults(void)
 		if (sw_output_key_find(k->name) != k || k->help == NULL || k->types == 0 ||
 		    (k->needs & ~k->types) != 0 || strchr(k->name, '.') != NULL ||
 		    k->off + k->size > sizeof(struct sw_output_conf) ||
+		    ((k->type == SW_CONF_ENUM || k->type == SW_CONF_FLAGS) &&
+		     k->size != sizeof(int)) ||
 		    (k->def == NULL) != (strcmp(k->name, "type") == 0)) {
-			printf("     row %s malformed\n", k->name);
+			NOTE("     row %s malformed\n", k->name);
 			ok = 0;
 		}
 		if (k->def == NULL) {
@@ -216,13 +216,13 @@ output_defaults(void)
 			ok = 0;
 		snprintf(kv, sizeof(kv), "outputs.0.%s=%s", k->name, k->def);
 		if (sw_conf_set(c, kv, err, sizeof(err)) != 0) {
-			printf("     %s\n", err);
+			NOTE("     %s\n", err);
 			ok = 0;
 		}
 		free(c);
 	}
-	CHECK("output_rows_sane_and_defaults_accepted", ok);
-	CHECK("output_type_bits", sw_output_type_bit("file") == SW_OUT_FILE &&
+	CHECK_AS("output_rows_sane_and_defaults_accepted", ok);
+	CHECK_AS("output_type_bits", sw_output_type_bit("file") == SW_OUT_FILE &&
 	      sw_output_type_bit("unix") == SW_OUT_UNIX &&
 	      sw_output_type_bit("syslog") == SW_OUT_SYSLOG &&
 	      sw_output_type_bit("kafka") == SW_OUT_KAFKA && sw_output_type_bit("eve") == 0 &&
@@ -241,7 +241,9 @@ table_is_well_formed(void)
 		const struct sw_conf_key *k = &sw_conf_keys[i];
 
 		if (sw_conf_key_find(k->name) != k || k->help == NULL || k->def == NULL ||
-		    k->off + k->size > sizeof(struct sw_conf))
+		    k->off + k->size > sizeof(struct sw_conf) ||
+		    ((k->type == SW_CONF_ENUM || k->type == SW_CONF_FLAGS) &&
+		     k->size != sizeof(int)))
 			ok = 0;
 		for (const char *dot = strchr(k->name, '.'); dot; dot = strchr(dot + 1, '.')) {
 			size_t plen = (size_t)(dot - k->name);
@@ -254,14 +256,14 @@ table_is_well_formed(void)
 				if (!in)
 					left = 1;
 				else if (left) {
-					printf("     %s reopens section %.*s\n",
+					NOTE("     %s reopens section %.*s\n",
 					       sw_conf_keys[j].name, (int)plen, k->name);
 					ok = 0;
 				}
 			}
 		}
 	}
-	CHECK("table_sections_contiguous_and_rows_sane", ok);
+	CHECK_AS("table_sections_contiguous_and_rows_sane", ok);
 }
 
 /* ---- full file ---- */
@@ -274,6 +276,7 @@ static const char full_yaml[] =
 	"    - 0000:01:00.0\n"
 	"    - \"net_af_packet0,iface=veth1\"\n"
 	"  pcap: /tmp/x.pcap\n"
+	"  pcap2: /tmp/y.pcap\n"
 	"  workers: 4\n"
 	"  rss-fields: [ip, sctp]\n"
 	"  rx-descriptors: 2048\n"
@@ -370,29 +373,29 @@ full_file_sets_every_key(void)
 
 	fputs(full_yaml, f);
 	fclose(f);
-	CHECK("full_file_loads", sw_conf_load_file(c, path, err, sizeof(err)) == 0);
-	CHECK("full_file_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK_AS("full_file_loads", sw_conf_load_file(c, path, err, sizeof(err)) == 0);
+	CHECK_AS("full_file_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
 	/* the file must cover the whole table */
 	for (unsigned i = 0; i < sw_conf_nkeys; i++) {
 		const struct sw_conf_key *k = &sw_conf_keys[i];
 
 		if (memcmp((char *)c + k->off, (char *)d + k->off, k->size) == 0) {
-			printf("     %s still at its default\n", k->name);
+			NOTE("     %s still at its default\n", k->name);
 			differ = 0;
 		}
 	}
-	CHECK("full_file_changes_every_key", differ);
-	CHECK("full_file_values",
+	CHECK_AS("full_file_changes_every_key", differ);
+	CHECK_AS("full_file_values",
 	      strcmp(c->host, "sensor-7") == 0 && c->interfaces.n == 2 &&
 	      strcmp(c->interfaces.v[0], "0000:01:00.0") == 0 &&
 	      strcmp(c->interfaces.v[1], "net_af_packet0,iface=veth1") == 0 &&
 	      strcmp(c->pcap, "/tmp/x.pcap") == 0 && c->workers == 4 &&
-	      c->rss_fields.n == 2 && strcmp(c->rss_fields.v[1], "sctp") == 0 &&
+	      c->rss_fields == (SW_RSS_IP | SW_RSS_SCTP) &&
 	      c->rx_desc == 2048 && c->burst == 64 && c->mbuf_cache == 128 &&
 	      c->eal_params.n == 4 && strcmp(c->eal_params.v[2], "--huge-dir") == 0 &&
 	      c->ring_size == 8192 && c->stats_interval == 0 &&
 	      strcmp(c->log_dir, "/var/log/scanwatch") == 0 &&
-	      strcmp(c->sketch_mode, "exact") == 0 && c->trw_theta0 == 0.7 &&
+	      c->sketch_mode == SW_MODE_EXACT && c->trw_theta0 == 0.7 &&
 	      c->trw_theta1 == 0.1 && c->trw_alpha == 0.001 && c->trw_beta == 0.95 &&
 	      c->decoy_sources == 6 && c->distributed_sources == 7 && c->cms_width == 1024 &&
 	      c->cms_depth == 3 && c->filter_bits_log2 == 20 && c->filter_capacity == 5000 &&
@@ -400,32 +403,32 @@ full_file_sets_every_key(void)
 	      c->ts[1].window_s == 600 && c->ts[1].protos == 9 && c->ts[2].window_s == 7200 &&
 	      c->ts[2].contacts == 101 && c->suppress_s == 60 && c->update_s == 0 &&
 	      c->allowlist.n == 3 && strcmp(c->allowlist.v[1], "2001:db8::/32 22,443") == 0 &&
-	      strcmp(c->allowlist_action, "alert-low") == 0 && c->flush_timeout_ms == 250 &&
+	      c->allowlist_action == SW_ALLOW_ALERT_LOW && c->flush_timeout_ms == 250 &&
 	      strcmp(c->prom_listen, "[::1]:9101") == 0);
-	CHECK("full_file_outputs",
+	CHECK_AS("full_file_outputs",
 	      c->n_outputs == 4 &&
-	      strcmp(c->outputs[0].type, "file") == 0 && strcmp(c->outputs[0].name, "file0") == 0 &&
+	      c->outputs[0].type == SW_OUTPUT_FILE && strcmp(c->outputs[0].name, "file0") == 0 &&
 	      strcmp(c->outputs[0].path, "alerts.json") == 0 &&
 	      c->outputs[0].rotate_interval_s == 3600 && c->outputs[0].rotate_size_mb == 100 &&
-	      c->outputs[0].events.n == 1 && strcmp(c->outputs[0].events.v[0], "alert") == 0 &&
-	      strcmp(c->outputs[0].format, "eve") == 0 && c->outputs[0].queue == 65536 &&
-	      strcmp(c->outputs[1].type, "syslog") == 0 && strcmp(c->outputs[1].name, "siem") == 0 &&
-	      strcmp(c->outputs[1].transport, "udp") == 0 &&
+	      c->outputs[0].events == SW_EVENTS_ALERT &&
+	      c->outputs[0].format == SW_FORMAT_EVE && c->outputs[0].queue == 65536 &&
+	      c->outputs[1].type == SW_OUTPUT_SYSLOG && strcmp(c->outputs[1].name, "siem") == 0 &&
+	      c->outputs[1].transport == SW_TRANSPORT_UDP &&
 	      strcmp(c->outputs[1].server, "127.0.0.1") == 0 && c->outputs[1].port == 6514 &&
-	      strcmp(c->outputs[1].format, "cef") == 0 &&
-	      strcmp(c->outputs[1].facility, "local3") == 0 && c->outputs[1].queue == 1024 &&
-	      c->outputs[1].reconnect_max_ms == 5000 && c->outputs[1].events.n == 2 &&
-	      strcmp(c->outputs[2].type, "unix") == 0 && strcmp(c->outputs[2].name, "unix2") == 0 &&
-	      strcmp(c->outputs[2].socket_type, "dgram") == 0 &&
+	      c->outputs[1].format == SW_FORMAT_CEF &&
+	      c->outputs[1].facility == SW_FACILITY_LOCAL3 && c->outputs[1].queue == 1024 &&
+	      c->outputs[1].reconnect_max_ms == 5000 && c->outputs[1].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) &&
+	      c->outputs[2].type == SW_OUTPUT_UNIX && strcmp(c->outputs[2].name, "unix2") == 0 &&
+	      c->outputs[2].socket_type == SW_SOCKET_DGRAM &&
 	      strcmp(c->outputs[2].path, "/run/siem.sock") == 0 &&
-	      strcmp(c->outputs[2].format, "leef") == 0 &&
-	      strcmp(c->outputs[3].type, "kafka") == 0 && strcmp(c->outputs[3].name, "bus") == 0 &&
+	      c->outputs[2].format == SW_FORMAT_LEEF &&
+	      c->outputs[3].type == SW_OUTPUT_KAFKA && strcmp(c->outputs[3].name, "bus") == 0 &&
 	      strcmp(c->outputs[3].brokers, "k1:9092,k2:9092") == 0 &&
 	      strcmp(c->outputs[3].topic, "scanwatch-alerts") == 0 &&
 	      c->outputs[3].kafka_props.n == 2 &&
 	      strcmp(c->outputs[3].kafka_props.v[0], "compression.codec=lz4") == 0 &&
 	      strcmp(c->outputs[3].kafka_props.v[1], "acks=all") == 0 &&
-	      c->outputs[3].events.n == 2 && strcmp(c->outputs[3].events.v[0], "stats") == 0 &&
+	      c->outputs[3].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) &&
 	      c->outputs[3].queue == 100000 &&
 	      /* keys of other types stay at their defaults */
 	      c->outputs[3].port == 514 && c->outputs[0].server[0] == '\0');
@@ -443,30 +446,31 @@ full_file_sets_every_key(void)
 				changed |= memcmp((char *)&c->outputs[j] + k->off,
 						  (char *)def + k->off, k->size) != 0;
 			if (!changed) {
-				printf("     outputs key %s never off its default\n", k->name);
+				NOTE("     outputs key %s never off its default\n", k->name);
 				differ = 0;
 			}
 		}
-		CHECK("full_file_covers_every_output_key", differ);
+		CHECK_AS("full_file_covers_every_output_key", differ);
 		free(def);
 	}
 	unlink(path);
 
 	/* a file sets only what it names */
 	sw_conf_defaults(c);
-	CHECK("partial_file_keeps_other_values",
+	CHECK_AS("partial_file_keeps_other_values",
 	      sw_conf_load_string(c, "capture:\n  workers: 8\n", "p.yaml", err, sizeof(err)) == 0 &&
-	      c->workers == 8 && c->burst == 32 && c->rss_fields.n == 3);
-	CHECK("dotted_key_written_whole",
+	      c->workers == 8 && c->burst == 32 &&
+	      c->rss_fields == (SW_RSS_IP | SW_RSS_TCP | SW_RSS_UDP));
+	CHECK_AS("dotted_key_written_whole",
 	      sw_conf_load_string(c, "capture.burst: 16\nwindows:\n  fast.ports: 12\n", "p.yaml",
 				  err, sizeof(err)) == 0 && c->burst == 16 && c->ts[0].ports == 12);
-	CHECK("empty_section_and_empty_list",
+	CHECK_AS("empty_section_and_empty_list",
 	      sw_conf_load_string(c, "capture:\n  rss-fields:\ndpdk:\n", "p.yaml",
-				  err, sizeof(err)) == 0 && c->rss_fields.n == 0);
-	CHECK("quoted_number_is_taken",
+				  err, sizeof(err)) == 0 && c->rss_fields == 0);
+	CHECK_AS("quoted_number_is_taken",
 	      sw_conf_load_string(c, "capture: {workers: '5'}\n", "p.yaml", err, sizeof(err)) == 0 &&
 	      c->workers == 5);
-	CHECK("empty_input_is_no_change",
+	CHECK_AS("empty_input_is_no_change",
 	      sw_conf_load_string(c, "", "p.yaml", err, sizeof(err)) == 0 &&
 	      sw_conf_load_string(c, "# only a comment\n", "p.yaml", err, sizeof(err)) == 0 &&
 	      c->workers == 5);
@@ -488,13 +492,13 @@ round_trip(const char *name, const struct sw_conf *c)
 	memset(back, 0, sizeof(*back));
 	rc = sw_conf_load_string(back, first, "dump", err, sizeof(err));
 	snprintf(label, sizeof(label), "%s_dump_loads", name);
-	if (!CHECK(label, rc == 0))
-		printf("----\n%s----\n", first);
+	if (!CHECK_AS(label, rc == 0))
+		NOTE("----\n%s----", first);
 	snprintf(label, sizeof(label), "%s_struct_identical", name);
-	CHECK(label, memcmp(back, c, sizeof(*c)) == 0);
+	CHECK_AS(label, memcmp(back, c, sizeof(*c)) == 0);
 	second = dump(back);
 	snprintf(label, sizeof(label), "%s_second_dump_identical", name);
-	CHECK(label, strcmp(first, second) == 0);
+	CHECK_AS(label, strcmp(first, second) == 0);
 	free(first);
 	free(second);
 	free(back);
@@ -545,7 +549,7 @@ round_trips(void)
 		snprintf(c->outputs[3].kafka_props.v[i], SW_MAX_STR, "p%u=%s", i,
 			 odd[i % (sizeof(odd) / sizeof(odd[0]))]);
 	c->outputs[3].kafka_props.n = SW_MAX_STRS;
-	CHECK("odd_config_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
+	CHECK_AS("odd_config_validates", sw_conf_validate(c, err, sizeof(err)) == 0);
 	round_trip("odd_strings", c);
 
 	/* the most outputs there may be, each type, names defaulted and given */
@@ -570,7 +574,7 @@ round_trips(void)
 			sw_conf_set(c, kv, err, sizeof(err));
 		}
 	}
-	CHECK("max_outputs_validate", c->n_outputs == SW_MAX_OUTPUTS &&
+	CHECK_AS("max_outputs_validate", c->n_outputs == SW_MAX_OUTPUTS &&
 	      strcmp(c->outputs[14].name, "syslog14") == 0 &&
 	      strcmp(c->outputs[12].name, "out-12_x") == 0 &&
 	      sw_conf_validate(c, err, sizeof(err)) == 0);
@@ -578,15 +582,15 @@ round_trips(void)
 
 	/* and the same odd strings arrive intact through --set with a flow list */
 	sw_conf_defaults(c);
-	CHECK("set_flow_list_with_quotes",
+	CHECK_AS("set_flow_list_with_quotes",
 	      sw_conf_set(c, "dpdk.eal-params=[\"a,b\", 'it''s', \"q\\\"\", -l]",
 			  err, sizeof(err)) == 0 && c->eal_params.n == 4 &&
 	      strcmp(c->eal_params.v[0], "a,b") == 0 && strcmp(c->eal_params.v[1], "it's") == 0 &&
 	      strcmp(c->eal_params.v[2], "q\"") == 0 && strcmp(c->eal_params.v[3], "-l") == 0);
 	snprintf(kv, sizeof(kv), "host=%s", "a \"b\" c: #d \\e -f");
-	CHECK("set_string_verbatim", sw_conf_set(c, kv, err, sizeof(err)) == 0 &&
+	CHECK_AS("set_string_verbatim", sw_conf_set(c, kv, err, sizeof(err)) == 0 &&
 	      strcmp(c->host, "a \"b\" c: #d \\e -f") == 0);
-	CHECK("set_outputs_for_round_trip",
+	CHECK_AS("set_outputs_for_round_trip",
 	      sw_conf_set(c, "outputs.0.type=kafka", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "outputs.0.kafka-properties=[\"sasl.password=a,b\", \"acks=1\"]",
 			  err, sizeof(err)) == 0 &&
@@ -679,7 +683,7 @@ file_errors(void)
 	n = snprintf(big, sizeof(big), "host: ");
 	memset(big + n, 'h', SW_MAX_STR - 1);
 	strcpy(big + n + SW_MAX_STR - 1, "\n");
-	CHECK("string_of_max_length_fits",
+	CHECK_AS("string_of_max_length_fits",
 	      sw_conf_load_string(c, big, "t.yaml", err, sizeof(err)) == 0 &&
 	      strlen(c->host) == SW_MAX_STR - 1);
 	n = snprintf(big, sizeof(big), "dpdk:\n  eal-params: [");
@@ -717,31 +721,31 @@ file_errors(void)
 		   "line 2", "did you mean 2001:db8::/32", NULL);
 	load_fails("allowlist_empty_prefix", "allowlist:\n  entries: [\"10.0.0.0/\"]\n",
 		   "line 2", "prefix length", NULL);
-	CHECK("allowlist_good_forms",
+	CHECK_AS("allowlist_good_forms",
 	      sw_conf_load_string(c, "allowlist:\n  entries: [10.0.0.0/8, \"::/0\", 192.0.2.7, "
 				  "\"2001:db8::1 22\", \"0.0.0.0/0 1, 65535\", \"fe80::/10 22,443\"]\n",
 				  "t.yaml", err, sizeof(err)) == 0 && c->allowlist.n == 6);
 
 	/* files */
-	CHECK("missing_file_names_path",
+	CHECK_AS("missing_file_names_path",
 	      sw_conf_load_file(c, "/tmp/conf-test-nonexistent.yaml", err, sizeof(err)) == -ENOENT &&
 	      has(err, "/tmp/conf-test-nonexistent.yaml") && has(err, "cannot open"));
-	CHECK("directory_refused", sw_conf_load_file(c, "/tmp", err, sizeof(err)) == -EISDIR &&
+	CHECK_AS("directory_refused", sw_conf_load_file(c, "/tmp", err, sizeof(err)) == -EISDIR &&
 	      has(err, "/tmp"));
 	{
 		FILE *f = fopen("/tmp/conf-test-bad.yaml", "w");
 
 		fputs("capture:\n  workers: 2\n\n  rx-descriptors: 1000\n", f);
 		fclose(f);
-		CHECK("file_error_names_file_and_line",
+		CHECK_AS("file_error_names_file_and_line",
 		      sw_conf_load_file(c, "/tmp/conf-test-bad.yaml", err, sizeof(err)) == -EINVAL &&
 		      has(err, "/tmp/conf-test-bad.yaml line 4: capture.rx-descriptors must be a "
 			  "power of two (got 1000)"));
 		unlink("/tmp/conf-test-bad.yaml");
 	}
-	CHECK("tiny_err_buffer_is_safe",
+	CHECK_AS("tiny_err_buffer_is_safe",
 	      sw_conf_load_string(c, "zz: 1\n", "t.yaml", err, 5) == -EINVAL && strlen(err) == 4);
-	CHECK("null_err_buffer_is_safe",
+	CHECK_AS("null_err_buffer_is_safe",
 	      sw_conf_load_string(c, "zz: 1\n", "t.yaml", NULL, 0) == -EINVAL);
 	free(c);
 }
@@ -753,38 +757,37 @@ set_each_type(void)
 {
 	struct sw_conf *c = fresh();
 
-	CHECK("set_u32", sw_conf_set(c, "capture.workers=8", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_u32", sw_conf_set(c, "capture.workers=8", err, sizeof(err)) == 0 &&
 	      c->workers == 8);
-	CHECK("set_u32_nested", sw_conf_set(c, "windows.slow.icmp-targets=77", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_u32_nested", sw_conf_set(c, "windows.slow.icmp-targets=77", err, sizeof(err)) == 0 &&
 	      c->ts[2].icmp_targets == 77);
-	CHECK("set_double", sw_conf_set(c, "detect.trw.false-positive=1e-3", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_double", sw_conf_set(c, "detect.trw.false-positive=1e-3", err, sizeof(err)) == 0 &&
 	      c->trw_alpha == 0.001);
-	CHECK("set_string", sw_conf_set(c, "output.dir=/var/log/sw", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_string", sw_conf_set(c, "output.dir=/var/log/sw", err, sizeof(err)) == 0 &&
 	      strcmp(c->log_dir, "/var/log/sw") == 0);
-	CHECK("set_string_with_equals", sw_conf_set(c, "host=a=b", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_string_with_equals", sw_conf_set(c, "host=a=b", err, sizeof(err)) == 0 &&
 	      strcmp(c->host, "a=b") == 0);
-	CHECK("set_string_empty", sw_conf_set(c, "host=", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_string_empty", sw_conf_set(c, "host=", err, sizeof(err)) == 0 &&
 	      c->host[0] == '\0');
-	CHECK("set_enum", sw_conf_set(c, "allowlist.action=alert-low", err, sizeof(err)) == 0 &&
-	      strcmp(c->allowlist_action, "alert-low") == 0);
-	CHECK("set_list_commas", sw_conf_set(c, "capture.rss-fields=tcp,sctp", err, sizeof(err)) == 0 &&
-	      c->rss_fields.n == 2 && strcmp(c->rss_fields.v[0], "tcp") == 0 &&
-	      strcmp(c->rss_fields.v[1], "sctp") == 0 && c->rss_fields.v[2][0] == '\0');
-	CHECK("set_list_replaces", sw_conf_set(c, "dpdk.eal-params=-l,0-3", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_enum", sw_conf_set(c, "allowlist.action=alert-low", err, sizeof(err)) == 0 &&
+	      c->allowlist_action == SW_ALLOW_ALERT_LOW);
+	CHECK_AS("set_list_commas", sw_conf_set(c, "capture.rss-fields=tcp,sctp", err, sizeof(err)) == 0 &&
+	      c->rss_fields == (SW_RSS_TCP | SW_RSS_SCTP));
+	CHECK_AS("set_list_replaces", sw_conf_set(c, "dpdk.eal-params=-l,0-3", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "dpdk.eal-params=--no-pci", err, sizeof(err)) == 0 &&
 	      c->eal_params.n == 1 && strcmp(c->eal_params.v[0], "--no-pci") == 0 &&
 	      c->eal_params.v[1][0] == '\0');
-	CHECK("set_list_empty", sw_conf_set(c, "dpdk.eal-params=", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_list_empty", sw_conf_set(c, "dpdk.eal-params=", err, sizeof(err)) == 0 &&
 	      c->eal_params.n == 0);
-	CHECK("set_list_flow_entry_with_comma",
+	CHECK_AS("set_list_flow_entry_with_comma",
 	      sw_conf_set(c, "capture.interfaces=[\"net_af_packet0,iface=veth1\", 0000:01:00.0]",
 			  err, sizeof(err)) == 0 && c->interfaces.n == 2 &&
 	      strcmp(c->interfaces.v[0], "net_af_packet0,iface=veth1") == 0 &&
 	      strcmp(c->interfaces.v[1], "0000:01:00.0") == 0);
-	CHECK("set_allowlist_flow",
+	CHECK_AS("set_allowlist_flow",
 	      sw_conf_set(c, "allowlist.entries=[\"2001:db8::/32 22,443\", 192.0.2.0/24]",
 			  err, sizeof(err)) == 0 && c->allowlist.n == 2);
-	CHECK("set_list_flow_empty", sw_conf_set(c, "allowlist.entries=[]", err, sizeof(err)) == 0 &&
+	CHECK_AS("set_list_flow_empty", sw_conf_set(c, "allowlist.entries=[]", err, sizeof(err)) == 0 &&
 	      c->allowlist.n == 0);
 	free(c);
 
@@ -866,6 +869,7 @@ every_key_refuses_out_of_range(void)
 			snprintf(bad[nbad++], sizeof(bad[0]), "no-such-value");
 			break;
 		case SW_CONF_LIST:
+		case SW_CONF_FLAGS:
 			o = 0;
 			for (unsigned e = 0; e <= (unsigned)k->max; e++)
 				o += (size_t)snprintf(bad[nbad] + o, sizeof(bad[0]) - o, "%s%s",
@@ -888,7 +892,7 @@ every_key_refuses_out_of_range(void)
 			err[0] = '\0';
 			tried++;
 			if (sw_conf_set(c, kv, err, sizeof(err)) != -EINVAL || !has(err, k->name)) {
-				printf("     %s=%.40s accepted or unnamed: '%s'\n", k->name, bad[b], err);
+				NOTE("     %s=%.40s accepted or unnamed: '%s'\n", k->name, bad[b], err);
 				ok = 0;
 			}
 			free(c);
@@ -899,14 +903,14 @@ every_key_refuses_out_of_range(void)
 
 			snprintf(kv, sizeof(kv), "%s=%.0f", k->name, k->min);
 			if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
-				ok = 0, printf("     %s min refused: %s\n", k->name, err);
+				ok = 0, NOTE("     %s min refused: %s\n", k->name, err);
 			snprintf(kv, sizeof(kv), "%s=%.0f", k->name, k->max);
 			if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
-				ok = 0, printf("     %s max refused: %s\n", k->name, err);
+				ok = 0, NOTE("     %s max refused: %s\n", k->name, err);
 			free(c);
 		}
 	}
-	CHECK("every_key_refuses_out_of_range_by_name", ok && tried > 2 * (int)sw_conf_nkeys);
+	CHECK_AS("every_key_refuses_out_of_range_by_name", ok && tried > 2 * (int)sw_conf_nkeys);
 }
 
 /* ---- validate ---- */
@@ -923,7 +927,7 @@ validate_fails(const char *name, const char *sets, const char *needle1, const ch
 		if (sw_conf_set(c, kv, err, sizeof(err)) != 0)
 			setok = 0;
 	err[0] = '\0';
-	CHECK(name, setok && sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS(name, setok && sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, needle1) && has(err, needle2));
 	free(c);
 }
@@ -948,32 +952,37 @@ validate_cross_field(void)
 
 	/* values poked in directly (as main.c does for -i) are checked too */
 	c->workers = 0;
-	CHECK("validate_checks_direct_u32", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_checks_direct_u32", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "capture.workers must be an integer 1..64 (got '0')"));
 	sw_conf_defaults(c);
 	c->cms_width = 3000;
-	CHECK("validate_checks_direct_pow2", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_checks_direct_pow2", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "sketch.width must be a power of two (got 3000)"));
 	sw_conf_defaults(c);
-	strcpy(c->sketch_mode, "fast");
-	CHECK("validate_checks_direct_enum", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
-	      has(err, "detect.mode"));
+	c->sketch_mode = (enum sw_detect_mode)7;
+	CHECK_AS("validate_checks_direct_enum", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "detect.mode must be one of sketch, exact (got '7')"));
+	sw_conf_defaults(c);
+	c->rss_fields = 0x10;
+	CHECK_AS("validate_checks_direct_flags", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "capture.rss-fields must be a list of at most 4 of ip, tcp, udp, sctp "
+		  "(got '0x10')"));
 	sw_conf_defaults(c);
 	memset(c->host, 'x', sizeof(c->host));
-	CHECK("validate_checks_unterminated_string", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_checks_unterminated_string", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "host"));
 	sw_conf_defaults(c);
 	c->interfaces.n = SW_MAX_PORTS + 1;
-	CHECK("validate_checks_list_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_checks_list_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "capture.interfaces"));
 	sw_conf_defaults(c);
 	strcpy(c->allowlist.v[0], "300.0.0.0/8");
 	c->allowlist.n = 1;
-	CHECK("validate_checks_list_entries", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_checks_list_entries", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "allowlist.entries entry '300.0.0.0/8'"));
 	sw_conf_defaults(c);
 	c->trw_beta = 0.0 / 0.0;
-	CHECK("validate_checks_nan", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_checks_nan", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "detect.trw.detection"));
 	free(c);
 }
@@ -985,7 +994,7 @@ outputs_parse(void)
 {
 	struct sw_conf *c = fresh();
 
-	CHECK("outputs_minimal_entry_of_each_type",
+	CHECK_AS("outputs_minimal_entry_of_each_type",
 	      sw_conf_load_string(c, "outputs:\n"
 				  "  - type: file\n    path: \"-\"\n"
 				  "  - type: unix\n    path: /run/x.sock\n"
@@ -994,35 +1003,35 @@ outputs_parse(void)
 				  "o.yaml", err, sizeof(err)) == 0 &&
 	      c->n_outputs == 4 && strcmp(c->outputs[0].path, "-") == 0 &&
 	      strcmp(c->outputs[0].name, "file0") == 0 && strcmp(c->outputs[1].name, "unix1") == 0 &&
-	      strcmp(c->outputs[1].socket_type, "stream") == 0 &&
+	      c->outputs[1].socket_type == SW_SOCKET_STREAM &&
 	      strcmp(c->outputs[2].name, "syslog2") == 0 && c->outputs[2].port == 514 &&
-	      strcmp(c->outputs[2].transport, "tcp") == 0 &&
-	      strcmp(c->outputs[3].name, "kafka3") == 0 && c->outputs[3].events.n == 2 &&
+	      c->outputs[2].transport == SW_TRANSPORT_TCP &&
+	      strcmp(c->outputs[3].name, "kafka3") == 0 && c->outputs[3].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS) &&
 	      sw_conf_validate(c, err, sizeof(err)) == 0);
-	CHECK("outputs_file_replaces_list",
+	CHECK_AS("outputs_file_replaces_list",
 	      sw_conf_load_string(c, "outputs:\n  - {type: syslog, server: \"::1\", port: 601}\n",
 				  "o.yaml", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
-	      strcmp(c->outputs[0].type, "syslog") == 0 && c->outputs[0].port == 601 &&
+	      c->outputs[0].type == SW_OUTPUT_SYSLOG && c->outputs[0].port == 601 &&
 	      strcmp(c->outputs[0].name, "syslog0") == 0 && c->outputs[0].path[0] == '\0' &&
-	      c->outputs[1].type[0] == '\0' && c->outputs[3].topic[0] == '\0');
-	CHECK("outputs_file_without_outputs_keeps_list",
+	      cleared(&c->outputs[1]) && cleared(&c->outputs[3]));
+	CHECK_AS("outputs_file_without_outputs_keeps_list",
 	      sw_conf_load_string(c, "host: x\n", "o.yaml", err, sizeof(err)) == 0 &&
 	      c->n_outputs == 1);
-	CHECK("outputs_empty_value_clears",
+	CHECK_AS("outputs_empty_value_clears",
 	      sw_conf_load_string(c, "outputs:\n", "o.yaml", err, sizeof(err)) == 0 &&
-	      c->n_outputs == 0 && c->outputs[0].type[0] == '\0');
+	      c->n_outputs == 0 && cleared(&c->outputs[0]));
 	sw_conf_load_string(c, "outputs: [{type: file, path: a}]\n", "o.yaml", err, sizeof(err));
-	CHECK("outputs_empty_flow_clears",
+	CHECK_AS("outputs_empty_flow_clears",
 	      sw_conf_load_string(c, "outputs: []\n", "o.yaml", err, sizeof(err)) == 0 &&
 	      c->n_outputs == 0);
-	CHECK("outputs_empty_name_gets_default",
+	CHECK_AS("outputs_empty_name_gets_default",
 	      sw_conf_load_string(c, "outputs: [{type: file, path: a, name: \"\"}]\n", "o.yaml",
 				  err, sizeof(err)) == 0 && strcmp(c->outputs[0].name, "file0") == 0);
-	CHECK("outputs_explicit_default_like_names_ok",
+	CHECK_AS("outputs_explicit_default_like_names_ok",
 	      sw_conf_load_string(c, "outputs:\n  - {type: file, path: a, name: file1}\n"
 				  "  - {type: file, path: b, name: x}\n", "o.yaml",
 				  err, sizeof(err)) == 0 && sw_conf_validate(c, err, sizeof(err)) == 0);
-	CHECK("prometheus_listen_forms",
+	CHECK_AS("prometheus_listen_forms",
 	      sw_conf_set(c, "stats.prometheus.listen=0.0.0.0:9100", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "stats.prometheus.listen=[::]:1", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "stats.prometheus.listen=[2001:db8::1]:65535", err, sizeof(err)) == 0 &&
@@ -1186,7 +1195,7 @@ outputs_file_errors(void)
 
 		fputs("host: a\noutputs:\n  - type: kafka\n    brokers: k:9092\n", f);
 		fclose(f);
-		CHECK("outputs_file_error_names_file_and_line",
+		CHECK_AS("outputs_file_error_names_file_and_line",
 		      sw_conf_load_file(c, "/tmp/conf-test-outputs.yaml", err, sizeof(err)) ==
 		      -EINVAL && has(err, "/tmp/conf-test-outputs.yaml line 3: outputs[0] (kafka): "
 				     "topic is required for kafka outputs"));
@@ -1200,55 +1209,56 @@ outputs_set(void)
 {
 	struct sw_conf *c = fresh();
 
-	CHECK("set_outputs_append_first",
+	CHECK_AS("set_outputs_append_first",
 	      sw_conf_set(c, "outputs.0.type=syslog", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
 	      strcmp(c->outputs[0].name, "syslog0") == 0 && c->outputs[0].port == 514 &&
-	      c->outputs[0].queue == 65536 && c->outputs[0].events.n == 2);
-	CHECK("set_outputs_modify",
+	      c->outputs[0].queue == 65536 &&
+	      c->outputs[0].events == (SW_EVENTS_ALERT | SW_EVENTS_STATS));
+	CHECK_AS("set_outputs_modify",
 	      sw_conf_set(c, "outputs.0.server=192.0.2.9", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "outputs[0].port=6514", err, sizeof(err)) == 0 && c->n_outputs == 1 &&
 	      strcmp(c->outputs[0].server, "192.0.2.9") == 0 && c->outputs[0].port == 6514);
-	CHECK("set_outputs_append_key_before_type",
+	CHECK_AS("set_outputs_append_key_before_type",
 	      sw_conf_set(c, "outputs.1.brokers=a:1,b:2", err, sizeof(err)) == 0 &&
 	      c->n_outputs == 2 && c->outputs[1].name[0] == '\0' &&
 	      sw_conf_set(c, "outputs.1.type=kafka", err, sizeof(err)) == 0 &&
 	      strcmp(c->outputs[1].name, "kafka1") == 0 &&
 	      strcmp(c->outputs[1].brokers, "a:1,b:2") == 0);
-	CHECK("set_outputs_list_commas",
+	CHECK_AS("set_outputs_list_commas",
 	      sw_conf_set(c, "outputs.1.events=alert", err, sizeof(err)) == 0 &&
-	      c->outputs[1].events.n == 1 && c->outputs[1].events.v[1][0] == '\0');
-	CHECK("set_outputs_list_flow",
+	      c->outputs[1].events == SW_EVENTS_ALERT);
+	CHECK_AS("set_outputs_list_flow",
 	      sw_conf_set(c, "outputs.1.kafka-properties=[\"sasl.jaas=a,b\", acks=all]",
 			  err, sizeof(err)) == 0 && c->outputs[1].kafka_props.n == 2 &&
 	      strcmp(c->outputs[1].kafka_props.v[0], "sasl.jaas=a,b") == 0);
-	CHECK("set_outputs_validates_when_complete",
+	CHECK_AS("set_outputs_validates_when_complete",
 	      sw_conf_set(c, "outputs.1.topic=t", err, sizeof(err)) == 0 &&
 	      sw_conf_validate(c, err, sizeof(err)) == 0);
-	CHECK("set_outputs_type_change_moves_default_name",
+	CHECK_AS("set_outputs_type_change_moves_default_name",
 	      sw_conf_set(c, "outputs.2.type=unix", err, sizeof(err)) == 0 &&
 	      strcmp(c->outputs[2].name, "unix2") == 0 &&
 	      sw_conf_set(c, "outputs.2.type=file", err, sizeof(err)) == 0 &&
 	      strcmp(c->outputs[2].name, "file2") == 0);
-	CHECK("set_outputs_type_change_keeps_given_name",
+	CHECK_AS("set_outputs_type_change_keeps_given_name",
 	      sw_conf_set(c, "outputs.2.name=mine", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "outputs.2.type=unix", err, sizeof(err)) == 0 &&
 	      strcmp(c->outputs[2].name, "mine") == 0);
-	CHECK("set_outputs_empty_name_gets_default",
+	CHECK_AS("set_outputs_empty_name_gets_default",
 	      sw_conf_set(c, "outputs.2.name=", err, sizeof(err)) == 0 &&
 	      strcmp(c->outputs[2].name, "unix2") == 0);
-	CHECK("set_outputs_validate_finds_missing_path",
+	CHECK_AS("set_outputs_validate_finds_missing_path",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "config: outputs[2] (unix): path is required for unix outputs"));
-	CHECK("set_outputs_type_change_leaves_foreign_keys_to_validate",
+	CHECK_AS("set_outputs_type_change_leaves_foreign_keys_to_validate",
 	      sw_conf_set(c, "outputs.0.type=file", err, sizeof(err)) == 0 &&
 	      sw_conf_set(c, "outputs.0.path=a", err, sizeof(err)) == 0 &&
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[0] (file): server applies only to syslog outputs"));
-	CHECK("set_outputs_clear_brackets",
+	CHECK_AS("set_outputs_clear_brackets",
 	      sw_conf_set(c, "outputs=[]", err, sizeof(err)) == 0 && c->n_outputs == 0 &&
 	      c->outputs[1].brokers[0] == '\0');
 	sw_conf_set(c, "outputs.0.type=file", err, sizeof(err));
-	CHECK("set_outputs_clear_empty",
+	CHECK_AS("set_outputs_clear_empty",
 	      sw_conf_set(c, "outputs=", err, sizeof(err)) == 0 && c->n_outputs == 0);
 	free(c);
 
@@ -1276,11 +1286,11 @@ outputs_set(void)
 
 		sw_conf_set(d, "outputs.0.type=syslog", err, sizeof(err));
 		err[0] = '\0';
-		CHECK("set_outputs_key_of_other_type_refused",
+		CHECK_AS("set_outputs_key_of_other_type_refused",
 		      sw_conf_set(d, "outputs.0.topic=t", err, sizeof(err)) == -EINVAL &&
 		      has(err, "--set: outputs[0] (syslog): topic applies only to kafka outputs") &&
 		      d->outputs[0].topic[0] == '\0');
-		CHECK("set_outputs_bad_value_named",
+		CHECK_AS("set_outputs_bad_value_named",
 		      sw_conf_set(d, "outputs.0.port=x", err, sizeof(err)) == -EINVAL &&
 		      has(err, "--set: outputs[0] (syslog): port must be an integer 1..65535 "
 			  "(got 'x')") && d->outputs[0].port == 514);
@@ -1288,7 +1298,7 @@ outputs_set(void)
 			snprintf(kv, sizeof(kv), "outputs.%u.type=file", i);
 			sw_conf_set(d, kv, err, sizeof(err));
 		}
-		CHECK("set_outputs_too_many",
+		CHECK_AS("set_outputs_too_many",
 		      d->n_outputs == SW_MAX_OUTPUTS &&
 		      sw_conf_set(d, "outputs.16.type=file", err, sizeof(err)) == -EINVAL &&
 		      has(err, "at most 16") && d->n_outputs == SW_MAX_OUTPUTS);
@@ -1323,6 +1333,7 @@ every_output_key_refuses_out_of_range(void)
 			snprintf(bad[nbad++], sizeof(bad[0]), "no-such-value");
 			break;
 		case SW_CONF_LIST:
+		case SW_CONF_FLAGS:
 			snprintf(bad[nbad++], sizeof(bad[0]), "[\"\"]");
 			memset(bad[nbad], 'l', SW_MAX_STR);
 			bad[nbad++][SW_MAX_STR] = '\0';
@@ -1346,13 +1357,13 @@ every_output_key_refuses_out_of_range(void)
 			err[0] = '\0';
 			tried++;
 			if (sw_conf_set(c, kv, err, sizeof(err)) != -EINVAL || !has(err, want)) {
-				printf("     %s=%.40s accepted or unnamed: '%s'\n", k->name, bad[b], err);
+				NOTE("     %s=%.40s accepted or unnamed: '%s'\n", k->name, bad[b], err);
 				ok = 0;
 			}
 			free(c);
 		}
 	}
-	CHECK("every_output_key_refuses_out_of_range_by_name",
+	CHECK_AS("every_output_key_refuses_out_of_range_by_name",
 	      ok && tried > (int)sw_output_nkeys);
 }
 
@@ -1364,69 +1375,69 @@ outputs_validate(void)
 
 #define ENTRY(t) do { sw_conf_defaults(c); c->n_outputs = 1; \
 		sw_output_conf_defaults(&c->outputs[0]); \
-		snprintf(c->outputs[0].type, sizeof(c->outputs[0].type), "%s", t); } while (0)
-	ENTRY("");
-	CHECK("validate_output_type_required", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+		c->outputs[0].type = (t); } while (0)
+	ENTRY(SW_OUTPUT_NONE);
+	CHECK_AS("validate_output_type_required", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "config: outputs[0]: type is required"));
-	ENTRY("pigeon");
-	CHECK("validate_output_type_bad", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
-	      has(err, "outputs[0]: type must be one of"));
-	ENTRY("syslog");
-	CHECK("validate_output_needs_server", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	ENTRY((enum sw_output_type)9);
+	CHECK_AS("validate_output_type_bad", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "outputs[0]: type must be one of file, unix, syslog, kafka (got '9')"));
+	ENTRY(SW_OUTPUT_SYSLOG);
+	CHECK_AS("validate_output_needs_server", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[0] (syslog): server is required"));
 	strcpy(c->outputs[0].server, "s");
-	CHECK("validate_output_ok_with_default_name",
+	CHECK_AS("validate_output_ok_with_default_name",
 	      sw_conf_validate(c, err, sizeof(err)) == 0 && c->outputs[0].name[0] == '\0');
 	strcpy(c->outputs[0].topic, "t");
-	CHECK("validate_output_foreign_key", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_output_foreign_key", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[0] (syslog): topic applies only to kafka outputs"));
 	c->outputs[0].topic[0] = '\0';
 	c->outputs[0].port = 0;
-	CHECK("validate_output_bounds", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_output_bounds", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[0] (syslog): port must be an integer 1..65535 (got '0')"));
 	c->outputs[0].port = 514;
-	c->outputs[0].events.n = 0;
-	CHECK("validate_output_events_empty", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
-	      has(err, "events must be"));
-	c->outputs[0].events.n = 1;
+	c->outputs[0].events = 0;
+	CHECK_AS("validate_output_events_empty", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	      has(err, "events must be a list of 1..2 of alert, stats (got an empty list)"));
+	c->outputs[0].events = SW_EVENTS_ALERT;
 	memset(c->outputs[0].name, 'n', sizeof(c->outputs[0].name));
-	CHECK("validate_output_name_unterminated",
+	CHECK_AS("validate_output_name_unterminated",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL && has(err, "name"));
 	strcpy(c->outputs[0].name, "a:b");
-	CHECK("validate_output_name_chars", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_output_name_chars", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "name 'a:b'"));
 	/* a default name counts in the uniqueness check */
 	c->n_outputs = 2;
 	strcpy(c->outputs[0].name, "syslog1");
 	sw_output_conf_defaults(&c->outputs[1]);
-	strcpy(c->outputs[1].type, "syslog");
+	c->outputs[1].type = SW_OUTPUT_SYSLOG;
 	strcpy(c->outputs[1].server, "s");
-	CHECK("validate_output_default_name_clash",
+	CHECK_AS("validate_output_default_name_clash",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs[1] (syslog): name 'syslog1' is also the name of outputs[0]"));
 	c->n_outputs = SW_MAX_OUTPUTS + 1;
-	CHECK("validate_output_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_output_count", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "outputs has 17 entries; at most 16"));
-	ENTRY("unix");
+	ENTRY(SW_OUTPUT_UNIX);
 	memset(c->outputs[0].path, 'p', 108);
-	CHECK("validate_output_unix_path_length",
+	CHECK_AS("validate_output_unix_path_length",
 	      sw_conf_validate(c, err, sizeof(err)) == -EINVAL && has(err, "at most 107"));
 	c->outputs[0].path[107] = '\0';
-	CHECK("validate_output_unix_path_107_ok", sw_conf_validate(c, err, sizeof(err)) == 0);
-	ENTRY("kafka");
+	CHECK_AS("validate_output_unix_path_107_ok", sw_conf_validate(c, err, sizeof(err)) == 0);
+	ENTRY(SW_OUTPUT_KAFKA);
 	strcpy(c->outputs[0].brokers, "k");
 	strcpy(c->outputs[0].topic, "t");
 	c->outputs[0].kafka_props.n = 2;
 	strcpy(c->outputs[0].kafka_props.v[0], "acks=all");
 	strcpy(c->outputs[0].kafka_props.v[1], "acks=1");
-	CHECK("validate_output_kprop_twice", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_output_kprop_twice", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "kafka-properties sets 'acks' twice"));
 	strcpy(c->outputs[0].kafka_props.v[1], "acks");
-	CHECK("validate_output_kprop_form", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_output_kprop_form", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "kafka-properties entry 'acks'"));
 	c->outputs[0].kafka_props.n = 0;
 	strcpy(c->prom_listen, "1.2.3.4");
-	CHECK("validate_prometheus_listen", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
+	CHECK_AS("validate_prometheus_listen", sw_conf_validate(c, err, sizeof(err)) == -EINVAL &&
 	      has(err, "stats.prometheus.listen '1.2.3.4'"));
 #undef ENTRY
 	free(c);
@@ -1435,21 +1446,21 @@ outputs_validate(void)
 int
 main(void)
 {
-	defaults_validate();
-	every_default_is_accepted_by_set();
-	output_defaults();
-	table_is_well_formed();
-	full_file_sets_every_key();
-	round_trips();
-	file_errors();
-	set_each_type();
-	every_key_refuses_out_of_range();
-	validate_cross_field();
-	outputs_parse();
-	outputs_file_errors();
-	outputs_set();
-	every_output_key_refuses_out_of_range();
-	outputs_validate();
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures != 0;
+	RUN(defaults_validate);
+	RUN(every_default_is_accepted_by_set);
+	RUN(output_defaults);
+	RUN(table_is_well_formed);
+	RUN(full_file_sets_every_key);
+	RUN(round_trips);
+	RUN(file_errors);
+	RUN(set_each_type);
+	RUN(every_key_refuses_out_of_range);
+	RUN(validate_cross_field);
+	RUN(outputs_parse);
+	RUN(outputs_file_errors);
+	RUN(outputs_set);
+	RUN(every_output_key_refuses_out_of_range);
+	RUN(outputs_validate);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
+	return n_failed != 0;
 }

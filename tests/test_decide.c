@@ -620,6 +620,6 @@ main(void)
 	RUN(test_payload);
 	RUN(test_cidr);
 	RUN(test_otab);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

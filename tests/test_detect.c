@@ -1669,7 +1669,7 @@ main(void)
 	RUN(established_flow_segments_touch_no_state);
 	RUN(ack_scan_of_an_unknown_tool_is_seen_through_its_rsts);
 	RUN(non_ip_and_truncated_frames_are_counted_not_fatal);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 
 	rte_mempool_free(pool);
 	test_eal_cleanup();

@@ -957,6 +957,6 @@ main(void)
 	RUN(escape_truncation_keeps_sequences_whole);
 	RUN(random_fields_always_parse_and_read_back);
 	RUN(stats_records_have_no_alert_fields);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

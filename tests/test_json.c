@@ -589,10 +589,11 @@ random_bytes_always_give_one_valid_json_line(void)
 		}
 		if (!json_line_ok(j.buf, j.len, &why)) {
 			if (bad++ < 5) {
-				printf("    input:");
-				for (size_t i = 0; i < n; i++)
-					printf(" %02x", in[i]);
-				printf("\n    %s\n", why);
+				char hex[3 * 64 + 1] = "";
+
+				for (size_t i = 0; i < n && i < 64; i++)
+					snprintf(hex + 3 * i, 4, " %02x", in[i]);
+				NOTE("    input:%s\n    %s", hex, why);
 			}
 		}
 	}
@@ -673,6 +674,6 @@ main(void)
 	RUN(validator_rejects_what_it_should);
 	RUN(random_bytes_always_give_one_valid_json_line);
 	RUN(valid_utf8_round_trips_through_the_escapes);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

@@ -57,7 +57,7 @@ mock_start(struct mock *m)
 	m->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
 	if (m->rk == NULL) {
 		rd_kafka_conf_destroy(conf);
-		printf("mock handle: %s\n", why);
+		fprintf(stderr, "mock handle: %s\n", why);
 		return false;
 	}
 	m->mc = rd_kafka_mock_cluster_new(m->rk, 1);
@@ -157,7 +157,7 @@ kafka_conf(struct sw_conf *c, const char *boot, unsigned flush_ms)
 	c->flush_timeout_ms = flush_ms;
 	c->n_outputs = 1;
 	sw_output_conf_defaults(o);
-	snprintf(o->type, sizeof(o->type), "kafka");
+	o->type = SW_OUTPUT_KAFKA;
 	snprintf(o->name, sizeof(o->name), "k");
 	snprintf(o->brokers, sizeof(o->brokers), "%s", boot);
 	snprintf(o->topic, sizeof(o->topic), TOPIC);
@@ -209,7 +209,7 @@ consumer_new(const char *boot)
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, why, sizeof(why));
 	if (rk == NULL) {
 		rd_kafka_conf_destroy(conf);
-		printf("consumer: %s\n", why);
+		fprintf(stderr, "consumer: %s\n", why);
 		return NULL;
 	}
 	parts = rd_kafka_topic_partition_list_new(PARTS);
@@ -423,7 +423,7 @@ full_queue_drops_and_counts_without_blocking(void)
 	CHECK(wait_handled(o, N, 5, &sc), "the sink handled %llu + %llu of %d in 5 s",
 	      (unsigned long long)sc.written, (unsigned long long)sc.drop_error, N);
 	t_write = now_s() - t0;
-	printf("# %d emits with the broker down: %.4f s; the sink handled them all in %.3f s\n",
+	NOTE("%d emits with the broker down: %.4f s; the sink handled them all in %.3f s",
 	       N, t_emit, t_write);
 	CHECK(t_emit < 0.5, "emitting %d records took %.3f s", N, t_emit);
 	CHECK(t_write < 2.0, "the sink took %.3f s for %d records with the broker down",
@@ -501,7 +501,7 @@ broker_down_all_run(const char *timeout_prop, unsigned flush_ms, bool expect_tim
 	sw_outputs_counters(o, 0, &sc);
 	sw_outputs_free(o);
 
-	printf("# broker down, %s: stop took %.2f s (flush timeout %.1f s)\n",
+	NOTE("broker down, %s: stop took %.2f s (flush timeout %.1f s)",
 	       timeout_prop ? timeout_prop : "default message timeout", t_stop, flush_ms / 1000.0);
 	CHECK(t_stop < flush_ms / 1000.0 + 1.5, "stop took %.2f s with a %.1f s flush timeout",
 	      t_stop, flush_ms / 1000.0);
@@ -569,7 +569,7 @@ late_confirmations_counted_while_idle(void)
 		usleep(20000);
 		sw_outputs_counters(o, 0, &sc);
 	} while (sc.delivered < N && now_s() - t0 < 8);
-	printf("# %d confirmations at 300 ms RTT counted after %.2f s\n", N, now_s() - t0);
+	NOTE("%d confirmations at 300 ms RTT counted after %.2f s", N, now_s() - t0);
 	CHECK(sc.delivered == N, "delivered %llu of %d after %.1f s idle",
 	      (unsigned long long)sc.delivered, N, now_s() - t0);
 	sw_outputs_free(o);
@@ -825,7 +825,7 @@ yaml_config_reaches_the_producer(void)
 	o = rc == 0 ? sw_outputs_open(&c, err, sizeof(err)) : NULL;
 	CHECK(o == NULL && strstr(err, "outputs[1] (kafka1): kafka-properties 'acks=x'") != NULL,
 	      "bad property in the second entry: %s", o != NULL ? "opened" : err);
-	printf("# %s\n", err);
+	NOTE("%s", err);
 	sw_outputs_free(o);
 	mock_stop(&m);
 }
@@ -842,6 +842,6 @@ main(void)
 	RUN(fatal_producer_error_starts_a_new_producer);
 	RUN(bad_kafka_property_is_a_startup_error);
 	RUN(yaml_config_reaches_the_producer);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

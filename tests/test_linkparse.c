@@ -444,6 +444,6 @@ main(void)
 	RUN(gre_erspan_vxlan_mpls_ipip_decapsulated);
 	RUN(vxlan_port_is_configurable_and_flag_checked);
 	RUN(malformed_tunnels_are_counted_by_reason);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

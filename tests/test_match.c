@@ -490,11 +490,11 @@ disabled_or_no_files_means_no_matcher(void)
 	      "no files: %s", err);
 	conf.rule_files.n = 1;
 	snprintf(conf.rule_files.v[0], SW_MAX_STR, "%s/scanwatch.rules", rules_dir);
-	snprintf(conf.rules_enabled, sizeof(conf.rules_enabled), "no");
+	conf.rules_enabled = SW_NO;
 	CHECK(sw_matcher_create(&conf, &w, 1, err, sizeof(err)) == NULL && err[0] == '\0',
 	      "disabled: %s", err);
 	CHECK(w->matcher == NULL && w->mring == NULL, "worker untouched");
-	snprintf(conf.rules_enabled, sizeof(conf.rules_enabled), "yes");
+	conf.rules_enabled = SW_YES;
 	snprintf(conf.rule_files.v[0], SW_MAX_STR, "/nonexistent.rules");
 	CHECK(sw_matcher_create(&conf, &w, 1, err, sizeof(err)) == NULL &&
 	      strstr(err, "/nonexistent.rules") != NULL, "missing file: %s", err);
@@ -529,6 +529,6 @@ main(int argc, char **argv)
 	RUN(disabled_or_no_files_means_no_matcher);
 	rte_mempool_free(mp);
 	test_eal_cleanup();
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

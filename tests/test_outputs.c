@@ -45,12 +45,12 @@ conf_base(struct sw_conf *c)
 }
 
 static struct sw_output_conf *
-add_output(struct sw_conf *c, const char *type, const char *name)
+add_output(struct sw_conf *c, enum sw_output_type type, const char *name)
 {
 	struct sw_output_conf *o = &c->outputs[c->n_outputs++];
 
 	sw_output_conf_defaults(o);
-	snprintf(o->type, sizeof(o->type), "%s", type);
+	o->type = type;
 	snprintf(o->name, sizeof(o->name), "%s", name);
 	return o;
 }
@@ -117,9 +117,9 @@ file_gets_every_record_once(void)
 	unsigned ord = 0;
 
 	conf_base(&c);
-	add_output(&c, "file", "a")->path[0] = '\0';	/* default eve.json */
-	snprintf(add_output(&c, "file", "b")->path, SW_MAX_STR, "alerts-only.json");
-	c.outputs[1].events.n = 1;			/* alert only */
+	add_output(&c, SW_OUTPUT_FILE, "a")->path[0] = '\0';	/* default eve.json */
+	snprintf(add_output(&c, SW_OUTPUT_FILE, "b")->path, SW_MAX_STR, "alerts-only.json");
+	c.outputs[1].events = SW_EVENTS_ALERT;		/* alert only */
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
 	if (o == NULL)
@@ -148,14 +148,15 @@ bad_directory_is_a_startup_error(void)
 	char err[512] = "";
 
 	conf_base(&c);
-	snprintf(add_output(&c, "file", "x")->path, SW_MAX_STR, "/nonexistent/dir/eve.json");
+	snprintf(add_output(&c, SW_OUTPUT_FILE, "x")->path, SW_MAX_STR, "/nonexistent/dir/eve.json");
 	CHECK(sw_outputs_open(&c, err, sizeof(err)) == NULL, "opened a file in a missing dir");
 	CHECK(strstr(err, "outputs[0] (x)") != NULL && strstr(err, "/nonexistent/dir") != NULL,
 	      "message names the output and the path: %s", err);
 	conf_base(&c);
-	snprintf(add_output(&c, "carrier-pigeon", "p")->path, SW_MAX_STR, "x");
+	/* past validation only by writing the struct directly */
+	snprintf(add_output(&c, (enum sw_output_type)9, "p")->path, SW_MAX_STR, "x");
 	CHECK(sw_outputs_open(&c, err, sizeof(err)) == NULL, "unknown type accepted");
-	CHECK(strstr(err, "carrier-pigeon") != NULL, "names the bad type: %s", err);
+	CHECK(strstr(err, "unknown type 9") != NULL, "names the bad type: %s", err);
 }
 
 static void
@@ -169,7 +170,7 @@ size_rotation_keeps_every_line(void)
 	struct dirent *de;
 
 	conf_base(&c);
-	snprintf(add_output(&c, "file", "r")->path, SW_MAX_STR, "rot.json");
+	snprintf(add_output(&c, SW_OUTPUT_FILE, "r")->path, SW_MAX_STR, "rot.json");
 	c.outputs[0].rotate_size_mb = 1;
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
@@ -230,7 +231,7 @@ time_rotation_starts_a_new_file(void)
 	unsigned lines, files;
 
 	conf_base(&c);
-	snprintf(add_output(&c, "file", "t")->path, SW_MAX_STR, "timed.json");
+	snprintf(add_output(&c, SW_OUTPUT_FILE, "t")->path, SW_MAX_STR, "timed.json");
 	c.outputs[0].rotate_interval_s = 1;
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
@@ -255,7 +256,7 @@ sighup_reopens_a_moved_file(void)
 	char err[512], path[512], moved[520];
 
 	conf_base(&c);
-	snprintf(add_output(&c, "file", "h")->path, SW_MAX_STR, "hup.json");
+	snprintf(add_output(&c, SW_OUTPUT_FILE, "h")->path, SW_MAX_STR, "hup.json");
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
 	if (o == NULL)
@@ -327,7 +328,7 @@ unix_stream_reconnects_after_collector_restart(void)
 	lfd = listen_unix(sock, SOCK_STREAM);
 	CHECK(lfd >= 0, "listen: %s", strerror(errno));
 	conf_base(&c);
-	snprintf(add_output(&c, "unix", "u")->path, SW_MAX_STR, "%s", sock);
+	snprintf(add_output(&c, SW_OUTPUT_UNIX, "u")->path, SW_MAX_STR, "%s", sock);
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
 	if (o == NULL || lfd < 0)
@@ -373,8 +374,8 @@ unix_dgram_one_record_per_datagram(void)
 	CHECK(fd >= 0, "bind: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	conf_base(&c);
-	snprintf(add_output(&c, "unix", "d")->path, SW_MAX_STR, "%s", sock);
-	snprintf(c.outputs[0].socket_type, sizeof(c.outputs[0].socket_type), "dgram");
+	snprintf(add_output(&c, SW_OUTPUT_UNIX, "d")->path, SW_MAX_STR, "%s", sock);
+	c.outputs[0].socket_type = SW_SOCKET_DGRAM;
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
 	if (o == NULL || fd < 0)
@@ -407,9 +408,9 @@ dead_sink_drops_counted_and_stalls_nothing(void)
 
 	conf_base(&c);
 	c.flush_timeout_ms = 500;
-	snprintf(add_output(&c, "unix", "dead")->path, SW_MAX_STR, "%s/nobody.sock", dir);
+	snprintf(add_output(&c, SW_OUTPUT_UNIX, "dead")->path, SW_MAX_STR, "%s/nobody.sock", dir);
 	c.outputs[0].queue = 64;
-	snprintf(add_output(&c, "file", "live")->path, SW_MAX_STR, "live.json");
+	snprintf(add_output(&c, SW_OUTPUT_FILE, "live")->path, SW_MAX_STR, "live.json");
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
 	if (o == NULL)
@@ -457,7 +458,7 @@ every_record_delivered_or_counted(void)
 	unlink(sock);
 	conf_base(&c);
 	c.flush_timeout_ms = 3000;
-	snprintf(add_output(&c, "unix", "late")->path, SW_MAX_STR, "%s", sock);
+	snprintf(add_output(&c, SW_OUTPUT_UNIX, "late")->path, SW_MAX_STR, "%s", sock);
 	c.outputs[0].queue = 100;
 	o = sw_outputs_open(&c, err, sizeof(err));
 	CHECK(o != NULL, "open: %s", err);
@@ -500,6 +501,6 @@ main(void)
 	RUN(dead_sink_drops_counted_and_stalls_nothing);
 	RUN(every_record_delivered_or_counted);
 	rmdir(dir);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

@@ -15,36 +15,22 @@
 
 #include <scanwatch/pkt.h>
 
-/* ---------------------------------------------------------------------- */
-/* checks */
+#include "check.h"
 
-static unsigned int n_tests, n_failed, n_asserts, t_fail;
+/* ---------------------------------------------------------------------- */
+/* checks: tests/check.h, with two shorthands that print both values */
 
 #define EQ(a, b) do {							\
 	unsigned long long a_ = (unsigned long long)(a);		\
 	unsigned long long b_ = (unsigned long long)(b);		\
-	n_asserts++;							\
-	if (a_ != b_) {							\
-		t_fail++;						\
-		printf("    %s:%d: %s == %s: got %llu (0x%llx), "	\
-		       "want %llu (0x%llx)\n", __FILE__, __LINE__,	\
-		       #a, #b, a_, a_, b_, b_);				\
-	}								\
+	if (a_ == b_)							\
+		check_ok();						\
+	else								\
+		check_fail(__FILE__, __LINE__, #a " == " #b,		\
+			   "got %llu (0x%llx), want %llu (0x%llx)",	\
+			   a_, a_, b_, b_);				\
 } while (0)
 #define TRUE(c)	EQ(!!(c), 1)
-
-#define RUN(fn)	run(#fn, fn)
-
-static void
-run(const char *name, void (*fn)(void))
-{
-	t_fail = 0;
-	fn();
-	n_tests++;
-	if (t_fail)
-		n_failed++;
-	printf("%s %s\n", t_fail ? "FAIL" : "ok  ", name);
-}
 
 /* ---------------------------------------------------------------------- */
 /* frame builders */
@@ -1947,7 +1933,7 @@ truncation_at_every_length_is_safe_and_consistent(void)
 		struct pb b;
 		struct sw_pkt full, p;
 		uint32_t full_end;
-		unsigned int before = t_fail;
+		unsigned int before = cur_fail;
 
 		valid[s].mk(&b);
 		EQ(parse_pb(&b, &full), SW_PERR_OK);
@@ -1960,12 +1946,9 @@ truncation_at_every_length_is_safe_and_consistent(void)
 						    SW_PKT_F_SCTP_CHUNK);
 
 			cuts++;
-			if (why != NULL) {
-				printf("    %s cut %u: %s\n", valid[s].name,
-				       cut, why);
-				t_fail++;
+			if (!CHECK(why == NULL, "%s cut %u: %s", valid[s].name,
+				   cut, why))
 				continue;
-			}
 			if (cut < 14) {
 				EQ(e, SW_PERR_ETH_TRUNC);
 				continue;
@@ -2014,11 +1997,11 @@ truncation_at_every_length_is_safe_and_consistent(void)
 				EQ(p.inner.dport, full.inner.dport);
 			}
 		}
-		if (t_fail != before)
-			printf("    (in sample %s)\n", valid[s].name);
+		if (cur_fail != before)
+			NOTE("    (in sample %s)", valid[s].name);
 	}
 	EQ(cuts > 3000, 1);
-	printf("    %zu samples, %u truncated frames\n", N_VALID, cuts);
+	NOTE("    %zu samples, %u truncated frames", N_VALID, cuts);
 }
 
 /* xorshift64*: fixed seed, so a failure reproduces */
@@ -2102,19 +2085,14 @@ fuzz_200000_mutated_frames_do_not_crash(void)
 
 		e = parse_n(f, n, &p);
 		why = insane(n, &p, e);
-		if (why != NULL) {
-			printf("    iteration %u (len %u): %s\n", it, n, why);
-			t_fail++;
-			if (t_fail > 20)
-				break;
-		}
+		if (!CHECK(why == NULL, "iteration %u (len %u): %s", it, n, why) &&
+		    cur_fail > 20)
+			break;
 		/* same input, differently dirty output: same answer */
 		memset(&q, 0x5a, sizeof(q));
 		e2 = sw_parse(f, n, &q);
-		if (e2 != e || memcmp(&p, &q, sizeof(p)) != 0) {
-			printf("    iteration %u: not deterministic\n", it);
-			t_fail++;
-		}
+		CHECK(e2 == e && memcmp(&p, &q, sizeof(p)) == 0,
+		      "iteration %u: not deterministic", it);
 		if (e == SW_PERR_OK) {
 			n_ok++;
 			n_l4 += !!(p.flags & F_L4);
@@ -2123,7 +2101,7 @@ fuzz_200000_mutated_frames_do_not_crash(void)
 			n_err++;
 		}
 	}
-	printf("    %u ok (%u with L4, %u with a quote), %u rejected\n",
+	NOTE("    %u ok (%u with L4, %u with a quote), %u rejected\n",
 	       n_ok, n_l4, n_inner, n_err);
 	/* a fuzzer that never reaches L4 or the quote parser tests nothing */
 	TRUE(n_l4 > iters / 10);
@@ -2167,7 +2145,7 @@ str_is(const uint8_t a[16], const char *want)
 	memcpy(x.b, a, 16);
 	sw_addr_str(&x, buf, sizeof(buf));
 	if (strcmp(buf, want) != 0) {
-		printf("    got \"%s\", want \"%s\"\n", buf, want);
+		NOTE("    got \"%s\", want \"%s\"", buf, want);
 		return 0;
 	}
 	return 1;
@@ -2277,7 +2255,6 @@ main(void)
 	RUN(perr_names_are_unique_snake_case);
 	RUN(addr_str_is_dotted_quad_or_rfc5952);
 
-	printf("%u tests, %u assertions, %u failed\n",
-	       n_tests, n_asserts, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed ? 1 : 0;
 }

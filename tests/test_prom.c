@@ -120,7 +120,7 @@ render_structure_and_sums(void)
 		samples++;
 		if (strcmp(name, cur) != 0) {
 			bad_order++;
-			printf("  sample outside its family: %s (family %s)\n", line, cur);
+			NOTE("  sample outside its family: %s (family %s)\n", line, cur);
 		}
 	}
 	CHECK(samples > 40, "only %u samples", samples);
@@ -226,6 +226,6 @@ main(void)
 	RUN(escape_backslash_quote_newline);
 	RUN(escape_never_splits_a_sequence);
 	RUN(render_structure_and_sums);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

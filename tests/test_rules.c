@@ -331,7 +331,7 @@ shipped_rules_compile(void)
 	if (db == NULL)
 		return;
 	sw_match_db_sizes(db, &dbb, &scb);
-	printf("shipped rules: %u rules, %u databases, %zu bytes of databases, "
+	NOTE("shipped rules: %u rules, %u databases, %zu bytes of databases, "
 	       "%zu bytes of scratch per worker\n", db->rs.n, db->ngroups, dbb, scb);
 	CHECK(db->ngroups >= 3 && db->ngroups < 20, "%u groups", db->ngroups);
 	sw_match_db_free(db);
@@ -361,6 +361,6 @@ main(int argc, char **argv)
 	if (system(cmd) != 0)
 		fprintf(stderr, "test_rules: could not remove %s\n", tmpdir);
 	test_eal_cleanup();
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 	return n_failed != 0;
 }

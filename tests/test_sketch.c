@@ -298,7 +298,7 @@ crowded_sketch_undercounts_only_by_its_handovers(void)
 		if (e.v[0][SW_F_TARGETS] < truth[id])
 			lost += truth[id] - e.v[0][SW_F_TARGETS];
 	}
-	printf("    %u keys: %u over, %u under by %llu in all, %llu handovers\n", K, over, under,
+	NOTE("    %u keys: %u over, %u under by %llu in all, %llu handovers\n", K, over, under,
 	       (unsigned long long)lost, (unsigned long long)sw_sketch_handovers(s));
 	CHECK(lost <= sw_sketch_handovers(s), "%u keys undercounted by %llu in all, more than "
 	      "the %llu handovers allow", under, (unsigned long long)lost,
@@ -344,7 +344,7 @@ spoofed_flood_neither_inflates_nor_evicts_a_real_source(void)
 	key_of(&k, 7, SW_K_SRC);
 	sw_sketch_hash(s, &k, &h);
 	sw_sketch_get(s, &k, &h, T0 + 2, &e);
-	printf("    scanner: %u contacts, reads %u; %llu handovers and %.3f lines each for %u "
+	NOTE("    scanner: %u contacts, reads %u; %llu handovers and %.3f lines each for %u "
 	       "flood sources\n", scanner, e.v[2][SW_F_CONTACTS],
 	       (unsigned long long)sw_sketch_handovers(s), (double)lines / FLOOD, FLOOD);
 	/* one line, and all four only where the scanner holds row 0 */
@@ -434,7 +434,7 @@ sketch_stays_within_printed_bounds_of_its_exact_twin(void)
 			viol += (double)(se - xe) > eps * (double)n;
 		}
 	}
-	printf("    %u keys, %llu updates: max overcount %u, bound eps*N = %.0f, "
+	NOTE("    %u keys, %llu updates: max overcount %u, bound eps*N = %.0f, "
 	       "violations %u (delta allows %.0f)\n", KEYS, (unsigned long long)n, max_err,
 	       eps * n, viol, delta * KEYS * SW_TS);
 	CHECK(exact_off == 0, "exact twin differs from the truth on %u counters", exact_off);
@@ -477,7 +477,7 @@ filter_false_positive_rate_is_near_the_printed_estimate(void)
 		fp += sw_sketch_seen(s, &k, &h, T0 + 1) != 0;
 	}
 	obs = (double)fp / N;
-	printf("    filter 2^20 cells, %u keys: observed FPR %.4f, printed %.4f\n", N, obs, fpr);
+	NOTE("    filter 2^20 cells, %u keys: observed FPR %.4f, printed %.4f\n", N, obs, fpr);
 	CHECK(missed == 0, "%u inserted keys not seen (a filter has no false negatives)", missed);
 	CHECK(fpr > 0, "printed FPR %g", fpr);
 	CHECK(obs <= 2 * fpr + 0.001, "observed FPR %.4f above 2 x %.4f + 0.001", obs, fpr);
@@ -680,7 +680,7 @@ main(void)
 	RUN(scrub_clears_stale_stamps_before_they_alias);
 	RUN(key_seen_over_an_hour_ago_is_fresh_again);
 	RUN(sizes_and_description_match_the_geometry);
-	printf("%u tests, %u failed\n", n_tests, n_failed);
+	NOTE("%u tests, %u failed", n_tests, n_failed);
 
 	test_eal_cleanup();
 	return n_failed != 0;

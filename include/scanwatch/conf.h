@@ -25,6 +25,79 @@ struct sw_strlist {
 	char v[SW_MAX_STRS][SW_MAX_STR];
 };
 
+/*
+ * Enumerations are stored as these values, read once from their names at
+ * load; the names (src/conf/keys.c) are in the same order.
+ */
+
+/** outputs: type; SW_OUTPUT_NONE until an entry says what it is */
+enum sw_output_type {
+	SW_OUTPUT_NONE = -1,
+	SW_OUTPUT_FILE,
+	SW_OUTPUT_UNIX,
+	SW_OUTPUT_SYSLOG,
+	SW_OUTPUT_KAFKA,
+};
+
+/** outputs: format, what one record looks like */
+enum sw_output_format {
+	SW_FORMAT_EVE,		/* Suricata EVE JSON */
+	SW_FORMAT_CEF,		/* ArcSight CEF */
+	SW_FORMAT_LEEF,		/* QRadar LEEF */
+};
+
+/** outputs: events, as bits */
+#define SW_EVENTS_ALERT	0x1
+#define SW_EVENTS_STATS	0x2
+
+/** outputs: socket-type of a unix output */
+enum sw_socket_type {
+	SW_SOCKET_STREAM,
+	SW_SOCKET_DGRAM,
+};
+
+/** outputs: transport of a syslog output */
+enum sw_transport {
+	SW_TRANSPORT_UDP,	/* RFC 5426 */
+	SW_TRANSPORT_TCP,	/* RFC 6587 octet counting */
+};
+
+/**
+ * outputs: facility of a syslog output, by RFC 5424 name: codes 0..11 in
+ * order, then local0..7 (codes 16..23, which the syslog sink maps to).
+ */
+enum sw_facility {
+	SW_FACILITY_KERN, SW_FACILITY_USER, SW_FACILITY_MAIL, SW_FACILITY_DAEMON,
+	SW_FACILITY_AUTH, SW_FACILITY_SYSLOG, SW_FACILITY_LPR, SW_FACILITY_NEWS,
+	SW_FACILITY_UUCP, SW_FACILITY_CRON, SW_FACILITY_AUTHPRIV, SW_FACILITY_FTP,
+	SW_FACILITY_LOCAL0, SW_FACILITY_LOCAL1, SW_FACILITY_LOCAL2, SW_FACILITY_LOCAL3,
+	SW_FACILITY_LOCAL4, SW_FACILITY_LOCAL5, SW_FACILITY_LOCAL6, SW_FACILITY_LOCAL7,
+};
+
+/** capture.rss-fields, as bits */
+#define SW_RSS_IP	0x1
+#define SW_RSS_TCP	0x2
+#define SW_RSS_UDP	0x4
+#define SW_RSS_SCTP	0x8
+
+/** detect.mode */
+enum sw_detect_mode {
+	SW_MODE_SKETCH,		/* fixed memory */
+	SW_MODE_EXACT,		/* hash tables, for tests */
+};
+
+/** allowlist.action */
+enum sw_allow_action {
+	SW_ALLOW_TAG,		/* counted as allowlisted; no alert sent */
+	SW_ALLOW_ALERT_LOW,	/* alert at the lowest severity */
+};
+
+/** yes/no keys (rules.enabled) */
+enum sw_yesno {
+	SW_YES,
+	SW_NO,
+};
+
 /** Thresholds of one time scale ("fast", "medium", "slow"). */
 struct sw_conf_timescale {
 	uint32_t window_s;	/* per-cell tumbling window length, seconds */
@@ -41,17 +114,17 @@ struct sw_conf_timescale {
  * rejects ones that are set but meaningless, e.g. `topic` on a file).
  */
 struct sw_output_conf {
-	char type[16];			/* file | unix | syslog | kafka (required) */
+	enum sw_output_type type;	/* file | unix | syslog | kafka (required) */
 	char name[64];			/* label in stats; default "<type><index>" */
-	char format[8];			/* eve | cef | leef: what one record looks like */
-	struct sw_strlist events;	/* event types sent: alert, stats */
+	enum sw_output_format format;	/* eve | cef | leef */
+	unsigned events;		/* SW_EVENTS_*: event types sent */
 	char path[SW_MAX_STR];		/* file: name ("-" = stdout; relative to
 					 * output.dir); unix: socket path */
-	char socket_type[8];		/* unix: stream | dgram */
-	char transport[8];		/* syslog: udp | tcp (RFC 6587 octet counting) */
+	enum sw_socket_type socket_type; /* unix: stream | dgram */
+	enum sw_transport transport;	/* syslog: udp | tcp */
 	char server[SW_MAX_STR];	/* syslog: host or address */
 	uint32_t port;			/* syslog: port (514) */
-	char facility[16];		/* syslog: facility name (local5) */
+	enum sw_facility facility;	/* syslog: facility (local5) */
 	char brokers[SW_MAX_STR];	/* kafka: bootstrap.servers */
 	char topic[SW_MAX_STR];		/* kafka: topic */
 	struct sw_strlist kafka_props;	/* kafka: extra librdkafka "key=value" */
@@ -68,7 +141,7 @@ struct sw_conf {
 	char pcap2[SW_MAX_STR];		/* capture.pcap2 / a second -r: the other
 					 * direction of a two-port tap */
 	uint32_t workers;		/* capture.workers: RX queues per port */
-	struct sw_strlist rss_fields;	/* capture.rss-fields: ip, tcp, udp, sctp */
+	unsigned rss_fields;		/* capture.rss-fields: SW_RSS_* */
 	uint32_t rx_desc;		/* capture.rx-descriptors */
 	uint32_t burst;			/* capture.burst */
 	uint32_t vxlan_port;		/* decoder.vxlan-port: 0 = none */
@@ -89,7 +162,7 @@ struct sw_conf {
 	char rule_cache_dir[SW_MAX_STR];	/* rules.cache-dir: "auto", a directory or "" */
 
 	/* detection (see src/detect/) */
-	char sketch_mode[16];		/* detect.mode: sketch | exact */
+	enum sw_detect_mode sketch_mode; /* detect.mode: sketch | exact */
 	uint32_t cms_width;		/* sketch.width (power of two) */
 	uint32_t cms_depth;		/* sketch.depth */
 	uint32_t filter_bits_log2;	/* sketch.filter-bits: log2 of filter size */
@@ -104,10 +177,10 @@ struct sw_conf {
 	uint32_t suppress_s;		/* alerts.suppress: seconds per (source, kind) */
 	uint32_t update_s;		/* alerts.update-interval */
 	struct sw_strlist allowlist;	/* allowlist.entries: CIDR[:port[,port]] */
-	char allowlist_action[16];	/* allowlist.action: tag | alert-low */
+	enum sw_allow_action allowlist_action; /* allowlist.action: tag | alert-low */
 
 	/* payload rules (see src/match/, rules/README.md) */
-	char rules_enabled[8];		/* rules.enabled: yes | no */
+	enum sw_yesno rules_enabled;	/* rules.enabled: yes | no */
 	struct sw_strlist rule_files;	/* rules.files */
 	uint32_t rule_max_bytes;	/* rules.max-bytes: payload bytes scanned */
 	uint32_t match_ring_size;	/* rules.ring-size: per-worker match ring */

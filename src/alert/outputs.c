@@ -65,7 +65,8 @@ struct sw_outputs {
 };
 
 static const struct sw_sink_ops *const sink_types[] = {
-	&sw_sink_file, &sw_sink_unix, &sw_sink_syslog, &sw_sink_kafka,
+	[SW_OUTPUT_FILE] = &sw_sink_file, [SW_OUTPUT_UNIX] = &sw_sink_unix,
+	[SW_OUTPUT_SYSLOG] = &sw_sink_syslog, [SW_OUTPUT_KAFKA] = &sw_sink_kafka,
 };
 
 #define CNT_ADD(s, f, v)	__atomic_fetch_add(&(s)->cnt.f, (v), __ATOMIC_RELAXED)
@@ -268,12 +269,11 @@ sink_main(void *arg)
 }
 
 static const struct sw_sink_ops *
-sink_type(const char *name)
+sink_type(enum sw_output_type t)
 {
-	for (size_t i = 0; i < sizeof(sink_types) / sizeof(sink_types[0]); i++)
-		if (strcmp(sink_types[i]->name, name) == 0)
-			return sink_types[i];
-	return NULL;
+	if (t < 0 || (size_t)t >= sizeof(sink_types) / sizeof(sink_types[0]))
+		return NULL;
+	return sink_types[t];
 }
 
 static void
@@ -304,22 +304,18 @@ sink_init(struct sink *s, unsigned idx, const struct sw_output_conf *oc,
 	int rc;
 
 	s->cfg = *oc;
-	if (s->cfg.name[0] == '\0')
-		snprintf(s->cfg.name, sizeof(s->cfg.name), "%.16s%u", oc->type, idx);
 	s->ops = sink_type(oc->type);
 	if (s->ops == NULL) {
-		snprintf(err, errlen, "outputs[%u]: unknown type '%s' "
-			 "(use file, unix, syslog or kafka)", idx, oc->type);
+		snprintf(err, errlen, "outputs[%u]: unknown type %d "
+			 "(use file, unix, syslog or kafka)", idx, (int)oc->type);
 		return -EINVAL;
 	}
-	s->fmt = strcmp(oc->format, "cef") == 0 ? FMT_CEF :
-		 strcmp(oc->format, "leef") == 0 ? FMT_LEEF : FMT_EVE;
-	for (unsigned i = 0; i < oc->events.n; i++) {
-		if (strcmp(oc->events.v[i], "alert") == 0)
-			s->want[SW_REC_ALERT] = true;
-		else if (strcmp(oc->events.v[i], "stats") == 0)
-			s->want[SW_REC_STATS] = true;
-	}
+	if (s->cfg.name[0] == '\0')
+		snprintf(s->cfg.name, sizeof(s->cfg.name), "%.16s%u", s->ops->name, idx);
+	s->fmt = oc->format == SW_FORMAT_CEF ? FMT_CEF :
+		 oc->format == SW_FORMAT_LEEF ? FMT_LEEF : FMT_EVE;
+	s->want[SW_REC_ALERT] = (oc->events & SW_EVENTS_ALERT) != 0;
+	s->want[SW_REC_STATS] = (oc->events & SW_EVENTS_STATS) != 0;
 	if (s->fmt != FMT_EVE)		/* CEF and LEEF describe alerts only */
 		s->want[SW_REC_STATS] = false;
 	s->flush_timeout_ms = c->flush_timeout_ms;
@@ -369,7 +365,7 @@ sw_outputs_open(const struct sw_conf *c, char *err, size_t errlen)
 
 	if (n == 0) {		/* the default: eve.json in output.dir, or stdout */
 		sw_output_conf_defaults(&def);
-		snprintf(def.type, sizeof(def.type), "file");
+		def.type = SW_OUTPUT_FILE;
 		snprintf(def.name, sizeof(def.name), "eve");
 		snprintf(def.path, sizeof(def.path), "%s", c->log_dir[0] ? "eve.json" : "-");
 		list = &def;

@@ -22,10 +22,18 @@ const char *const sw_timescale_names[SW_MAX_TIMESCALES] = {
 	"fast", "medium", "slow",
 };
 
+/* names of enumerations and bits, indexed by their values (conf.h) */
 static const char *const rss_values[] = { "ip", "tcp", "udp", "sctp", NULL };
-static const char *const mode_values[] = { "sketch", "exact", NULL };
-static const char *const action_values[] = { "tag", "alert-low", NULL };
-static const char *const yesno_values[] = { "yes", "no", NULL };
+static const char *const mode_values[] = {
+	[SW_MODE_SKETCH] = "sketch", [SW_MODE_EXACT] = "exact", NULL,
+};
+static const char *const action_values[] = {
+	[SW_ALLOW_TAG] = "tag", [SW_ALLOW_ALERT_LOW] = "alert-low", NULL,
+};
+static const char *const yesno_values[] = { [SW_YES] = "yes", [SW_NO] = "no", NULL };
+
+_Static_assert(SW_RSS_IP == 1 << 0 && SW_RSS_TCP == 1 << 1 && SW_RSS_UDP == 1 << 2 &&
+	       SW_RSS_SCTP == 1 << 3, "rss_values[] are the SW_RSS_* bits in order");
 
 static int check_allow(const char *v, char *why, size_t len);
 static int check_listen(const char *v, char *why, size_t len);
@@ -51,6 +59,9 @@ static int check_kprop(const char *v, char *why, size_t len);
 #define KCSTR(n, m, chk, fm, d, h) \
 	{ .name = n, .type = SW_CONF_STR, F(m), .check = chk, .form = fm, \
 	  .def = d, .help = h }
+#define KFLAGS(n, m, vals, d, h) \
+	{ .name = n, .type = SW_CONF_FLAGS, .flags = SW_CONF_UNIQUE, F(m), \
+	  .max = sizeof(vals) / sizeof(vals[0]) - 1, .values = vals, .def = d, .help = h }
 #define KLIST(n, m, most, vals, chk, fm, fl, d, h) \
 	{ .name = n, .type = SW_CONF_LIST, .flags = fl, F(m), .max = most, \
 	  .values = vals, .check = chk, .form = fm, .def = d, .help = h }
@@ -80,8 +91,8 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "a second capture file read beside capture.pcap in capture-time order "
 	     "(the other direction of a two-port tap)"),
 	KU32("capture.workers", workers, 1, 64, 1, 0, "RX queues (worker lcores) per port"),
-	KLIST("capture.rss-fields", rss_fields, 4, rss_values, NULL, NULL, SW_CONF_UNIQUE,
-	      "ip,tcp,udp", "header fields RSS hashes on"),
+	KFLAGS("capture.rss-fields", rss_fields, rss_values, "ip,tcp,udp",
+	       "header fields RSS hashes on"),
 	KU32("capture.rx-descriptors", rx_desc, 64, 16384, 1024, SW_CONF_POW2,
 	     "RX ring descriptors per queue"),
 	KU32("capture.burst", burst, 1, 512, 32, 0, "packets per rx_burst call"),
@@ -192,22 +203,38 @@ check_allow(const char *v, char *why, size_t len)
 
 /* ---- outputs: entries ---- */
 
-/* in SW_OUT_* bit order */
-const char *const sw_output_types[] = { "file", "unix", "syslog", "kafka", NULL };
+/* in SW_OUT_* bit order, indexed by enum sw_output_type */
+const char *const sw_output_types[] = {
+	[SW_OUTPUT_FILE] = "file", [SW_OUTPUT_UNIX] = "unix",
+	[SW_OUTPUT_SYSLOG] = "syslog", [SW_OUTPUT_KAFKA] = "kafka", NULL,
+};
 
-static const char *const format_values[] = { "eve", "cef", "leef", NULL };
+_Static_assert(SW_OUT_FILE == 1 << SW_OUTPUT_FILE && SW_OUT_UNIX == 1 << SW_OUTPUT_UNIX &&
+	       SW_OUT_SYSLOG == 1 << SW_OUTPUT_SYSLOG && SW_OUT_KAFKA == 1 << SW_OUTPUT_KAFKA,
+	       "SW_OUT_* bits are 1 << enum sw_output_type");
+_Static_assert(SW_EVENTS_ALERT == 1 << 0 && SW_EVENTS_STATS == 1 << 1,
+	       "event_values[] are the SW_EVENTS_* bits in order");
+
+static const char *const format_values[] = {
+	[SW_FORMAT_EVE] = "eve", [SW_FORMAT_CEF] = "cef", [SW_FORMAT_LEEF] = "leef", NULL,
+};
 static const char *const event_values[] = { "alert", "stats", NULL };
-static const char *const socktype_values[] = { "stream", "dgram", NULL };
-static const char *const transport_values[] = { "udp", "tcp", NULL };
+static const char *const socktype_values[] = {
+	[SW_SOCKET_STREAM] = "stream", [SW_SOCKET_DGRAM] = "dgram", NULL,
+};
+static const char *const transport_values[] = {
+	[SW_TRANSPORT_UDP] = "udp", [SW_TRANSPORT_TCP] = "tcp", NULL,
+};
 /*
  * RFC 5424 section 6.2.1 facilities 0..11 by their usual syslog.h names,
  * then local0..7 (16..23). 12..15 (ntp, security, console, clock) have no
  * portable names and are left out.
  */
 static const char *const facility_values[] = {
-	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
-	"cron", "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4",
-	"local5", "local6", "local7", NULL,
+	[SW_FACILITY_KERN] = "kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
+	"news", "uucp", "cron", "authpriv", "ftp",
+	[SW_FACILITY_LOCAL0] = "local0", "local1", "local2", "local3", "local4",
+	"local5", "local6", [SW_FACILITY_LOCAL7] = "local7", NULL,
 };
 
 #define OF(m)	.off = offsetof(struct sw_output_conf, m), \
@@ -232,7 +259,7 @@ const struct sw_conf_key sw_output_keys[] = {
 	     "label in statistics and telemetry; default: type and index (\"syslog1\")"),
 	OENUM("format", format, format_values, "eve", SW_OUT_ALL,
 	      "record format: eve (JSON), cef (ArcSight) or leef (QRadar)"),
-	{ .name = "events", .type = SW_CONF_LIST, .flags = SW_CONF_UNIQUE, OF(events),
+	{ .name = "events", .type = SW_CONF_FLAGS, .flags = SW_CONF_UNIQUE, OF(events),
 	  .min = 1, .max = 2, .values = event_values, .def = "alert,stats",
 	  .types = SW_OUT_ALL, .help = "event types sent: alert, stats" },
 	OSTR("path", path, NULL, NULL, SW_OUT_FILE | SW_OUT_UNIX, SW_OUT_FILE | SW_OUT_UNIX,

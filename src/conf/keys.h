@@ -21,8 +21,11 @@ enum sw_conf_type {
 	SW_CONF_U32,	/* uint32_t, decimal digits only */
 	SW_CONF_DOUBLE,	/* double, strtod syntax, finite */
 	SW_CONF_STR,	/* char[size], NUL-terminated UTF-8 */
-	SW_CONF_ENUM,	/* char[size], one of values[] */
+	SW_CONF_ENUM,	/* an enum (int), the index of one of values[]; a row
+			 * without a default leaves it -1 (none yet) */
 	SW_CONF_LIST,	/* struct sw_strlist; min..max entries */
+	SW_CONF_FLAGS,	/* unsigned, bit i for values[i]; written as a list
+			 * like SW_CONF_LIST, read and checked as one */
 	SW_CONF_OUTPUTS, /* the outputs: list (n_outputs, outputs[]); each
 			  * entry a mapping of sw_output_keys[] */
 };
@@ -76,6 +79,13 @@ const struct sw_conf_key *sw_output_key_find(const char *name);
 
 /** SW_OUT_* bit of an output type name, or 0 if it is none. */
 unsigned sw_output_type_bit(const char *type);
+
+/** SW_OUT_* bit of an entry's type, or 0 if it has none (yet). */
+static inline unsigned
+sw_output_bit(const struct sw_output_conf *o)
+{
+	return o->type >= SW_OUTPUT_FILE && o->type <= SW_OUTPUT_KAFKA ? 1u << o->type : 0;
+}
 
 /**
  * Describe what k accepts, e.g. "an integer 1..64"; used in every message

@@ -38,5 +38,5 @@ sw_decide_allowlisted(const struct sw_decide *dec, const struct sw_addr *src, ui
 bool
 sw_decide_allow_tags(const struct sw_conf *c)
 {
-	return strcmp(c->allowlist_action, "tag") == 0;
+	return c->allowlist_action == SW_ALLOW_TAG;
 }

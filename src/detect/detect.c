@@ -132,7 +132,7 @@ struct sw_detect *
 sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 {
 	struct sw_sketch_conf sc = {
-		.exact = strcmp(c->sketch_mode, "exact") == 0,
+		.exact = c->sketch_mode == SW_MODE_EXACT,
 		.width = c->cms_width,
 		.depth = c->cms_depth,
 		.filter_log2 = c->filter_bits_log2,

@@ -495,7 +495,7 @@ sw_rules_check(const struct sw_conf *c, unsigned *nrules, char *err, size_t errl
 
 	err[0] = '\0';
 	*nrules = 0;
-	if (strcmp(c->rules_enabled, "no") == 0)
+	if (c->rules_enabled == SW_NO)
 		return 0;
 	for (unsigned i = 0; i < c->rule_files.n && rc == 0; i++)
 		rc = sw_rules_load(&rs, c->rule_files.v[i], err, errlen);

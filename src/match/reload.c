@@ -84,7 +84,7 @@ sw_matcher_create(const struct sw_conf *c, struct sw_worker **w, unsigned nw,
 	size_t qsz;
 
 	err[0] = '\0';
-	if (strcmp(c->rules_enabled, "no") == 0 || c->rule_files.n == 0)
+	if (c->rules_enabled == SW_NO || c->rule_files.n == 0)
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL) {

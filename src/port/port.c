@@ -31,18 +31,14 @@ rss_fields(const struct sw_conf *c)
 {
 	uint64_t hf = 0;
 
-	for (unsigned i = 0; i < c->rss_fields.n; i++) {
-		const char *f = c->rss_fields.v[i];
-
-		if (strcmp(f, "ip") == 0)
-			hf |= RTE_ETH_RSS_IP;
-		else if (strcmp(f, "tcp") == 0)
-			hf |= RTE_ETH_RSS_TCP;
-		else if (strcmp(f, "udp") == 0)
-			hf |= RTE_ETH_RSS_UDP;
-		else if (strcmp(f, "sctp") == 0)
-			hf |= RTE_ETH_RSS_SCTP;
-	}
+	if (c->rss_fields & SW_RSS_IP)
+		hf |= RTE_ETH_RSS_IP;
+	if (c->rss_fields & SW_RSS_TCP)
+		hf |= RTE_ETH_RSS_TCP;
+	if (c->rss_fields & SW_RSS_UDP)
+		hf |= RTE_ETH_RSS_UDP;
+	if (c->rss_fields & SW_RSS_SCTP)
+		hf |= RTE_ETH_RSS_SCTP;
 	return hf;
 }
 

@@ -53,7 +53,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/sockios.h>
@@ -144,20 +143,17 @@ count(uint64_t *c, uint64_t v)
 	__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 }
 
-/* RFC 5424 section 6.2.1, table 1 */
+/*
+ * RFC 5424 section 6.2.1, table 1: kern..ftp are codes 0..11, local0..7
+ * codes 16..23 (12..15 have no names the configuration takes). -1: none.
+ */
 static int
-facility_code(const char *name)
+facility_code(enum sw_facility f)
 {
-	static const char *const names[] = {
-		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-		"uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock",
-		"local0", "local1", "local2", "local3", "local4", "local5", "local6",
-		"local7",
-	};
-
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasecmp(name, names[i]) == 0)
-			return (int)i;
+	if (f >= SW_FACILITY_KERN && f <= SW_FACILITY_FTP)
+		return (int)f;
+	if (f >= SW_FACILITY_LOCAL0 && f <= SW_FACILITY_LOCAL7)
+		return 16 + (int)(f - SW_FACILITY_LOCAL0);
 	return -1;
 }
 
@@ -445,9 +441,9 @@ sl_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 	int fac;
 	char h[256];
 
-	if (strcmp(cfg->transport, "udp") != 0 && strcmp(cfg->transport, "tcp") != 0) {
-		snprintf(err, errlen, "transport must be udp or tcp (got \"%s\")",
-			 cfg->transport);
+	if (cfg->transport != SW_TRANSPORT_UDP && cfg->transport != SW_TRANSPORT_TCP) {
+		snprintf(err, errlen, "transport must be udp or tcp (got %d)",
+			 (int)cfg->transport);
 		return -EINVAL;
 	}
 	if (cfg->server[0] == '\0') {
@@ -461,8 +457,8 @@ sl_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 	}
 	fac = facility_code(cfg->facility);
 	if (fac < 0) {
-		snprintf(err, errlen, "facility \"%s\" is not a syslog facility "
-			 "(kern, user, daemon, auth, ..., local0..local7)", cfg->facility);
+		snprintf(err, errlen, "facility %d is not a syslog facility "
+			 "(kern, user, daemon, auth, ..., local0..local7)", (int)cfg->facility);
 		return -EINVAL;
 	}
 	s = calloc(1, sizeof(*s));
@@ -470,10 +466,10 @@ sl_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	s->tcp = strcmp(cfg->transport, "tcp") == 0;
+	s->tcp = cfg->transport == SW_TRANSPORT_TCP;
 	snprintf(s->server, sizeof(s->server), "%s", cfg->server);
 	snprintf(s->port, sizeof(s->port), "%u", cfg->port);
-	snprintf(s->label, sizeof(s->label), "syslog %s %.48s:%u", cfg->transport,
+	snprintf(s->label, sizeof(s->label), "syslog %s %.48s:%u", s->tcp ? "tcp" : "udp",
 		 cfg->server, cfg->port);
 	s->facility = (unsigned)fac;
 	s->cnt = cnt != NULL ? cnt : &s->own_cnt;

@@ -53,7 +53,7 @@ unix_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 	}
 	us->sa.sun_family = AF_UNIX;
 	memcpy(us->sa.sun_path, cfg->path, strlen(cfg->path) + 1);
-	us->type = strcmp(cfg->socket_type, "dgram") == 0 ? SOCK_DGRAM : SOCK_STREAM;
+	us->type = cfg->socket_type == SW_SOCKET_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
 	us->fd = -1;
 	*ctx = us;
 	return 0;
