@@ -221,7 +221,8 @@ test_portscan_record(void)
 	CHECK(has(seen[0].eve, "\"signature_id\":1,\"rev\":1,\"signature\":\"TCP portscan\","
 		  "\"category\":\"Detection of a Network Scan\",\"severity\":2"),
 	      "EVE alert: %s", seen[0].eve);
-	CHECK(has(seen[0].eve, "\"kind\":\"portscan\",\"class\":\"TCP\",\"technique\":\"syn\""),
+	CHECK(has(seen[0].eve, "\"kind\":\"portscan\",\"direction\":\"internal\",\"class\":\"TCP\","
+		  "\"technique\":\"syn\""),
 	      "EVE scan: %s", seen[0].eve);
 	CHECK(has(seen[0].eve, "\"probes\":20") && has(seen[0].eve, "\"update\":0}}}}"),
 	      "EVE scan counts: %s", seen[0].eve);
@@ -436,6 +437,58 @@ test_allowlist(void)
 }
 
 /* A scan only the medium window sees is a slow scan. */
+/* network.home names each alert's direction; alerts.<direction> raises,
+ * lowers or silences (counted) the alerts of one direction. */
+static void
+test_direction(void)
+{
+	static const char *const sets[] = {
+		"network.home=192.0.2.0/24,2001:db8::/32", "alerts.outbound=raise",
+		"alerts.inbound=off", "alerts.external=lower",
+	};
+	struct sw_decide *dec;
+	char err[256];
+	const char *dir[3] = { NULL };
+	unsigned sev[3] = { 0 };
+
+	for (unsigned i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		CHECK(sw_conf_set(&conf, sets[i], err, sizeof(err)) == 0, "%s: %s", sets[i], err);
+	dec = start();
+	feed(dec, suspect("192.0.2.5", "198.51.100.9", 445, T0, 0, 20, 1, 20, 20, 0));
+	feed(dec, suspect("198.51.100.7", "192.0.2.9", 445, T0, 0, 20, 1, 20, 20, 0));
+	feed(dec, suspect("203.0.113.1", "198.51.100.2", 445, T0, 0, 20, 1, 20, 20, 0));
+	feed(dec, suspect("192.0.2.6", "192.0.2.7", 445, T0, 0, 20, 1, 20, 20, 0));
+	sw_decide_finish(dec);
+	CHECK(nseen == 3, "%u alerts written (inbound is off)", nseen);
+	for (unsigned i = 0; i < nseen && i < 3; i++) {
+		char ip[64];
+
+		sw_addr_str(&seen[i].scan.h.src, ip, sizeof(ip));
+		CHECK(strcmp(ip, "198.51.100.7") != 0, "the inbound scan was written");
+		if (strcmp(ip, "192.0.2.5") == 0)
+			dir[0] = seen[i].scan.h.direction, sev[0] = seen[i].scan.h.severity;
+		else if (strcmp(ip, "203.0.113.1") == 0)
+			dir[1] = seen[i].scan.h.direction, sev[1] = seen[i].scan.h.severity;
+		else if (strcmp(ip, "192.0.2.6") == 0)
+			dir[2] = seen[i].scan.h.direction, sev[2] = seen[i].scan.h.severity;
+		CHECK(has(seen[i].eve, "\"direction\":\""), "EVE without direction: %s",
+		      seen[i].eve);
+	}
+	CHECK(dir[0] && strcmp(dir[0], "outbound") == 0 && sev[0] == 1,
+	      "outbound: %s severity %u (raised from 2)", dir[0] ? dir[0] : "-", sev[0]);
+	CHECK(dir[1] && strcmp(dir[1], "external") == 0 && sev[1] == 4,
+	      "external: %s severity %u (lowered)", dir[1] ? dir[1] : "-", sev[1]);
+	CHECK(dir[2] && strcmp(dir[2], "internal") == 0 && sev[2] == 2,
+	      "internal: %s severity %u (as decided)", dir[2] ? dir[2] : "-", sev[2]);
+	CHECK(sw_decide_stats(dec)->direction_off == 1, "direction_off %llu",
+	      (unsigned long long)sw_decide_stats(dec)->direction_off);
+	sw_decide_free(dec);
+	CHECK(sw_conf_set(&conf, "network.home=10.0.0.0/8", err, sizeof(err)) == 0 &&
+	      sw_conf_set(&conf, "alerts.outbound=alert", err, sizeof(err)) == 0 &&
+	      sw_conf_set(&conf, "alerts.inbound=alert", err, sizeof(err)) == 0 &&
+	      sw_conf_set(&conf, "alerts.external=alert", err, sizeof(err)) == 0, "%s", err);
+}
+
 static void
 test_slow(void)
 {
@@ -615,6 +668,7 @@ main(void)
 	RUN(test_decoy);
 	RUN(test_distributed);
 	RUN(test_allowlist);
+	RUN(test_direction);
 	RUN(test_slow);
 	RUN(test_not_sent);
 	RUN(test_payload);

@@ -34,6 +34,7 @@ struct sw_alert_head {
 	const char *kind;		/* metadata.scan.kind, or "payload" */
 	const char *technique;		/* "" for payload alerts */
 	const char *tool;		/* "" for none */
+	const char *direction;		/* outbound | inbound | internal | external */
 	uint32_t update;		/* 0: first alert of this scan */
 };
 

@@ -92,6 +92,25 @@ enum sw_allow_action {
 	SW_ALLOW_ALERT_LOW,	/* alert at the lowest severity */
 };
 
+/** Which way a scan or probe went, from network.home (alerts carry it). */
+enum sw_direction {
+	SW_DIR_OUTBOUND,	/* a home host to the outside: the abuse desk's case */
+	SW_DIR_INBOUND,		/* the outside to a home host */
+	SW_DIR_INTERNAL,	/* home to home */
+	SW_DIR_EXTERNAL,	/* neither end at home (transit, a tap's far side) */
+	SW_DIR__MAX
+};
+
+extern const char *const sw_direction_names[SW_DIR__MAX];
+
+/** alerts.<direction>: what alerts of that direction get */
+enum sw_dir_policy {
+	SW_POLICY_ALERT,	/* as decided */
+	SW_POLICY_RAISE,	/* one severity step up (never above 1) */
+	SW_POLICY_LOWER,	/* the lowest severity, 4 */
+	SW_POLICY_OFF,		/* decided and counted, not written */
+};
+
 /** yes/no keys (rules.enabled) */
 enum sw_yesno {
 	SW_YES,
@@ -178,6 +197,8 @@ struct sw_conf {
 	uint32_t update_s;		/* alerts.update-interval */
 	struct sw_strlist allowlist;	/* allowlist.entries: CIDR[:port[,port]] */
 	enum sw_allow_action allowlist_action; /* allowlist.action: tag | alert-low */
+	struct sw_strlist home;		/* network.home: CIDRs of our own hosts */
+	enum sw_dir_policy dir_policy[SW_DIR__MAX]; /* alerts.outbound ... */
 
 	/* payload rules (see src/match/, rules/README.md) */
 	enum sw_yesno rules_enabled;	/* rules.enabled: yes | no */

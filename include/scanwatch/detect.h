@@ -185,6 +185,8 @@ struct sw_decide_stats {
 	uint64_t dropped;	/* events lost to a full record table */
 	uint64_t format_errors;	/* alerts (scan or payload) that could not be
 				 * formatted (out of memory) and were not sent */
+	uint64_t direction_off;	/* alerts (scan or payload) not written: their
+				 * direction's alerts.<direction> is off */
 };
 const struct sw_decide_stats *sw_decide_stats(const struct sw_decide *dec);
 

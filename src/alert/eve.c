@@ -120,6 +120,7 @@ sw_eve_scan_alert(struct sw_json *j, const char *host, const struct sw_scan_aler
 	head_write(j, host, &a->h, key);
 	sw_json_obj_open(j, "scan");
 	sw_json_str(j, "kind", a->h.kind);
+	sw_json_str(j, "direction", a->h.direction);
 	sw_json_str(j, "class", a->cls);
 	sw_json_str(j, "technique", a->h.technique);
 	sw_json_str(j, "tool", a->h.tool);
@@ -168,6 +169,7 @@ sw_eve_payload_alert(struct sw_json *j, const char *host, const struct sw_payloa
 {
 	head_write(j, host, &a->h, key);
 	sw_json_obj_open(j, "payload");
+	sw_json_str(j, "direction", a->h.direction);
 	/* bytes from the wire: sw_json_strn escapes quotes, control
 	 * characters and invalid UTF-8, so the line stays one JSON line */
 	sw_json_strn(j, "excerpt", a->excerpt, a->excerpt_len);

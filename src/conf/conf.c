@@ -281,12 +281,17 @@ int
 sw_conf_entry_ok(const struct sw_conf_key *k, const struct sw_strlist *l, unsigned idx,
 	 const char *v, size_t len, char *why, size_t n)
 {
-	char sh[80], expect[256], reason[200];
+	char sh[80], expect[256], reason[200], entry[SW_MAX_STR];
 	int rc;
 
 	rc = sw_conf_str_ok(k, " entry", v, len, SW_MAX_STR, why, n);
 	if (rc < 0)
 		return rc;
+	/* v is one entry of a comma-separated --set value: the checks below
+	 * see it alone, not the entries after it */
+	memcpy(entry, v, len);
+	entry[len] = '\0';
+	v = entry;
 	if (len == 0) {
 		snprintf(why, n, "%s entries must not be empty", k->name);
 		return -EINVAL;

@@ -31,11 +31,21 @@ static const char *const action_values[] = {
 	[SW_ALLOW_TAG] = "tag", [SW_ALLOW_ALERT_LOW] = "alert-low", NULL,
 };
 static const char *const yesno_values[] = { [SW_YES] = "yes", [SW_NO] = "no", NULL };
+static const char *const policy_values[] = {
+	[SW_POLICY_ALERT] = "alert", [SW_POLICY_RAISE] = "raise",
+	[SW_POLICY_LOWER] = "lower", [SW_POLICY_OFF] = "off", NULL,
+};
+
+const char *const sw_direction_names[SW_DIR__MAX] = {
+	[SW_DIR_OUTBOUND] = "outbound", [SW_DIR_INBOUND] = "inbound",
+	[SW_DIR_INTERNAL] = "internal", [SW_DIR_EXTERNAL] = "external",
+};
 
 _Static_assert(SW_RSS_IP == 1 << 0 && SW_RSS_TCP == 1 << 1 && SW_RSS_UDP == 1 << 2 &&
 	       SW_RSS_SCTP == 1 << 3, "rss_values[] are the SW_RSS_* bits in order");
 
 static int check_allow(const char *v, char *why, size_t len);
+static int check_home(const char *v, char *why, size_t len);
 static int check_listen(const char *v, char *why, size_t len);
 static int check_name(const char *v, char *why, size_t len);
 static int check_host(const char *v, char *why, size_t len);
@@ -154,6 +164,22 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "seconds an alert of one (source, kind) is not repeated"),
 	KU32("alerts.update-interval", update_s, 0, 86400, 60, 0,
 	     "seconds between updates of an ongoing scan; 0 = none"),
+	KENUM("alerts.outbound", dir_policy[SW_DIR_OUTBOUND], policy_values, "alert",
+	      "alerts of home hosts scanning out: alert, raise (severity one step up), "
+	      "lower (severity 4) or off (counted, not written)"),
+	KENUM("alerts.inbound", dir_policy[SW_DIR_INBOUND], policy_values, "alert",
+	      "alerts of outside hosts scanning ours: alert, raise, lower or off"),
+	KENUM("alerts.internal", dir_policy[SW_DIR_INTERNAL], policy_values, "alert",
+	      "alerts of home hosts scanning home hosts: alert, raise, lower or off"),
+	KENUM("alerts.external", dir_policy[SW_DIR_EXTERNAL], policy_values, "alert",
+	      "alerts with neither end at home: alert, raise, lower or off"),
+
+	/* Suricata's default HOME_NET, and IPv6 unique-local addresses */
+	KLIST("network.home", home, SW_MAX_STRS, NULL, check_home,
+	      "\"10.0.0.0/8\" or \"2001:db8::/32\"", 0,
+	      "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+	      "our own networks (Suricata's HOME_NET): alerts say outbound, inbound, "
+	      "internal or external"),
 
 	KLIST("allowlist.entries", allowlist, SW_MAX_STRS, NULL, check_allow,
 	      "\"192.0.2.0/24\" or \"2001:db8::/32 22,443\"", 0, "",
@@ -198,6 +224,21 @@ check_allow(const char *v, char *why, size_t len)
 	struct sw_cidr c;
 
 	return sw_cidr_parse(v, &c, why, len);
+}
+
+/* network.home: the allowlist's parser, without ports */
+static int
+check_home(const char *v, char *why, size_t len)
+{
+	struct sw_cidr c;
+
+	if (sw_cidr_parse(v, &c, why, len) != 0)
+		return -1;
+	if (c.nports != 0) {
+		snprintf(why, len, "a network, without ports");
+		return -1;
+	}
+	return 0;
 }
 
 

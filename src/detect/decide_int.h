@@ -112,6 +112,8 @@ struct sw_decide {
 	uint64_t last_tick_ns;
 	struct sw_cidr allow[SW_MAX_STRS];
 	unsigned nallow;
+	struct sw_cidr home[SW_MAX_STRS];	/* network.home */
+	unsigned nhome;
 	struct sw_otab pays;		/* struct pay, MAX_PAYS */
 	struct sw_decide_payload_stats pst;
 };
@@ -152,5 +154,9 @@ int sw_decide_allow_init(struct sw_decide *dec, char *err, size_t errlen);
 bool sw_decide_allowlisted(const struct sw_decide *dec, const struct sw_addr *src,
 			   uint16_t port);
 bool sw_decide_allow_tags(const struct sw_conf *c);
+enum sw_direction sw_decide_direction(const struct sw_decide *dec, const struct sw_addr *src,
+				      const struct sw_addr *dst);
+/* alerts.<direction> on a decided severity; false: not written (counted) */
+bool sw_decide_dir_policy(struct sw_decide *dec, enum sw_direction d, uint8_t *severity);
 
 #endif /* SW_DECIDE_INT_H */

@@ -195,6 +195,13 @@ sw_decide_write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool
 	a.h.sid = filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
 	a.h.rev = SCAN_REV;
 	a.h.severity = pd->allowlisted ? SEVERITY_ALLOWLISTED : kinds[k].severity;
+	{
+		enum sw_direction dir = sw_decide_direction(dec, &r->src, &pd->dst);
+
+		a.h.direction = sw_direction_names[dir];
+		if (!sw_decide_dir_policy(dec, dir, &a.h.severity))
+			return;
+	}
 	a.h.signature = sig;
 	a.h.category = SCAN_CATEGORY;
 	a.h.kind = kinds[k].name;

@@ -150,6 +150,13 @@ sw_decide_payload(struct sw_decide *dec, const struct sw_match_event *ev,
 	a.h.sid = rule->sid;
 	a.h.rev = rule->rev;
 	a.h.severity = severity;
+	{
+		enum sw_direction dir = sw_decide_direction(dec, &ev->src, &ev->dst);
+
+		a.h.direction = sw_direction_names[dir];
+		if (!sw_decide_dir_policy(dec, dir, &a.h.severity))
+			return;
+	}
 	a.h.signature = rule->msg;
 	a.h.category = cat;
 	a.h.kind = "payload";
