@@ -401,6 +401,10 @@ probe_capture(const char *path, struct sw_capfile *cf)
 
 	if (sw_capfile_probe(path, cf, err, sizeof(err)) != 0)
 		die(2, "%s", err);
+	/* net_pcap takes the path inside a comma-separated --vdev string */
+	if (strchr(path, ',') != NULL)
+		die(2, "%s: DPDK's net_pcap cannot open a path holding a ',': rename the "
+		    "file or link it under another name", path);
 	if (cf->link != SW_LINK_ETH)
 		fprintf(stderr, "scanwatch: %s: %s frames (%s)\n", path, sw_link_name(cf->link),
 			cf->format);

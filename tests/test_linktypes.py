@@ -9,6 +9,7 @@ Usage: test_linktypes.py SCANWATCH DATA_DIR
 """
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -169,6 +170,11 @@ with tempfile.TemporaryDirectory() as d:
     refused("header_cut.pcap", open(SRC, "rb").read()[:10], "cut short")
     refused("ppp.pcap", struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 9),
             "link type 9", "PPP")
+    comma = os.path.join(d, "a,b.pcap")
+    shutil.copy(SRC, comma)
+    p = sw("-r", comma)
+    check("comma_in_path_refused_by_name", p.returncode == 2 and "holding a ','" in p.stderr and
+          "no capture port" not in p.stderr, p.stderr)
     p = sw("-r", d)
     check("directory_refused", p.returncode == 2 and "directory" in p.stderr, p.stderr)
 
