@@ -37,5 +37,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "scanwatch: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# another apt-get (unattended-upgrades, a second shell) holds dpkg's lock:
+# wait for it, up to 10 minutes, instead of failing at once
+lock=(-o DPkg::Lock::Timeout=600)
+apt-get "${lock[@]}" update -qq
+apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
