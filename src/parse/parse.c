@@ -479,6 +479,32 @@ decap(enum sw_perr e, const struct sw_pkt *outer, struct sw_pkt *p)
 	return SW_PERR_OK;
 }
 
+/*
+ * GRE, IP in IP, and UDP to the VXLAN port (off at the VXLAN header): out
+ * of line, so that l4_parse stays a leaf for every other packet (the
+ * outer copy and the calls would cost every packet a stack frame).
+ */
+static __attribute__((noinline, cold)) enum sw_perr
+l4_tunnel(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
+{
+	struct sw_pkt outer = *p;
+	enum sw_perr e;
+
+	switch (p->proto) {
+	case IPPROTO_GRE:
+		e = gre(d, off, end, p);
+		break;
+	case IPPROTO_UDP:
+		e = vxlan(d, off, end, p);
+		break;
+	default:
+		e = tunnel(d, off, end, p->proto == IPPROTO_IPIP ? ET_IPV4 : ET_IPV6,
+			   SW_TUN_IPIP, p);
+		break;
+	}
+	return decap(e, &outer, p);
+}
+
 static enum sw_perr
 l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 {
@@ -519,13 +545,10 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 		p->sport = rd16(h);
 		p->dport = rd16(h + 2);
 		if (unlikely(p->dport == sw_parse_vxlan_port && sw_parse_vxlan_port != 0)) {
-			struct sw_pkt outer;
-
 			p->flags |= SW_PKT_F_L4;
 			p->payload_off = (uint16_t)(off + hl);
 			p->payload_len = (uint16_t)(rem - hl);
-			outer = *p;
-			return decap(vxlan(d, off + UDP_HLEN, end, p), &outer, p);
+			return l4_tunnel(d, off + UDP_HLEN, end, p);
 		}
 		break;
 	case IPPROTO_SCTP:
@@ -559,18 +582,10 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 		}
 		break;
 	}
-	case IPPROTO_GRE: {
-		struct sw_pkt outer = *p;
-
-		return decap(gre(d, off, end, p), &outer, p);
-	}
+	case IPPROTO_GRE:
 	case IPPROTO_IPIP:
-	case IPPROTO_IPV6: {
-		struct sw_pkt outer = *p;
-
-		return decap(tunnel(d, off, end, p->proto == IPPROTO_IPIP ? ET_IPV4 : ET_IPV6,
-				    SW_TUN_IPIP, p), &outer, p);
-	}
+	case IPPROTO_IPV6:
+		return l4_tunnel(d, off, end, p);
 	default:
 		return SW_PERR_OK;
 	}
