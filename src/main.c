@@ -565,6 +565,10 @@ main(int argc, char **argv)
 		for (unsigned q = 0; q < workers[0]->nrxq && q < 2; q++) {
 			workers[0]->rxq[q].link = (uint8_t)capfile[q].link;
 			workers[0]->rxq[q].limit = capfile[q].damaged ? capfile[q].records : 0;
+			/* damaged before its first whole record: nothing to read */
+			workers[0]->rxq[q].eof = capfile[q].damaged && capfile[q].records == 0;
+			if (capfile[q].damaged)
+				sw_port_file_damaged();
 		}
 	}
 	/* a rule that does not compile at start is a configuration error */

@@ -197,6 +197,16 @@ with tempfile.TemporaryDirectory() as d:
     check("damaged_warns_with_place", "record 51" in err and "byte %d" % good in err, err)
     check("damaged_stops_at_damage", stats["capture"]["packets"] == 50,
           stats["capture"]["packets"])
+    check("damaged_counted_in_stats", stats["scanwatch"].get("capture_file_damaged") == 1,
+          stats["scanwatch"].get("capture_file_damaged"))
+    # damaged before its first whole record: nothing read, said and counted
+    path = os.path.join(d, "damaged0.pcap")
+    with open(path, "wb") as f:
+        f.write(whole[:24] + struct.pack("<IIII", 1, 2, 0x00420000, 60) + whole[24:])
+    _, stats, _, err = run(binary, path)
+    check("damaged_at_first_record_reads_nothing", stats["capture"]["packets"] == 0 and
+          stats["scanwatch"].get("capture_file_damaged") == 1 and "record 1" in err,
+          (stats["capture"]["packets"], err[-300:]))
 
     # a scan inside VXLAN, recorded on the underlay (scripts/record-tunnels.sh):
     # the inner scanner is flagged, the tunnel endpoints are not

@@ -37,6 +37,7 @@ struct sw_counters {
 	uint64_t events_drained;	/* dequeued by the control thread */
 	/* PMD counters summed over ports (rte_eth_stats) */
 	uint64_t port_packets, port_bytes, imissed, ierrors, no_mbufs;
+	uint64_t file_damaged;		/* capture files read only up to a damage */
 	bool have_detect;		/* dec, det below are valid */
 	struct sw_decide_stats dec;
 	struct sw_detect_stats det;	/* sum over workers */

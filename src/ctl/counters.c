@@ -67,6 +67,10 @@ const struct sw_counter sw_worker_counters[] = {
 	{ C(imissed), .tel = "imissed" },
 	{ C(no_mbufs), .tel = "no_mbufs" },
 	{ C(ierrors), .tel = "ierrors" },
+	{ C(file_damaged), .eve = "capture_file_damaged", .tel = "capture_file_damaged",
+	  .prom = "scanwatch_capture_file_damaged_total",
+	  .help = "Capture files read only up to their last whole record (damaged or cut "
+		  "short; stderr names the place)." },
 	{ W(events), .eve = "events", .tel = "events", .prom = "scanwatch_events_total",
 	  .help = "Detection events the workers raised.",
 	  .wkey = "events", .wprom = "scanwatch_worker_events_total",
@@ -301,6 +305,7 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 	c->imissed = pt.imissed;
 	c->ierrors = pt.ierrors;
 	c->no_mbufs = pt.no_mbufs;
+	c->file_damaged = pt.file_damaged;
 
 	detect_counters(ctl, c);
 

@@ -207,12 +207,21 @@ sw_port_close(void)
 	}
 }
 
+static uint64_t files_damaged;
+
+void
+sw_port_file_damaged(void)
+{
+	__atomic_fetch_add(&files_damaged, 1, __ATOMIC_RELAXED);
+}
+
 void
 sw_port_totals(struct sw_port_totals *t)
 {
 	uint16_t port;
 
 	memset(t, 0, sizeof(*t));
+	t->file_damaged = __atomic_load_n(&files_damaged, __ATOMIC_RELAXED);
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_stats s;
 

@@ -22,7 +22,12 @@ void sw_port_close(void);
 /** Sum of the PMD counters over all ports. */
 struct sw_port_totals {
 	uint64_t ipackets, ibytes, imissed, ierrors, no_mbufs;
+	uint64_t file_damaged;	/* capture files read only up to a damage */
 };
+
+/** Offline: a capture file was found damaged (read up to its last whole
+ *  record); counted in stats as capture_file_damaged. */
+void sw_port_file_damaged(void);
 void sw_port_totals(struct sw_port_totals *t);
 
 /** The name an alert's in_iface carries for a port. */

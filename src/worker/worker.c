@@ -260,8 +260,10 @@ sw_worker_main(void *arg)
 	struct sw_worker *w = arg;
 	struct rte_mbuf *pkts[SW_BURST_MAX];
 	unsigned empty[SW_MAX_RXQ] = { 0 };
-	unsigned live = w->nrxq;
+	unsigned live = 0;
 
+	for (unsigned q = 0; q < w->nrxq; q++)
+		live += !w->rxq[q].eof;
 	if (w->matcher != NULL)
 		sw_match_worker_online(w);
 	if (w->offline && w->nrxq > 1) {
