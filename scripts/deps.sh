@@ -13,7 +13,7 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential pkg-config meson ninja-build python3
       libdpdk-dev dpdk libhyperscan-dev libjemalloc-dev libyaml-dev libpcap-dev
-      librdkafka-dev libmicrohttpd-dev)
+      librdkafka-dev libmicrohttpd-dev libsystemd-dev)
 case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev

@@ -22,6 +22,15 @@ struct sw_decide;
 struct sw_matcher;
 struct sw_obs;
 
+/** The control thread's systemd notification state (sdnotify.c). */
+struct sw_sd {
+	bool on;		/* NOTIFY_SOCKET set: running under systemd */
+	bool ready;		/* READY=1 sent */
+	uint64_t watchdog_tsc;	/* half of WatchdogSec in TSC cycles; 0: off */
+	uint64_t next_watchdog, next_status;
+	uint64_t last_pkts;
+};
+
 struct sw_ctl {
 	const struct sw_conf *conf;
 	struct sw_worker **workers;
@@ -41,6 +50,7 @@ struct sw_ctl {
 	uint64_t next_stats_tsc;
 	uint64_t events;		/* events drained */
 	uint64_t ev_by_type[8];
+	struct sw_sd sd;		/* systemd notifications (src/ctl/sdnotify.c) */
 };
 
 /** Set from signal handlers; served by the control loop. */

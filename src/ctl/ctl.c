@@ -22,6 +22,7 @@
 #include <scanwatch/detect.h>
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
+#include "ctl/sdnotify.h"
 #include "detect/decide.h"
 #include "port/port.h"
 
@@ -128,6 +129,7 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 {
 	struct timespec now;
 	memset(ctl, 0, sizeof(*ctl));
+	sw_sd_init(&ctl->sd);
 	ctl->conf = c;
 	ctl->matcher = m;	/* before telemetry starts: it reads the matcher */
 	ctl->workers = w;
@@ -284,6 +286,7 @@ sw_ctl_run(struct sw_ctl *ctl)
 			sw_outputs_reopen(ctl->out);
 		}
 		now = rte_rdtsc();
+		sw_sd_tick(&ctl->sd, ctl, now);
 		if (!ctl->offline && now >= ctl->next_stats_tsc) {
 			sw_ctl_write_stats(ctl);
 			ctl->next_stats_tsc = now + (uint64_t)ctl->conf->stats_interval *
@@ -299,6 +302,7 @@ sw_ctl_run(struct sw_ctl *ctl)
 void
 sw_ctl_finish(struct sw_ctl *ctl)
 {
+	sw_sd_stopping(&ctl->sd);
 	sw_ctl_drain(ctl);
 	if (ctl->dec != NULL)
 		sw_decide_finish(ctl->dec);
