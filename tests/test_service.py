@@ -90,6 +90,11 @@ with tempfile.TemporaryDirectory() as d:
     q = subprocess.run([binary, "-c", os.path.join(root, "scripts", "scanwatch.yaml"), "-T"],
                        capture_output=True, text=True, timeout=120)
     check("sample_config_loads", q.returncode == 0 and "configuration OK" in q.stderr, q.stderr)
+    cdir = os.path.join(root, "scripts", "configs")
+    for name in sorted(os.listdir(cdir)):
+        q = subprocess.run([binary, "-c", os.path.join(cdir, name), "-T"], capture_output=True,
+                           text=True, timeout=120)
+        check("nic_config_%s_loads" % name, q.returncode == 0, q.stderr)
 
     pf = os.path.join(root, "scripts", "preflight.sh")
     q = subprocess.run([pf], capture_output=True, text=True, timeout=60)
