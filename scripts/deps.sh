@@ -17,7 +17,8 @@ pkgs=(build-essential pkg-config meson ninja-build python3
 case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
-	       rsyslog prometheus wireshark-common clang-14 libfuzzer-14-dev) ;;
+	       rsyslog prometheus wireshark-common clang-14 libfuzzer-14-dev
+	       debhelper dpkg-dev fakeroot systemd man-db) ;;
 record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       clang-14 libfuzzer-14-dev
 	       masscan zmap hping3 curl dnsmasq tshark) ;;
