@@ -225,5 +225,10 @@ with tempfile.TemporaryDirectory() as d:
     p = sw("-r", SRC, "-l", out)
     check("log_dir_created", p.returncode == 0 and os.path.exists(os.path.join(out, "eve.json")),
           p.stderr[-500:])
+    # alerts name internal hosts: not for every local user (0640, dir 0750)
+    if os.path.exists(os.path.join(out, "eve.json")):
+        check("eve_json_mode_0640", os.stat(os.path.join(out, "eve.json")).st_mode & 0o777 == 0o640,
+              oct(os.stat(os.path.join(out, "eve.json")).st_mode))
+        check("log_dir_mode_0750", os.stat(out).st_mode & 0o777 == 0o750, oct(os.stat(out).st_mode))
 
 finish()

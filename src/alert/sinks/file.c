@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,25 @@ next_boundary(uint32_t interval)
 	time_t now = time(NULL);
 
 	return now - now % interval + interval;
+}
+
+/*
+ * Append, created 0640: alerts name internal hosts and what they were
+ * probed for, which is not for every local user to read (umask may take
+ * more away, never add).
+ */
+static FILE *
+open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (f == NULL)
+		close(fd);
+	return f;
 }
 
 static int
@@ -72,7 +92,7 @@ file_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 	/* Open now so that a wrong directory is a start-up error, not a
 	 * stream of reconnect failures. */
 	if (fs->path[0] != '\0') {
-		fs->f = fopen(fs->path, "a");
+		fs->f = open_append(fs->path);
 		if (fs->f == NULL) {
 			int rc = -errno;
 
@@ -98,7 +118,7 @@ file_connect(void *ctx)
 		fs->f = stdout;
 		return 0;
 	}
-	fs->f = fopen(fs->path, "a");
+	fs->f = open_append(fs->path);
 	if (fs->f == NULL)
 		return -errno;
 	fs->size = fstat(fileno(fs->f), &st) == 0 ? (uint64_t)st.st_size : 0;
