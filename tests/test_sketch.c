@@ -551,6 +551,47 @@ addresses_of_two_subnets_do_not_collide(void)
 	sw_sketch_free(s);
 }
 
+/*
+ * An attacker who knows the hash function but not the seed: sources chosen
+ * to share one scanner's cells under one seed (what a flood meant to hide
+ * the scanner behind shared counters would need) share them under the
+ * next start's seed only by chance (about one in width).
+ */
+static void
+chosen_collisions_do_not_survive_a_new_seed(void)
+{
+	enum { WIDTH = 4096, WANT = 64 };
+	struct sw_sketch *known = mk(false, WIDTH, 4, 16, 1000);
+	struct sw_sketch *fresh = mk(false, WIDTH, 4, 16, 1000);
+	struct sw_key scanner, k;
+	struct sw_hash hs, hk;
+	uint32_t chosen[WANT], n = 0, still = 0;
+
+	key_of(&scanner, 7, SW_K_SRC);
+	sw_sketch_hash(known, &scanner, &hs);
+	/* search the address space for keys on the scanner's row-0 column */
+	for (uint32_t i = 1000; i < 4000000 && n < WANT; i++) {
+		key_of(&k, i, SW_K_SRC);
+		k.port = scanner.port;
+		sw_sketch_hash(known, &k, &hk);
+		if (((hk.h1 ^ hs.h1) & (WIDTH - 1)) == 0)
+			chosen[n++] = i;
+	}
+	CHECK(n == WANT, "found %u of %u colliding keys under the known seed", n, WANT);
+	sw_sketch_hash(fresh, &scanner, &hs);
+	for (uint32_t j = 0; j < n; j++) {
+		key_of(&k, chosen[j], SW_K_SRC);
+		k.port = scanner.port;
+		sw_sketch_hash(fresh, &k, &hk);
+		still += ((hk.h1 ^ hs.h1) & (WIDTH - 1)) == 0;
+	}
+	/* by chance: 64 / 4096 expected; 4 or more has probability < 1e-4 */
+	CHECK(still < 4, "%u of %u chosen collisions still collide under a new seed", still, n);
+	CHECK(sw_sketch_seed(known) != sw_sketch_seed(fresh), "two starts, one seed");
+	sw_sketch_free(known);
+	sw_sketch_free(fresh);
+}
+
 static void
 two_sketches_hash_the_same_key_differently(void)
 {
@@ -677,6 +718,7 @@ main(void)
 	RUN(filter_false_positive_rate_is_near_the_printed_estimate);
 	RUN(addresses_of_two_subnets_do_not_collide);
 	RUN(two_sketches_hash_the_same_key_differently);
+	RUN(chosen_collisions_do_not_survive_a_new_seed);
 	RUN(scrub_clears_stale_stamps_before_they_alias);
 	RUN(key_seen_over_an_hour_ago_is_fresh_again);
 	RUN(sizes_and_description_match_the_geometry);
