@@ -47,16 +47,9 @@ SCANS = {}
 # run alone and reported, not failed, until detection learns the pattern
 # (the campus-scale detection issue). Any other alert fails the test.
 KNOWN_FP = {
-    "tests/output-eve-ftp-data/input.pcap":
-        "active-mode FTP: the server (port 20) connects to 14 consecutive client "
-        "ports, some refused",
     "tests/smb2-ntlmssp-negotiateflags/input.pcap":
-        "UDP from one host to ten ephemeral ports of another, unanswered (replies "
-        "whose requests the capture does not hold)",
-    "tests/tls/tls-subjectaltname/input.pcap":
-        "a TLS server's late segments to four closed client ports draw RSTs",
-    "tests/ssl_version_negated/input.pcap":
-        "a server's late segments to four consecutive closed client ports draw RSTs",
+        "LLMNR replies (UDP 5355) to ten ephemeral ports of one client, whose "
+        "queries the capture does not hold",
 }
 
 

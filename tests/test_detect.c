@@ -1576,6 +1576,67 @@ ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
 	wk_free(k);
 }
 
+/* Clients resetting their connections to a server (bare RSTs from their
+ * ephemeral ports to port 443) do not make the server an ACK scanner. */
+static void
+clients_resetting_a_server_do_not_make_it_a_scanner(void)
+{
+	struct wk *k = wk_create();
+	struct sw_addr server = v4(TARGET);
+	unsigned suspects = 0;
+
+	for (uint16_t i = 0; i < 40; i++) {
+		struct frame f;
+		struct tcpx rst = { .sport = (uint16_t)(50000 + i), .dport = 443, .win = 0,
+				    .ip_id = 0, .seq = 1000 + i, .flags = SW_TCP_RST };
+
+		tcp4(&f, SCANNER, TARGET, &rst);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	for (unsigned i = 0; i < k->nev; i++)
+		suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &server);
+	CHECK(suspects == 0, "%u SUSPECT events for the server (%u events)", suspects, k->nev);
+	CHECK(k->nev == 0 || suspects == 0, "events %u", k->nev);
+	wk_free(k);
+}
+
+/* A client that connected to a high port and later resets its own
+ * connection (RST without ACK, after data) is not the server's answer to
+ * an ACK probe: the client's own contact is on record. */
+static void
+clients_resetting_their_own_connections_are_not_answers(void)
+{
+	struct wk *k = wk_create();
+	struct sw_addr server = v4(TARGET);
+	unsigned suspects = 0;
+
+	for (uint16_t i = 0; i < 40; i++) {
+		struct frame f;
+		uint16_t cport = (uint16_t)(2330 + i);
+		struct tcpx syn = { .sport = cport, .dport = 2869, .win = 16384, .ip_id = i,
+				    .seq = 1000, .flags = SW_TCP_SYN };
+		struct tcpx synack = { .sport = 2869, .dport = cport, .win = 8192, .ip_id = i,
+				       .seq = 5000, .ack = 1001,
+				       .flags = SW_TCP_SYN | SW_TCP_ACK };
+		struct tcpx rst = { .sport = cport, .dport = 2869, .win = 0, .ip_id = 0,
+				    .seq = 1723, .flags = SW_TCP_RST };
+
+		tcp4(&f, SCANNER, TARGET, &syn);
+		wk_send(k, &f);
+		tcp4(&f, TARGET, SCANNER, &synack);
+		wk_send(k, &f);
+		tcp4(&f, SCANNER, TARGET, &rst);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	for (unsigned i = 0; i < k->nev; i++)
+		suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &server);
+	CHECK(suspects == 0, "%u SUSPECT events for the server (%u events)", suspects, k->nev);
+	CHECK(k->nev < 200, "events %u", k->nev);
+	wk_free(k);
+}
+
 static void
 non_ip_and_truncated_frames_are_counted_not_fatal(void)
 {
@@ -1668,6 +1729,8 @@ main(void)
 	RUN(benign_client_completing_handshakes_is_not_a_scan);
 	RUN(established_flow_segments_touch_no_state);
 	RUN(ack_scan_of_an_unknown_tool_is_seen_through_its_rsts);
+	RUN(clients_resetting_a_server_do_not_make_it_a_scanner);
+	RUN(clients_resetting_their_own_connections_are_not_answers);
 	RUN(non_ip_and_truncated_frames_are_counted_not_fatal);
 	NOTE("%u tests, %u failed", n_tests, n_failed);
 

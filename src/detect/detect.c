@@ -629,6 +629,20 @@ probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
 }
 
 /*
+ * A RST from an ephemeral port to a well-known one is a client resetting
+ * its connection to a server (a browser dropping a TLS session, a SYN
+ * scanner's kernel answering the SYN-ACK of a port it probed while the
+ * SYN-ACK went by on the other link), not a target answering a probe sent
+ * from a service port: ACK and window scans probe from a high port. Read
+ * as an answer, a busy server would look like it ACK-scans its clients.
+ */
+static inline bool
+client_reset(const struct sw_pkt *p)
+{
+	return p->dport < 1024 && p->sport >= 1024;
+}
+
+/*
  * A RST without ACK answers a segment that carried one (RFC 793, 3.4). If
  * the target had accepted the contact at exactly that sequence number, it
  * is a half-open scanner's own RST to a SYN-ACK (nmap -sS, zmap: their
@@ -647,6 +661,12 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_hash ah;
 
 	if (count_abort(d, w, p, now_s))
+		return;
+	/* the RST's sender had connected to the port it resets: it drops its
+	 * own connection (a client's reset after a close), answering nobody */
+	key_hash(d, &k, SW_K_TUPLE, &p->src, &p->dst, pr->hb, pr->ha, p->dport, p->proto, 0,
+		 &ah);
+	if (sw_sketch_seen(d->sk, &k, &ah, now_s))
 		return;
 	r->technique = SW_T_ACK;
 	d->st.probes++;
@@ -746,7 +766,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 				pr->act = ACT_RESPONSE;
 				prep_response(d, r, pr);
 			} else if (p->proto == IPPROTO_TCP && r->role == SW_ROLE_NEG &&
-				   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST) {
+				   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST &&
+				   !client_reset(p)) {
 				/* no ACK: the answer to an ACK-bearing segment, which
 				 * pass 3 tells apart (after this burst's SYN-ACKs) */
 				pr->act = ACT_RST_BARE;
