@@ -165,6 +165,18 @@ at_limit(struct sw_rxq *rq, struct rte_mbuf **pkts, uint16_t n)
  * handed on as soon as a queue runs dry (it is refilled before any later
  * frame of another queue can pass it).
  */
+/* Once per pass of a worker loop: detection's timers, and a quiescent
+ * point (no reference to a rule database survives it: the control thread
+ * may free the one it replaced). */
+static inline void
+loop_end(struct sw_worker *w)
+{
+	if (w->det != NULL)
+		sw_detect_tick(w->det, w);
+	if (w->matcher != NULL)
+		sw_match_worker_quiescent(w);
+}
+
 struct mq {
 	struct rte_mbuf *m[SW_BURST_MAX];
 	uint16_t n, i;
@@ -242,10 +254,7 @@ merge_main(struct sw_worker *w)
 full:
 		if (nout > 0)
 			sw_worker_burst(w, out, (uint16_t)nout);
-		if (w->det != NULL)
-			sw_detect_tick(w->det, w);
-		if (w->matcher != NULL)
-			sw_match_worker_quiescent(w);
+		loop_end(w);
 	}
 	/* quit early (a signal): hand back what is still held */
 	for (unsigned k = 0; k < w->nrxq; k++)
@@ -300,12 +309,7 @@ sw_worker_main(void *arg)
 				live--;
 			}
 		}
-		if (w->det != NULL)
-			sw_detect_tick(w->det, w);
-		/* no reference to a rule database survives this point: the
-		 * control thread may free the one it replaced */
-		if (w->matcher != NULL)
-			sw_match_worker_quiescent(w);
+		loop_end(w);
 	}
 	if (w->matcher != NULL)
 		sw_match_worker_offline(w);
