@@ -60,7 +60,8 @@
 #include "splitmix.h"
 
 #define NB_MBUF		65536	/* frames per worker: 4 MiB of frame lines, 8 of mbufs */
-#define BURST		32
+#define BURST_DEFAULT	32
+static unsigned BURST = BURST_DEFAULT;	/* --burst: packets per worker call (capture.burst) */
 #define PREFETCH	4	/* as src/worker/worker.c */
 #define REPS		3
 #define RING_SIZE	262144	/* events: drained every pass, never full */
@@ -119,7 +120,7 @@ struct run {
 	struct barrier *bar;	/* pair runs: sync at every pass */
 	struct res r;
 	uint64_t sink;
-	struct sw_pkt meta[BURST] __rte_cache_aligned;
+	struct sw_pkt meta[SW_BURST_MAX] __rte_cache_aligned;
 };
 
 static struct sw_conf conf;
@@ -128,7 +129,7 @@ static struct feed feed_big;	/* IMIX: 2 KiB data rooms for 1514-byte frames */
 static const char *rules_file;
 static const char *lcores = "0-1";	/* EAL -l: which CPUs the two lcores use */
 static uint64_t pkts_opt = 20000000;
-static bool do_scan = true, do_bg = true, do_payload = true, do_imix = true;
+static bool do_scan = true, do_flood = true, do_bg = true, do_payload = true, do_imix = true;
 static const char *mem_kind;
 
 /* Frames ------------------------------------------------------------------- */
@@ -519,7 +520,7 @@ standin_cell(const struct run *r, uint32_t h1, uint32_t h2, unsigned row)
 static void
 burst_standin(struct run *r, struct rte_mbuf **m, unsigned n)
 {
-	uint32_t h1[BURST], h2[BURST];
+	uint32_t h1[SW_BURST_MAX], h2[SW_BURST_MAX];
 	struct sw_key k;
 
 	memset(&k, 0, sizeof(k));
@@ -928,14 +929,16 @@ pair_row(const char *what, const struct res *m, unsigned nw)
 static void
 usage(FILE *out)
 {
-	fputs("usage: scanwatch-bench [--packets N] [--mix scan|background|payload|imix|all]\n"
+	fputs("usage: scanwatch-bench [--packets N] [--mix scan|flood|background|payload|imix|all]\n"
 	      "                       [--rules FILE] [--hugepages]\n"
 	      "  --packets N   packets per measurement and repetition (default 20000000)\n"
-	      "  --mix M       traffic for the detect rows; pairs run on scan (default all)\n"
+	      "  --mix M       traffic for the detect rows (scan includes flood); pairs run\n"
+	      "                on scan (default all)\n"
 	      "  --rules FILE  payload rules for the payload and IMIX rows (match stages)\n"
 	      "  --lcores MAP  EAL --lcores for the two lcores (default 0-1; 0@1,1@0 puts\n"
 	      "                the measuring lcore 0 on CPU 1)\n"
 	      "  --hugepages   use hugepages when /proc/sys/vm/nr_hugepages > 0\n"
+	      "  --burst N     packets per worker call, as capture.burst (default 32)\n"
 	      "  --set KEY=VAL a configuration key, as scanwatch --set (e.g. sketch sizes:\n"
 	      "                --set sketch.filter-bits=22)\n", out);
 }
@@ -1005,6 +1008,7 @@ main(int argc, char **argv)
 		{ "lcores", required_argument, NULL, 'L' },
 		{ "hugepages", no_argument, NULL, 'H' },
 		{ "set", required_argument, NULL, 'S' },
+		{ "burst", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1019,22 +1023,31 @@ main(int argc, char **argv)
 		case 'p':
 			pkts_opt = strtoull(optarg, NULL, 0);
 			if (pkts_opt < BURST) {
-				fprintf(stderr, "scanwatch-bench: --packets must be >= %d\n", BURST);
+				fprintf(stderr, "scanwatch-bench: --packets must be >= %u\n", BURST);
 				return 2;
 			}
 			break;
 		case 'x':
 			do_scan = strcmp(optarg, "scan") == 0 || strcmp(optarg, "all") == 0;
+			do_flood = do_scan || strcmp(optarg, "flood") == 0;
 			do_bg = strcmp(optarg, "background") == 0 || strcmp(optarg, "all") == 0;
 			do_payload = strcmp(optarg, "payload") == 0 || strcmp(optarg, "all") == 0;
 			do_imix = strcmp(optarg, "imix") == 0 || strcmp(optarg, "all") == 0;
-			if (!do_scan && !do_bg && !do_payload && !do_imix) {
+			if (!do_scan && !do_flood && !do_bg && !do_payload && !do_imix) {
 				usage(stderr);
 				return 2;
 			}
 			break;
 		case 'R': rules_file = optarg; break;
 		case 'L': lcores = optarg; break;
+		case 'B':
+			BURST = (unsigned)strtoul(optarg, NULL, 0);
+			if (BURST < 1 || BURST > SW_BURST_MAX) {
+				fprintf(stderr, "scanwatch-bench: --burst takes 1..%d\n",
+					SW_BURST_MAX);
+				return 2;
+			}
+			break;
 		case 'H': huge = true; break;
 		case 'S':
 			if (nset == RTE_DIM(sets)) {
@@ -1079,7 +1092,7 @@ main(int argc, char **argv)
 	struct sw_detect *d = sw_detect_create(&conf, 1, (int)rte_socket_id());
 
 	printf("TSC %.3f GHz; %" PRIu64 " packets per measurement, median of %d; "
-	       "burst %d; %d mbufs of %d-byte frames per worker; memory: %s\n\n",
+	       "burst %u; %d mbufs of %d-byte frames per worker; memory: %s\n\n",
 	       rte_get_tsc_hz() / 1e9, pkts_opt, REPS, BURST, NB_MBUF, FRAME_LEN, mem_kind);
 	printf("Memory: detection state (sw_sketch_bytes) %.1f MiB per worker; "
 	       "mempool %.1f MiB per worker (%d mbufs); struct sw_worker %zu bytes\n\n",
@@ -1111,6 +1124,8 @@ main(int argc, char **argv)
 		row("detect", "scan", m, cpp(&bare));
 		measure(ST_DETECT, MIX_SCAN, 1, 0, true, m);
 		row("detect", "scan-fresh", m, cpp(&bare));
+	}
+	if (do_flood) {
 		measure(ST_PARSE, MIX_FLOOD, 1, 0, false, m);
 		row("parse", "flood", m, cpp(&bare));
 		measure(ST_DETECT, MIX_FLOOD, 1, 0, false, m);

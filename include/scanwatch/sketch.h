@@ -61,6 +61,23 @@ struct sw_cell {
 	uint8_t pad[64 - SW_TS * sizeof(struct sw_cell_ts) - 8];
 } __attribute__((aligned(64)));
 
+/**
+ * Which counters an update adds one to, packed: bit 8t + f adds one to
+ * field f at time scale t, so the cell update reads each scale's fields
+ * as one byte (sketch_int.h adds them as one vector). sw_upd() places one
+ * field's time-scale mask; updates of several fields are or-ed.
+ */
+typedef uint32_t sw_upd_t;
+
+#define SW_UPD_SHIFT(t)	(8u * (t))
+
+static inline sw_upd_t
+sw_upd(enum sw_field f, unsigned tsmask)
+{
+	/* bit t of tsmask to bit 8t: three scales */
+	return ((tsmask & 1u) | (tsmask & 2u) << 7 | (tsmask & 4u) << 14) << f;
+}
+
 /** Estimates returned by queries. */
 struct sw_est {
 	uint32_t v[SW_TS][SW_F__MAX];
@@ -184,6 +201,13 @@ sw_sketch_hash_mix(uint64_t seed, uint64_t ha, uint64_t hb, uint16_t port, uint8
 void sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h);
 void sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h);
 
+/** What a first contact's counting touches, in one call: the (source,
+ *  target) and (source, port) filter lines, the source's cell and, when
+ *  dst is not NULL, the target's cell. */
+void sw_sketch_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
+			      const struct sw_hash *port, const struct sw_hash *src,
+			      const struct sw_hash *dst);
+
 /**
  * Test and set in the first-contact filter.
  * @return bit t set when k was not seen within time scale t's window
@@ -209,12 +233,12 @@ void sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_
 		   enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS]);
 
 /**
- * Add one to each field f of k for the time scales in fmask[f] (0: leave
- * f alone), in one visit of k's cell; e receives every counter of k after
- * the update (expired windows read as zero). The worker's update.
+ * Add one to the counters of k that u names (sw_upd()), in one visit of
+ * k's cell; e receives every counter of k after the update (expired
+ * windows read as zero). The worker's update.
  */
 void sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-		      const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e);
+		      sw_upd_t u, uint32_t now_s, struct sw_est *e);
 
 /**
  * The per-target counters (SW_K_DST keys: first contacts and distinct
@@ -226,8 +250,8 @@ void sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct 
  */
 void sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h);
 void sw_sketch_target_update(struct sw_sketch *s, const struct sw_key *k,
-			     const struct sw_hash *h, const unsigned fmask[SW_F__MAX],
-			     uint32_t now_s, struct sw_est *e);
+			     const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
+			     struct sw_est *e);
 
 /** Cache lines of state the worker-side calls (first, seen, add, update)
  *  have touched since create: the design's cost measure, counted here. */

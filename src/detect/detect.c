@@ -348,13 +348,13 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	     const struct sw_hash *hd, uint32_t now_s)
 {
 	struct sw_key k;
-	unsigned fm[SW_F__MAX] = { [SW_F_CONTACTS] = fresh, [SW_F_TARGETS] = new_src };
+	sw_upd_t u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_src);
 	struct sw_est e;
 	struct hot_ent *hot = hot_find(d, r->target);
 
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	sw_sketch_target_update(d->sk, &k, hd, fm, now_s, &e);
+	sw_sketch_target_update(d->sk, &k, hd, u, now_s, &e);
 
 	for (unsigned t = 0; t < SW_TS; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
@@ -407,12 +407,11 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	new_port = sw_sketch_first(d->sk, &k, &pr->port, now_s) & fresh;
 
 	/* one visit of the source's cell for all three counters */
-	unsigned fm[SW_F__MAX] = { [SW_F_CONTACTS] = fresh, [SW_F_TARGETS] = new_dst,
-				   [SW_F_PORTS] = new_port };
-
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
+	sw_sketch_update(d->sk, &k, &pr->src,
+			 sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
+			 sw_upd(SW_F_PORTS, new_port), now_s, &e);
 
 	he = &d->hist[d->hpos % HIST];
 	{
@@ -471,7 +470,6 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	       const struct sw_hash *answer, bool negative, uint32_t now_s)
 {
 	struct sw_key k;
-	unsigned fm[SW_F__MAX] = { 0 };
 	struct sw_est e;
 	unsigned fresh;
 
@@ -495,13 +493,11 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	if (!negative) {
 		d->st.positives++;
-		fm[SW_F_ANSWERED] = fresh;
-		sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
+		sw_sketch_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e);
 		return;
 	}
 	d->st.negatives++;
-	fm[SW_F_FAILED] = fresh;
-	sw_sketch_update(d->sk, &k, &pr->src, fm, now_s, &e);
+	sw_sketch_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++) {
 		/* The sequential test crossed its upper bound on this failure. */
 		if ((fresh & (1u << t)) && trw_crossed(d, &e, t)) {
@@ -526,7 +522,6 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 {
 	struct sw_key k;
 	struct sw_hash h;
-	unsigned fm[SW_F__MAX] = { 0 };
 	struct sw_est e;
 	struct sw_role_info r;
 	unsigned answered;
@@ -554,8 +549,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	r.scanner = &p->src;
 	r.target = &p->dst;
 	key_hash(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, 0, SW_C_TCP, 0, &h);
-	fm[SW_F_ABORTED] = answered;
-	sw_sketch_update(d->sk, &k, &h, fm, now_s, &e);
+	sw_sketch_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++) {
 		if ((answered & (1u << t)) && trw_crossed(d, &e, t)) {
 			/* the source's own RST: masscan's stack shows in it */
@@ -574,16 +568,13 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
 
 	key_hash(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, 0, r->cls, 0,
 		 &pr->pair);
-	sw_sketch_prefetch_filter(d->sk, &pr->pair);
 	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
 		 &pr->port);
-	sw_sketch_prefetch_filter(d->sk, &pr->port);
 	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
-	sw_sketch_prefetch_cell(d->sk, &pr->src);
-	if (d->dc.distributed_sources > 0) {
+	if (d->dc.distributed_sources > 0)
 		key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0, &pr->dst);
-		sw_sketch_prefetch_target(d->sk, &pr->dst);
-	}
+	sw_sketch_prefetch_probe(d->sk, &pr->pair, &pr->port, &pr->src,
+				 d->dc.distributed_sources > 0 ? &pr->dst : NULL);
 }
 
 static void

@@ -122,6 +122,14 @@ sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
 	s->ops->prefetch_target(s, h);
 }
 
+void
+sw_sketch_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
+			 const struct sw_hash *port, const struct sw_hash *src,
+			 const struct sw_hash *dst)
+{
+	s->ops->prefetch_probe(s, pair, port, src, dst);
+}
+
 unsigned
 sw_sketch_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	       uint32_t now_s)
@@ -134,14 +142,14 @@ unsigned
 sw_sketch_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		uint32_t now_s)
 {
-	unsigned fresh = ~s->ops->seen(s, k, h, now_s) & ((1u << SW_TS) - 1);
+	int fresh = s->ops->first(s, k, h, now_s);
 
 	s->lines++;
-	if (!s->ops->mark(s, k, h, now_s)) {
+	if (fresh < 0) {
 		s->overflows++;
 		return 0;
 	}
-	return fresh;
+	return (unsigned)fresh;
 }
 
 unsigned
@@ -166,27 +174,25 @@ sw_sketch_scrub(struct sw_sketch *s, uint32_t now_s)
 
 void
 sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-		 const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
+		 sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
-	s->ops->update(s, k, h, fmask, now_s, e);
+	s->ops->update(s, k, h, u, now_s, e);
 }
 
 void
 sw_sketch_target_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-			const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
+			sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
-	s->ops->target_update(s, k, h, fmask, now_s, e);
+	s->ops->target_update(s, k, h, u, now_s, e);
 }
 
 void
 sw_sketch_add(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	      enum sw_field f, unsigned mask, uint32_t now_s, uint32_t out[SW_TS])
 {
-	unsigned fmask[SW_F__MAX] = { 0 };
 	struct sw_est e;
 
-	fmask[f] = mask;
-	s->ops->update(s, k, h, fmask, now_s, &e);
+	s->ops->update(s, k, h, sw_upd(f, mask), now_s, &e);
 	for (unsigned t = 0; t < SW_TS; t++)
 		if (mask & (1u << t))
 			out[t] = e.v[t][f];

@@ -176,6 +176,18 @@ cm_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
 	rte_prefetch0(&s->tcells[h->h1 & s->tmask]);
 }
 
+static void
+cm_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
+		  const struct sw_hash *port, const struct sw_hash *src,
+		  const struct sw_hash *dst)
+{
+	rte_prefetch0(filt_line(s, pair));
+	rte_prefetch0(filt_line(s, port));
+	rte_prefetch0(cell_at(s, src, 0));
+	if (dst != NULL)
+		rte_prefetch0(&s->tcells[dst->h1 & s->tmask]);
+}
+
 static inline uint16_t
 stamp(uint32_t now_s)
 {
@@ -185,7 +197,10 @@ stamp(uint32_t now_s)
 static inline uint32_t
 age(uint16_t cur, uint16_t cell)
 {
-	return (cur + FILT_MOD - cell) % FILT_MOD;
+	/* (cur - cell) mod 65535 for stamps in 1..65535, without a division */
+	int32_t d = (int32_t)cur - (int32_t)cell;
+
+	return (uint32_t)(d + ((d >> 31) & (int32_t)FILT_MOD));
 }
 
 /* Filter ------------------------------------------------------------------- */
@@ -222,6 +237,30 @@ cm_mark(struct sw_sketch *s, const struct sw_key *k __rte_unused, const struct s
 	for (unsigned i = 0; i < FILT_K; i++)
 		line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)] = cur;
 	return true;
+}
+
+/* cm_seen() then cm_mark() in one visit of the line: the worker's test. */
+static int
+cm_first(struct sw_sketch *s, const struct sw_key *k __rte_unused, const struct sw_hash *h,
+	 uint32_t now_s)
+{
+	uint16_t *line = filt_line(s, h);
+	uint16_t cur = stamp(now_s);
+	uint32_t oldest = 0;
+	bool empty = false;
+	unsigned fresh = 0;
+
+	for (unsigned i = 0; i < FILT_K; i++) {
+		uint16_t *c = &line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)];
+
+		empty |= *c == 0;
+		oldest = RTE_MAX(oldest, age(cur, *c));
+		*c = cur;
+	}
+	for (unsigned t = 0; t < SW_TS; t++)
+		if (empty || oldest >= s->c.win_s[t])
+			fresh |= 1u << t;
+	return (int)fresh;
 }
 
 static void
@@ -317,12 +356,25 @@ cell_claim(struct sw_cell *c, uint32_t tag, uint32_t now_s)
 static inline bool
 cell_light(const struct sw_cell *c)
 {
+#ifdef __SSE2__
+	/* no counter above one: every field, bit 0 aside, zero in all three
+	 * windows (lanes 0-1 are the start, left out) */
+	const __m128i above1 = _mm_setr_epi16(0, 0, -2, -2, -2, -2, -2, -2);
+	__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)&c->ts[0]),
+				 _mm_or_si128(_mm_loadu_si128((const __m128i *)&c->ts[1]),
+					      _mm_loadu_si128((const __m128i *)&c->ts[2])));
+
+	RTE_BUILD_BUG_ON(SW_TS != 3);
+	v = _mm_and_si128(v, above1);
+	return _mm_movemask_epi8(_mm_cmpeq_epi16(v, _mm_setzero_si128())) == 0xffff;
+#else
 	uint16_t max = 0;
 
 	for (unsigned t = 0; t < SW_TS; t++)
 		for (unsigned f = 0; f < SW_F__MAX; f++)
 			max = RTE_MAX(max, c->ts[t].v[f]);
 	return max <= 1;
+#endif
 }
 
 /* The cell k owns, claiming one if it can; NULL: k is a spilled key. */
@@ -379,8 +431,8 @@ owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 
 /* Spilled keys: count-min over every row, conservative update. */
 static void
-cm_update(struct sw_sketch *s, const struct sw_hash *h, const unsigned fmask[SW_F__MAX],
-	  uint32_t now_s, struct sw_est *e)
+cm_update(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
+	  struct sw_est *e)
 {
 	struct sw_cell *row[16];
 	unsigned d = s->c.depth;
@@ -388,11 +440,9 @@ cm_update(struct sw_sketch *s, const struct sw_hash *h, const unsigned fmask[SW_
 	for (unsigned r = 0; r < d; r++)
 		row[r] = cell_at(s, h, r);
 	for (unsigned t = 0; t < SW_TS; t++) {
-		unsigned any = 0;
+		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
 
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			any |= fmask[f] & (1u << t);
-		if (any)
+		if (fb != 0)
 			for (unsigned r = 0; r < d; r++)
 				sw_cell_expire(&row[r]->ts[t], now_s, s->c.win_s[t]);
 		for (unsigned f = 0; f < SW_F__MAX; f++) {
@@ -408,7 +458,7 @@ cm_update(struct sw_sketch *s, const struct sw_hash *h, const unsigned fmask[SW_
 			}
 			if (!live)
 				min = 0;
-			if (fmask[f] & (1u << t)) {
+			if (fb & (1u << f)) {
 				if (min < SAT16)
 					min++;
 				for (unsigned r = 0; r < d; r++)
@@ -422,23 +472,21 @@ cm_update(struct sw_sketch *s, const struct sw_hash *h, const unsigned fmask[SW_
 
 static void
 cm_update_cell(struct sw_sketch *s, const struct sw_key *k __rte_unused,
-	       const struct sw_hash *h, const unsigned fmask[SW_F__MAX], uint32_t now_s,
-	       struct sw_est *e)
+	       const struct sw_hash *h, sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
 	struct sw_cell *c = owned_cell(s, h, now_s);
 
 	if (c == NULL) {
-		cm_update(s, h, fmask, now_s, e);
+		cm_update(s, h, u, now_s, e);
 		return;
 	}
-	sw_cell_update(s, c, fmask, now_s);
+	sw_cell_update(s, c, u, now_s);
 	sw_cell_read(s, c, now_s, e);
 }
 
 static void
 cm_target_update(struct sw_sketch *s, const struct sw_key *k __rte_unused,
-		 const struct sw_hash *h, const unsigned fmask[SW_F__MAX], uint32_t now_s,
-		 struct sw_est *e)
+		 const struct sw_hash *h, sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
 	struct sw_cell *c;
 
@@ -446,7 +494,7 @@ cm_target_update(struct sw_sketch *s, const struct sw_key *k __rte_unused,
 	 * so every update raises them by one and no threshold is skipped */
 	c = &s->tcells[h->h1 & s->tmask];
 	s->lines++;
-	sw_cell_update(s, c, fmask, now_s);
+	sw_cell_update(s, c, u, now_s);
 	sw_cell_read(s, c, now_s, e);
 }
 
@@ -488,8 +536,10 @@ const struct sw_sketch_ops sw_sketch_cm_ops = {
 	.prefetch_filter = cm_prefetch_filter,
 	.prefetch_cell = cm_prefetch_cell,
 	.prefetch_target = cm_prefetch_target,
+	.prefetch_probe = cm_prefetch_probe,
 	.seen = cm_seen,
 	.mark = cm_mark,
+	.first = cm_first,
 	.update = cm_update_cell,
 	.target_update = cm_target_update,
 	.get = cm_get,

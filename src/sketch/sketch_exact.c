@@ -133,8 +133,23 @@ x_mark(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h, uin
 }
 
 static void
+x_prefetch_probe(const struct sw_sketch *s __rte_unused, const struct sw_hash *pair __rte_unused,
+		 const struct sw_hash *port __rte_unused, const struct sw_hash *src __rte_unused,
+		 const struct sw_hash *dst __rte_unused)
+{
+}
+
+static int
+x_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h, uint32_t now_s)
+{
+	unsigned fresh = ~x_seen(s, k, h, now_s) & ((1u << SW_TS) - 1);
+
+	return x_mark(s, k, h, now_s) ? (int)fresh : -1;
+}
+
+static void
 x_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	 const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e)
+	 sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
 	struct sw_cell *c = x_cell(s, k, h, true);
 
@@ -143,7 +158,7 @@ x_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		memset(e, 0, sizeof(*e));
 		return;
 	}
-	sw_cell_update(s, c, fmask, now_s);
+	sw_cell_update(s, c, u, now_s);
 	sw_cell_read(s, c, now_s, e);
 }
 
@@ -173,8 +188,10 @@ const struct sw_sketch_ops sw_sketch_exact_ops = {
 	.prefetch_filter = x_prefetch,
 	.prefetch_cell = x_prefetch,
 	.prefetch_target = x_prefetch,
+	.prefetch_probe = x_prefetch_probe,
 	.seen = x_seen,
 	.mark = x_mark,
+	.first = x_first,
 	.update = x_update,
 	.target_update = x_update,	/* targets are keys like any other here */
 	.get = x_get,

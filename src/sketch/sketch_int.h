@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include <rte_common.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <scanwatch/sketch.h>
 
@@ -32,17 +35,24 @@ struct sw_sketch_ops {
 	void (*prefetch_filter)(const struct sw_sketch *s, const struct sw_hash *h);
 	void (*prefetch_cell)(const struct sw_sketch *s, const struct sw_hash *h);
 	void (*prefetch_target)(const struct sw_sketch *s, const struct sw_hash *h);
+	void (*prefetch_probe)(const struct sw_sketch *s, const struct sw_hash *pair,
+			       const struct sw_hash *port, const struct sw_hash *src,
+			       const struct sw_hash *dst);
 	/* the seen mask (bit t: seen within window t), no change */
 	unsigned (*seen)(const struct sw_sketch *s, const struct sw_key *k,
 			 const struct sw_hash *h, uint32_t now_s);
 	/* mark k seen now; false: no room (counted as an overflow) */
 	bool (*mark)(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		     uint32_t now_s);
+	/* seen, then mark, in one visit: the fresh mask (scales where k was
+	 * not seen), or -1 when there was no room to mark it */
+	int (*first)(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+		     uint32_t now_s);
 	void (*update)(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-		       const unsigned fmask[SW_F__MAX], uint32_t now_s, struct sw_est *e);
+		       sw_upd_t u, uint32_t now_s, struct sw_est *e);
 	void (*target_update)(struct sw_sketch *s, const struct sw_key *k,
-			      const struct sw_hash *h, const unsigned fmask[SW_F__MAX],
-			      uint32_t now_s, struct sw_est *e);
+			      const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
+			      struct sw_est *e);
 	void (*get)(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 		    uint32_t now_s, struct sw_est *e);
 	void (*scrub)(struct sw_sketch *s, uint32_t now_s);
@@ -85,17 +95,29 @@ static inline bool
 sw_cell_live(const struct sw_sketch *s, const struct sw_cell_ts *c, unsigned t,
 	     uint32_t now_s)
 {
-	return now_s - c->start < s->c.win_s[t] && now_s >= c->start;
+	/* unsigned: a start after now_s (a capture's clock stepping back)
+	 * wraps to a huge age and reads as expired, as it must */
+	return now_s - c->start < s->c.win_s[t];
 }
 
 static inline void
 sw_cell_expire(struct sw_cell_ts *c, uint32_t now_s, uint32_t win)
 {
-	if (now_s - c->start >= win || now_s < c->start) {
+	if (now_s - c->start >= win) {	/* expired, or started after now_s */
 		memset(c->v, 0, sizeof(c->v));
 		c->start = now_s;
 	}
 }
+
+/*
+ * A window is 16 bytes, {start, v[6]}: one SSE2 register, whose 16-bit
+ * lanes 0-1 hold the start and 2-7 the fields. Reading and adding go a
+ * whole window at a time (six fields in a few instructions where a loop
+ * over them took ~170 per update, callgrind, bench/README.md); the scalar
+ * loops are the same arithmetic for other architectures.
+ */
+_Static_assert(sizeof(struct sw_cell_ts) == 16 && SW_F__MAX == 6,
+	       "a window is one 16-byte vector: start + six 16-bit fields");
 
 static inline void
 sw_cell_read(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s,
@@ -103,31 +125,51 @@ sw_cell_read(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s,
 {
 	for (unsigned t = 0; t < SW_TS; t++) {
 		bool live = sw_cell_live(s, &c->ts[t], t, now_s);
+#ifdef __SSE2__
+		__m128i v = _mm_and_si128(_mm_loadu_si128((const __m128i *)&c->ts[t]),
+					  _mm_set1_epi32(live ? -1 : 0));
+		__m128i zero = _mm_setzero_si128();
 
+		/* v0 v1 from the low half's upper lanes, v2..v5 from the high half */
+		_mm_storel_epi64((__m128i *)&e->v[t][0],
+				 _mm_srli_si128(_mm_unpacklo_epi16(v, zero), 8));
+		_mm_storeu_si128((__m128i *)&e->v[t][2], _mm_unpackhi_epi16(v, zero));
+#else
 		for (unsigned f = 0; f < SW_F__MAX; f++)
 			e->v[t][f] = live ? c->ts[t].v[f] : 0;
+#endif
 	}
 }
 
-/* One cell, every field of fmask: an owner's or the exact twin's update.
- * Branch-free per field: ~30 instructions where a branch per (scale,
- * field) pair took 200 (callgrind, bench/README.md). */
+/* Add one to the fields of bit set fb (bit f: field f), saturating. */
 static inline void
-sw_cell_update(const struct sw_sketch *s, struct sw_cell *c, const unsigned fmask[SW_F__MAX],
-	       uint32_t now_s)
+sw_cell_ts_add(struct sw_cell_ts *c, unsigned fb)
 {
-	unsigned any = 0;
+#ifdef __SSE2__
+	const __m128i bit = _mm_setr_epi16(0, 0, 1, 2, 4, 8, 16, 32);
+	__m128i inc = _mm_min_epi16(_mm_and_si128(_mm_set1_epi16((short)fb), bit),
+				    _mm_set1_epi16(1));
+	__m128i *p = (__m128i *)c;
 
+	_mm_storeu_si128(p, _mm_adds_epu16(_mm_loadu_si128(p), inc));
+#else
 	for (unsigned f = 0; f < SW_F__MAX; f++)
-		any |= fmask[f];
-	for (unsigned t = 0; t < SW_TS; t++) {
-		uint16_t *v = c->ts[t].v;
+		if (((fb >> f) & 1u) && c->v[f] < SAT16)
+			c->v[f]++;
+#endif
+}
 
-		if (!(any & (1u << t)))
+/* One cell, every counter u names: an owner's or the exact twin's update. */
+static inline void
+sw_cell_update(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, uint32_t now_s)
+{
+	for (unsigned t = 0; t < SW_TS; t++) {
+		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
+
+		if (fb == 0)
 			continue;
 		sw_cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			v[f] = (uint16_t)(v[f] + ((fmask[f] >> t) & 1u & (v[f] < SAT16)));
+		sw_cell_ts_add(&c->ts[t], fb);
 	}
 }
 
