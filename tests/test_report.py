@@ -95,6 +95,18 @@ try:
         r"slow_scan\s+TCP\s+\S+\s+\S+\s+%d\s" % upd[0]["probes"], p.stdout) and
         len(ROW.findall(p.stdout)) == len(scans), p.stdout)
 
+    # two runs' files: each source's sensor line counts its own run's packets
+    def packets(eve):
+        return [json.loads(ln)["stats"]["capture"]["packets"] for ln in open(eve)
+                if '"event_type":"stats"' in ln][-1]
+    p = rep(eves["slow_scan"], eves["nmap_decoy"])
+    got = dict(re.findall(r"^Source (\S+)\n.*?^Sensor: (\d+) packets read", p.stdout,
+                          re.M | re.S))
+    want = {k[0]: packets(eves[c]) for c in ("slow_scan", "nmap_decoy")
+            for k in latest_scans(eves[c])}
+    check("sensor_counts_from_the_sources_own_file",
+          {k: int(v) for k, v in got.items()} == want, (got, want))
+
     # every source of a run, and the HTML page
     page = os.path.join(tmp, "quick.html")
     p = rep("--html", page, eves["quickstart"])
