@@ -151,13 +151,23 @@ try:
           (len({x[IP].dst for x in out}), len({x[IP].dport for x in out})) in p.stdout)
     check("timeline_from_evidence", "Timeline (from packets of the evidence captures" in
           p.stdout)
+    # the same packets as pcapng (Wireshark's default) are read alike
+    from scapy.utils import PcapNgWriter  # noqa: E402
+    ng = os.path.join(evdir, "%s-%s.pcap" % (src, sc["first_seen"]))
+    w = PcapNgWriter(ng)
+    for x in pk:
+        w.write(x)
+    w.close()
+    q = rep("--source", src, eve)
+    check("evidence_pcapng_counted", "%d packets from the source, %d to it" %
+          (len(out), len(pk) - len(out)) in q.stdout, q.stdout[-800:])
     check("evidence_absent_is_said", "Evidence captures: none found" in
           rep("--source", "10.66.0.15", eve).stdout)
     with open(os.path.join(evdir, "10.66.0.15-x.pcap"), "w") as f:
         f.write("this is not a capture file, only text")
     p = rep("--source", "10.66.0.15", eve)
     check("damaged_evidence_named_not_fatal", p.returncode == 0 and "unreadable" in p.stdout and
-          "not a classic pcap" in p.stdout, p.stdout[-800:])
+          "not a pcap or pcapng file" in p.stdout, p.stdout[-800:])
 
     # time ranges
     first = sc["first_seen"]
