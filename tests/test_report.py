@@ -199,6 +199,54 @@ try:
     p = rep("--source", src, junk)
     check("malformed_line_warned_and_skipped", p.returncode == 0 and
           "junk.json:" in p.stderr and "Source %s" % src in p.stdout, p.stderr)
+    # damaged alert and stats lines (fields deleted or of another type):
+    # skipped with a warning or refused with a message, never a traceback
+    import contextlib  # noqa: E402
+    import importlib.machinery  # noqa: E402
+    import io  # noqa: E402
+    import random  # noqa: E402
+    mod = importlib.machinery.SourceFileLoader("swreport", report).load_module()
+    rnd = random.Random(14)
+    junk_vals = [None, True, -1, 1.5, "", "x", [], {}, ["a"], [1], "2026-13-45T99:00", 10 ** 30]
+
+    def mutate(o):
+        if isinstance(o, dict) and o:
+            k = rnd.choice(sorted(o))
+            r = rnd.random()
+            if r < 0.3:
+                o[k] = rnd.choice(junk_vals)
+            elif r < 0.4:
+                del o[k]
+            else:
+                mutate(o[k])
+        elif isinstance(o, list) and o:
+            i = rnd.randrange(len(o))
+            if rnd.random() < 0.5:
+                o[i] = rnd.choice(junk_vals)
+            else:
+                mutate(o[i])
+
+    base = [json.loads(ln) for ln in open(eve)] + \
+        [json.loads(ln) for ln in open(eves["slow_scan"])]
+    crashes = []
+    fz = os.path.join(tmp, "fuzz.json")
+    for i in range(200):
+        with open(fz, "w") as f:
+            for e in base:
+                e = json.loads(json.dumps(e))
+                for _ in range(rnd.randint(0, 2)):
+                    mutate(e)
+                f.write(json.dumps(e) + "\n")
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):
+                mod.main(["--html", os.path.join(tmp, "fuzz.html"), fz])
+        except mod.ReportError:
+            pass
+        except Exception as err:  # noqa: BLE001 - any other is the bug looked for
+            crashes.append((i, repr(err)))
+    check("damaged_lines_never_crash", crashes == [], crashes[:3])
+
     p = rep("--html", os.path.join(tmp, "no", "dir", "x.html"), eve)
     check("unwritable_html_error", p.returncode == 2 and "cannot write" in p.stderr, p.stderr)
 finally:
