@@ -37,6 +37,7 @@
 
 static const char usage_text[] =
 "usage: scanwatch [options] [-- EAL options]\n"
+"       scanwatch top [--file-prefix P | --socket PATH]   live console\n"
 "\n"
 "Kernel-bypass port-scan detector: reads packets with DPDK, flags scanning\n"
 "sources, writes Suricata-EVE-compatible JSON alerts.\n"
@@ -495,6 +496,37 @@ free_workers(struct sw_worker **w, unsigned n)
 		sw_worker_free(w[i]);
 }
 
+/*
+ * `scanwatch top ...`: the console is a program of its own (scanwatch-top,
+ * Python over the DPDK telemetry socket) installed next to this binary, so
+ * it needs no EAL of its own. exec, not fork: it owns the terminal and its
+ * exit status is ours.
+ */
+static void
+exec_top(char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	argv[1] = (char *)"scanwatch-top";
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/scanwatch-top", self);
+			if (access(path, X_OK) == 0) {
+				argv[1] = path;
+				execv(path, argv + 1);
+			}
+		}
+	}
+	execvp("scanwatch-top", argv + 1);
+	die(2, "cannot run scanwatch-top (next to scanwatch or on PATH): %s", strerror(errno));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -510,6 +542,8 @@ main(int argc, char **argv)
 	uint16_t nq;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "top") == 0)
+		exec_top(argv);
 	parse_args(argc, argv, &a);
 	build_conf(&a, &conf);
 	if (a.dump_config) {

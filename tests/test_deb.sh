@@ -36,5 +36,10 @@ done
 check man_pages "man -w scanwatch >/dev/null && man -w 5 scanwatch.yaml >/dev/null"
 check preflight_installed "[ -x /usr/bin/scanwatch-preflight ]"
 check installed_binary_reads_a_capture "/usr/bin/scanwatch -r '$src/tests/data/nmap_syn_vertical.pcap' 2>/dev/null | grep -q 'TCP portscan'"
+check report_installed_reads_alerts "/usr/bin/scanwatch -r '$src/tests/data/nmap_syn_vertical.pcap' -l '$work/run' 2>/dev/null &&
+	/usr/bin/scanwatch-report '$work/run/eve.json' | grep -q '^Source 10.66.0.11'"
+check top_installed_runs "out=\$(/usr/bin/scanwatch top --file-prefix swdeb-none --once 2>&1); [ \$? -eq 1 ] && echo \"\$out\" | grep -q 'waiting for sensor swdeb-none'"
+check grafana_installed "[ -f /usr/share/scanwatch/grafana/scanwatch.json ] &&
+	[ -f /usr/share/scanwatch/grafana/provisioning/scanwatch-dashboards.yaml ]"
 check deb_removes "dpkg -r scanwatch > /dev/null 2>&1 && [ ! -e /usr/bin/scanwatch ]"
 exit $fail

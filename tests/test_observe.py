@@ -184,6 +184,23 @@ try:
     check("telemetry_sinks_listed", len(sinks["name"]) >= 1 and
           len(sinks["name"]) == len(sinks["type"]) == len(sinks["enqueued"]) and
           stats["sinks"] == len(sinks["name"]), sinks)
+    # the scan alert leaves the hold (1 s) on the control thread's clock
+    for _ in range(50):
+        st, scanners, kinds = telemetry(prefix, "/scanwatch/stats", "/scanwatch/scanners",
+                                        "/scanwatch/alert_kinds")
+        if st["alerts"] >= 1 and scanners["src"]:
+            break
+        time.sleep(0.2)
+    check("telemetry_scanners_name_the_scanner",
+          "10.66.0.11" in scanners["src"] and
+          all(len(scanners[k]) == len(scanners["src"]) for k in
+              ("kind", "class", "tool", "rate_pps", "targets", "ports", "age_ms")) and
+          scanners["ports"][scanners["src"].index("10.66.0.11")] > 100, scanners)
+    check("telemetry_alert_kinds_sum_to_alerts",
+          sum(n for k, n in zip(kinds["kind"], kinds["alerts"]) if k != "payload") ==
+          st["alerts"] >= 1 and
+          sum(n for k, n in zip(kinds["kind"], kinds["alerts"]) if k == "payload") ==
+          st.get("payload_alerts", 0), (kinds, st["alerts"]))
     check("telemetry_sink_took_stats_events", sinks["enqueued"][0] >= 1 and
           sum(sinks["drop_queue_full"]) + sum(sinks["drop_error"]) == 0, sinks)
 
@@ -237,6 +254,10 @@ try:
           one(m, "scanwatch_build_info") == 1 and
           one(m, "scanwatch_uptime_seconds") is not None and
           one(m, "scanwatch_ring_drops_total") == 0)
+    check("metrics_alerts_by_kind_sum_to_alerts",
+          sum(v for (n, ls), v in m.items() if n == "scanwatch_alerts_by_kind_total" and
+              dict(ls)["kind"] != "payload") == one(m, "scanwatch_alerts_total") >= 1,
+          series(m, "scanwatch_alerts_by_kind_total"))
     check("metrics_agree_with_telemetry",
           one(m, "scanwatch_alerts_total") >= stats["alerts"] and
           one(m, "scanwatch_events_total") == stats["events"])
@@ -247,10 +268,13 @@ try:
                     if "| `%s` | %s |" % (f, t) not in readme]
     check("readme_lists_every_metric", undocumented == [], undocumented)
     rows = {cmd: next((ln for ln in readme.splitlines() if ln.startswith("| `%s` |" % cmd)), "")
-            for cmd in ("/scanwatch/stats", "/scanwatch/workers", "/scanwatch/sinks")}
+            for cmd in ("/scanwatch/stats", "/scanwatch/workers", "/scanwatch/sinks",
+                        "/scanwatch/scanners", "/scanwatch/alert_kinds")}
     undocumented = [(cmd, k) for cmd, reply in (("/scanwatch/stats", stats),
                                                  ("/scanwatch/workers", workers),
-                                                 ("/scanwatch/sinks", sinks))
+                                                 ("/scanwatch/sinks", sinks),
+                                                 ("/scanwatch/scanners", scanners),
+                                                 ("/scanwatch/alert_kinds", kinds))
                     for k in reply if "`%s`" % k not in rows[cmd] and
                     not (k.startswith("parse_error_") and "`parse_error_<reason>`" in rows[cmd])]
     check("readme_lists_every_telemetry_key", undocumented == [], undocumented)

@@ -21,6 +21,7 @@
 struct sw_decide;
 struct sw_matcher;
 struct sw_obs;
+struct sw_recent;
 
 /** The control thread's systemd notification state (sdnotify.c). */
 struct sw_sd {
@@ -42,6 +43,8 @@ struct sw_ctl {
 					 * (src/detect/), formatted by src/alert/eve.c */
 	const char **iface;		/* per worker: in_iface of its port */
 	struct sw_obs *obs;		/* telemetry, Prometheus (src/ctl/obs.c) */
+	struct sw_recent *recent;	/* latest alerts for the live views
+					 * (src/ctl/recent.c) */
 	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
 	uint64_t matches;		/* match events drained */
 	struct sw_ctl_pending *pend;	/* per worker: matches waiting for events */

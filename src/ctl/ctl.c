@@ -22,6 +22,7 @@
 #include <scanwatch/detect.h>
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
+#include "ctl/recent.h"
 #include "ctl/sdnotify.h"
 #include "detect/decide.h"
 #include "port/port.h"
@@ -76,8 +77,10 @@ ctl_scan_alert(void *arg, const struct sw_scan_alert *a)
 	struct sw_alert key;
 	int rc = sw_eve_scan_alert(&ctl->js, ctl->conf->host, a, &key);
 
-	if (rc == 0)
+	if (rc == 0) {
 		sw_ctl_emit(ctl, &key, ctl->js.buf, ctl->js.len);
+		sw_recent_scan_alert(ctl->recent, a);
+	}
 	return rc;
 }
 
@@ -88,8 +91,10 @@ ctl_payload_alert(void *arg, const struct sw_payload_alert *a)
 	struct sw_alert key;
 	int rc = sw_eve_payload_alert(&ctl->js, ctl->conf->host, a, &key);
 
-	if (rc == 0)
+	if (rc == 0) {
 		sw_ctl_emit(ctl, &key, ctl->js.buf, ctl->js.len);
+		sw_recent_payload_alert(ctl->recent, a);
+	}
 	return rc;
 }
 
@@ -145,6 +150,11 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 		goto fail;
 	if (decide_start(ctl, err, errlen) != 0)
 		goto fail;
+	ctl->recent = sw_recent_create();
+	if (ctl->recent == NULL) {
+		snprintf(err, errlen, "out of memory for the control thread");
+		goto fail;
+	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	ctl->start_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	ctl->start_tsc = rte_rdtsc();
@@ -156,6 +166,8 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 		goto fail;
 	return 0;
 fail:
+	sw_recent_free(ctl->recent);
+	ctl->recent = NULL;
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;
 	free(ctl->iface);
@@ -310,6 +322,8 @@ sw_ctl_finish(struct sw_ctl *ctl)
 	/* before the sinks, workers and ports it reads go away */
 	sw_obs_stop(ctl->obs);
 	ctl->obs = NULL;
+	sw_recent_free(ctl->recent);
+	ctl->recent = NULL;
 	sw_outputs_close(ctl->out);
 	ctl->out = NULL;
 	sw_json_free(&ctl->js);

@@ -44,6 +44,7 @@
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
 #include <scanwatch/sink.h>
+#include "ctl/recent.h"
 #include "port/port.h"
 
 #define REQ_MAX		 8192	/* request head; Prometheus sends ~300 bytes */
@@ -375,6 +376,27 @@ render_sinks(struct pbuf *b, const struct sw_ctl *ctl)
 	free(lbl);
 }
 
+/* ---- alerts by kind --------------------------------------------------------- */
+
+static void
+render_kinds(struct pbuf *b, const struct sw_ctl *ctl)
+{
+	static const char name[] = "scanwatch_alerts_by_kind_total";
+	struct sw_recent_kind k[SW_RECENT_KINDS];
+	unsigned n = sw_recent_kinds(ctl->recent, k, RTE_DIM(k));
+
+	family(b, name, "counter", "Alerts written (updates not counted) by kind "
+	       "(portscan, portsweep, ..., payload) and protocol class.");
+	for (unsigned i = 0; i < n; i++) {
+		char kind[2 * sizeof(k[i].kind)], cls[2 * sizeof(k[i].cls)];
+
+		sw_prom_escape(kind, sizeof(kind), k[i].kind);
+		sw_prom_escape(cls, sizeof(cls), k[i].cls);
+		bput(b, "%s{kind=\"%s\",class=\"%s\"} %" PRIu64 "\n", name, kind, cls,
+		     k[i].alerts);
+	}
+}
+
 int
 sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 {
@@ -400,6 +422,7 @@ sw_prom_render(const struct sw_ctl *ctl, char **buf, size_t *len)
 	render_totals(&b, sw_worker_counters, sw_worker_ncounters, &c);
 	if (c.have_detect)
 		render_totals(&b, sw_detect_counters, sw_detect_ncounters, &c);
+	render_kinds(&b, ctl);
 	render_rules(&b, ctl);
 	render_workers(&b, ctl);
 	render_ports(&b);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * DPDK telemetry commands: /scanwatch/stats, /scanwatch/workers,
- * /scanwatch/queues, /scanwatch/sinks. Query with dpdk-telemetry.py -f
- * <file-prefix>.
+ * /scanwatch/queues, /scanwatch/sinks, /scanwatch/scanners,
+ * /scanwatch/alert_kinds. Query with dpdk-telemetry.py -f <file-prefix>,
+ * or watch them with `scanwatch top`.
  *
  * Callbacks run on DPDK's telemetry threads (one per client connection),
  * so they may run concurrently with each other, with the workers and with
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
@@ -30,6 +32,7 @@
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
 #include <scanwatch/sink.h>
+#include "ctl/recent.h"
 #include "port/port.h"
 
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -295,6 +298,86 @@ sinks_cb(const struct sw_ctl *ctl, const char *params, struct rte_tel_data *d)
 	return cols_finish(d, cols, nf + 2, rc);
 }
 
+/* ---- /scanwatch/scanners: the latest scans, newest first ------------------ */
+
+enum { SN_SRC, SN_KIND, SN_CLASS, SN_TECH, SN_TOOL, SN_DIR, SN_RATE, SN__STR };
+enum { SN_TARGETS, SN_PORTS, SN_PROBES, SN_UPDATES, SN_SEV, SN_AGE, SN_FIRST, SN_LAST,
+       SN__U64 };
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int
+scanners_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
+{
+	static const char *const names[SN__STR + SN__U64] = {
+		"src", "kind", "class", "technique", "tool", "direction", "rate_pps",
+		"targets", "ports", "probes", "updates", "severity", "age_ms",
+		"first_seen_ms", "last_seen_ms",
+	};
+	struct sw_recent_scan sc[SW_RECENT_SCANS];
+	struct col cols[SN__STR + SN__U64];
+	unsigned n = sw_recent_scans(ctl->recent, sc, RTE_DIM(sc));
+	uint64_t now = now_ns();
+	int rc;
+
+	memset(cols, 0, sizeof(cols));
+	for (unsigned k = 0; k < RTE_DIM(cols); k++)
+		cols[k].name = names[k];
+	rte_tel_data_start_dict(d);
+	rc = cols_alloc(cols, SN__STR, RTE_TEL_STRING_VAL);
+	if (rc == 0)
+		rc = cols_alloc(&cols[SN__STR], SN__U64, RTE_TEL_U64_VAL);
+	for (unsigned i = 0; rc == 0 && i < n; i++) {
+		const struct sw_recent_scan *s = &sc[i];
+		const char *str[SN__STR] = { s->src, s->kind, s->cls, s->technique, s->tool,
+					     s->direction, NULL };
+		uint64_t v[SN__U64] = {
+			s->targets, s->ports, s->probes, s->updates, s->severity,
+			now > s->written_ns ? (now - s->written_ns) / 1000000 : 0,
+			s->first_ns / 1000000, s->last_ns / 1000000,
+		};
+		char rate[32];
+
+		/* telemetry arrays hold no doubles: the rate goes as text */
+		snprintf(rate, sizeof(rate), "%.6g", s->rate_pps);
+		str[SN_RATE] = rate;
+		for (unsigned k = 0; k < SN__STR; k++)
+			rte_tel_data_add_array_string(cols[k].a, str[k]);
+		for (unsigned k = 0; k < SN__U64; k++)
+			rte_tel_data_add_array_u64(cols[SN__STR + k].a, v[k]);
+	}
+	return cols_finish(d, cols, RTE_DIM(cols), rc);
+}
+
+/* ---- /scanwatch/alert_kinds: alerts by kind and class ---------------------- */
+
+static int
+alert_kinds_cb(const struct sw_ctl *ctl, struct rte_tel_data *d)
+{
+	struct sw_recent_kind k[SW_RECENT_KINDS];
+	struct col cols[3] = { { "kind", NULL }, { "class", NULL }, { "alerts", NULL } };
+	unsigned n = sw_recent_kinds(ctl->recent, k, RTE_DIM(k));
+	int rc;
+
+	rte_tel_data_start_dict(d);
+	rc = cols_alloc(cols, 2, RTE_TEL_STRING_VAL);
+	if (rc == 0)
+		rc = cols_alloc(&cols[2], 1, RTE_TEL_U64_VAL);
+	for (unsigned i = 0; rc == 0 && i < n; i++) {
+		rte_tel_data_add_array_string(cols[0].a, k[i].kind);
+		rte_tel_data_add_array_string(cols[1].a, k[i].cls);
+		rte_tel_data_add_array_u64(cols[2].a, k[i].alerts);
+	}
+	return cols_finish(d, cols, 3, rc);
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 /* Every command enters here: the lock keeps ctl alive until we return. */
@@ -314,6 +397,10 @@ dispatch(const char *cmd, const char *params, struct rte_tel_data *d)
 		rc = queues_cb(d);
 	else if (strcmp(cmd, "/scanwatch/sinks") == 0)
 		rc = sinks_cb(attached, params, d);
+	else if (strcmp(cmd, "/scanwatch/scanners") == 0)
+		rc = scanners_cb(attached, d);
+	else if (strcmp(cmd, "/scanwatch/alert_kinds") == 0)
+		rc = alert_kinds_cb(attached, d);
 	else
 		rc = -ENOENT;
 out:
@@ -332,6 +419,11 @@ static const struct {
 	  "bytes and errors (rte_eth_stats q_*)." },
 	{ "/scanwatch/sinks", "Per sink, as columns: name, type, up, queued, "
 	  "enqueued, written, delivered, bytes, drop_*. Param: sink index." },
+	/* DPDK refuses help texts of RTE_TEL_MAX_STRING_LEN (128) or more */
+	{ "/scanwatch/scanners", "The latest scans, newest first, as columns: src, kind, "
+	  "class, tool, rate_pps, targets, ports, age_ms ..." },
+	{ "/scanwatch/alert_kinds", "Alerts (not updates) by kind and class, as columns: "
+	  "kind, class, alerts." },
 };
 
 int
@@ -339,6 +431,8 @@ sw_telemetry_attach(const struct sw_ctl *ctl)
 {
 	int rc = 0;
 
+	for (unsigned i = 0; i < RTE_DIM(commands); i++)
+		RTE_ASSERT(strlen(commands[i].help) < RTE_TEL_MAX_STRING_LEN);
 	pthread_mutex_lock(&attach_lock);
 	/* DPDK has no way to unregister: register once per process. */
 	for (; registered < RTE_DIM(commands); registered++) {
