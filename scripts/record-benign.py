@@ -21,6 +21,7 @@
 # Nothing here leaves the two namespaces: the addresses are 10.20.0.0/16, 10.30.0.0/16
 # (campus, NAT users) and 198.18.0.0/15 (RFC 2544 benchmarking space, outside).
 import asyncio
+import os
 import random
 import select
 import socket
@@ -29,7 +30,7 @@ import sys
 import threading
 import time
 
-SEED = 12
+SEED = int(os.environ.get("SWCB_SEED", "12"))
 
 # outcome of a contact: live = answered by a listener; closed = the address is up,
 # the port is not (RST / ICMP port unreachable); dead = nothing answers (timeout)

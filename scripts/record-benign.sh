@@ -26,11 +26,13 @@
 # timeout 600); the EXIT trap kills what runs in them and deletes them.
 #
 # Usage: sudo scripts/record-benign.sh        (root: namespaces, raw sockets, nft)
+#   env SWCB_SEED=N SWCB_OUT=DIR  another draw of addresses, ports and outcomes, written
+#                                 to DIR (a check that the captures are not special)
 #   env SCORE_DIR=/work/shared/tools  where score.py is (the probe definition)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-OUT="$REPO/tests/data/benign"
+OUT=${SWCB_OUT:-$REPO/tests/data/benign}     # SWCB_OUT, SWCB_SEED: a variant elsewhere
 SCORE_DIR=${SCORE_DIR:-/work/shared/tools}
 PY=/usr/bin/python3
 GEN="$REPO/scripts/record-benign.py"
