@@ -1234,6 +1234,64 @@ resolver_like_fanout_is_not_a_scan(void)
 	CHECK(k == -1, "resolver (slow scale) gave %d", k);
 }
 
+/* A DHT node or a swarm client: each peer on its own port, many of them
+ * stale. Before: "block scan" at 10 x 10 and a TRW portscan at 4 RSTs. */
+static void
+peers_on_their_own_ports_are_not_a_block_scan(void)
+{
+	int k = kind(SW_C_UDP, 0, 10, 0, 3, 10, 10, 0, NULL);
+
+	CHECK(k == -1, "10 peers, 3 answered, 7 silent: got %d", k);
+	k = kind(SW_C_TCP, 0, 10, 4, 2, 10, 10, 0, NULL);
+	CHECK(k == -1, "10 peers, 4 refused, 2 answered: got %d", k);
+	k = kind(SW_C_TCP, 0, 4, 4, 0, 4, 4, 0, NULL);
+	CHECK(k == -1, "4 peers refused in a row: got %d", k);
+	k = kind(SW_C_UDP, 0, 30, 6, 14, 30, 24, 0, NULL);
+	CHECK(k == -1, "30 peers, some sharing a port: got %d", k);
+}
+
+/* Host and port at random over a large space: nearly every contact
+ * fails, and the test with a peer's success rate still decides. */
+static void
+random_host_and_port_scan_is_still_caught(void)
+{
+	int k = kind(SW_C_TCP, 0, 10, 10, 0, 10, 10, 0, NULL);
+
+	CHECK(k == K_BLOCK, "10 refused, none answered: got %d", k);
+	k = kind(SW_C_TCP, 0, 9, 9, 0, 9, 9, 0, NULL);
+	CHECK(k == -1, "9 refused: decided at %d already", k);
+	k = kind(SW_C_TCP, 0, 20, 16, 2, 20, 20, 0, NULL);
+	CHECK(k == K_BLOCK, "16 refused, 2 answered: got %d", k);
+	/* the same counts on one target's ports: a portscan as before */
+	k = kind(SW_C_TCP, 0, 4, 4, 0, 1, 4, 0, NULL);
+	CHECK(k == K_PORTSCAN, "4 refused ports of one host: got %d", k);
+}
+
+/* Many hosts on a few ports, a quarter answered and used, failures not
+ * ahead of the answers by half TRW's bound: a mail relay's queue run, a
+ * browser racing addresses, a NAT gateway's UDP. */
+static void
+wide_clients_with_unanswered_contacts_are_not_a_sweep(void)
+{
+	int k = kind(SW_C_TCP, 0, 20, 4, 10, 20, 1, 0, NULL);
+
+	CHECK(k == -1, "relay: 10 delivered, 4 refused, 6 dead: got %d", k);
+	k = kind(SW_C_TCP, 0, 10, 2, 3, 10, 1, 0, NULL);
+	CHECK(k == -1, "browser: 3 answered, 2 refused, 5 silent: got %d", k);
+	k = kind(SW_C_UDP, 0, 10, 5, 4, 10, 2, 0, NULL);
+	CHECK(k == -1, "NAT UDP: 4 answered, 5 unreachable: got %d", k);
+	/* scanners are not excused */
+	k = kind(SW_C_TCP, 0, 10, 0, 5, 10, 1, 5, NULL);
+	CHECK(k == K_PORTSWEEP, "5 half-open, 5 silent: got %d", k);
+	k = kind(SW_C_TCP, 0, 10, 2, 2, 10, 1, 0, NULL);
+	CHECK(k == K_PORTSWEEP, "2 answered of 10: got %d", k);
+	k = kind(SW_C_UDP, 0, 10, 6, 4, 10, 2, 0, NULL);
+	CHECK(k == K_PORTSWEEP, "6 unreachable, 4 answered: got %d", k);
+	/* deep rather than wide: the strict rule, as before */
+	k = kind(SW_C_TCP, 0, 10, 4, 4, 1, 10, 0, NULL);
+	CHECK(k == K_PORTSCAN, "10 ports of one host, 4 answered: got %d", k);
+}
+
 static void
 no_responses_means_filtered(void)
 {
@@ -1724,6 +1782,9 @@ main(void)
 	RUN(half_open_answers_count_as_failures);
 	RUN(benign_crawler_is_not_a_sweep);
 	RUN(resolver_like_fanout_is_not_a_scan);
+	RUN(peers_on_their_own_ports_are_not_a_block_scan);
+	RUN(random_host_and_port_scan_is_still_caught);
+	RUN(wide_clients_with_unanswered_contacts_are_not_a_sweep);
 	RUN(no_responses_means_filtered);
 	RUN(syn_scan_answered_by_rsts_raises_trw_then_ports_suspect);
 	RUN(benign_client_completing_handshakes_is_not_a_scan);

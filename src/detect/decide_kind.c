@@ -5,6 +5,7 @@
  * that names them.
  */
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,10 +47,56 @@ static const struct kind_def kinds[K__MAX] = {
 };
 
 /*
+ * A peer-to-peer node (a DHT lookup, a swarm's peer connections) reaches
+ * each peer on the peer's own port: its contacts are dispersed, about one
+ * per target and about as many ports as targets, which no port scan
+ * shape is (a vertical scan repeats the target, a horizontal one the port,
+ * a block scan both). Half of a DHT routing table is stale, so such a
+ * node fails far more often than TRW's benign 0.8 allows; the sequential
+ * test runs again with this benign success rate. A scanner that picks
+ * host and port at random over a large space still fails nearly always
+ * and is caught, a few failures later.
+ */
+#define PEER_SUCCESS	0.5
+
+static bool
+dispersed(uint32_t C, uint32_t T, uint32_t P)
+{
+	return T >= 2 && C < 2 * (uint64_t)T && 2 * (uint64_t)P > T;
+}
+
+static bool
+peer_trw(const struct sw_conf *c, uint32_t F, uint32_t A)
+{
+	double th1 = c->trw_theta1, th0 = PEER_SUCCESS;
+
+	if (th1 >= th0 || c->trw_alpha <= 0)
+		return false;	/* no test: the scanner would succeed as often */
+	return F * log((1 - th1) / (1 - th0)) + A * log(th1 / th0) >=
+	       log(c->trw_beta / c->trw_alpha);
+}
+
+/*
+ * A source that reaches many hosts on a few ports and whose known outcomes
+ * do not lean to a scanner's: at least a quarter of its contacts answered
+ * (and used: aborted ones count as failed), failures short of half TRW's
+ * bound over the answers. The rest of its contacts have no outcome yet or
+ * never will: a mail relay's dead MX hosts and its deferred queue run, the
+ * addresses a happy-eyeballs client gave up on, a NAT gateway's users'
+ * UDP that nothing answers. A horizontal scanner aborts what answers, or
+ * probes mostly dark or filtered space, and is not excused.
+ */
+static bool
+wide_client(uint32_t C, uint32_t T, uint32_t P, uint32_t F, uint32_t A, uint32_t trw_n)
+{
+	return T > P && (uint64_t)A * 4 >= C && (uint64_t)F < A + RTE_MAX(1u, trw_n / 2);
+}
+
+/*
  * The shape of the source's first contacts in one window names the kind.
  * A source whose first contacts mostly succeed is not scanning (a crawler,
  * a NAT gateway, a resolver, a poller): fan-out alone does not make a scan
- * when at least half of it was answered.
+ * when at least half of it was answered, nor for a wide client (above).
  */
 int
 sw_decide_kind(const struct sw_conf *c, uint32_t trw_n, unsigned cls, unsigned t,
@@ -70,8 +117,10 @@ sw_decide_kind(const struct sw_conf *c, uint32_t trw_n, unsigned cls, unsigned t
 	 * live networks are decided on fan-out alone. */
 	if (cls == SW_C_ICMP)
 		return T >= th->icmp_targets || trw ? K_PORTSWEEP : -1;
-	if ((uint64_t)A * 2 > C)
+	if ((uint64_t)A * 2 > C || wide_client(C, T, P, F, A, trw_n))
 		return -1;
+	if (cls != SW_C_IP && dispersed(C, T, P))
+		return peer_trw(c, F, A) ? K_BLOCK : -1;
 	if (cls == SW_C_IP) {
 		if (P >= th->protos)
 			return K_PORTSCAN;
