@@ -347,18 +347,17 @@ rec_write(struct sw_evid_ctl *x, struct esrc *s, const struct sw_evid_rec *r)
 static void
 rec_handle(struct sw_evid_ctl *x, const struct sw_evid_rec *r)
 {
-	struct esrc *a = src_find(x, &r->src);
-	struct esrc *b = memcmp(&r->src, &r->dst, sizeof(r->src)) == 0 ? NULL :
-			 src_find(x, &r->dst);
+	struct esrc *a = src_find(x, &r->src), *b;
+	bool self = memcmp(&r->src, &r->dst, sizeof(r->src)) == 0;
 
-	if (a == NULL && b == NULL) {
-		x->st.late++;	/* its file was removed meanwhile */
-		return;
-	}
 	if (a != NULL)
 		rec_write(x, a, r);
+	/* looked up after the first write: making room may have removed it */
+	b = self ? NULL : src_find(x, &r->dst);
 	if (b != NULL)
 		rec_write(x, b, r);
+	if (a == NULL && b == NULL)
+		x->st.late++;	/* its file was removed meanwhile */
 }
 
 /* Free the replaced tables no running worker can still hold. */

@@ -157,8 +157,16 @@ sw_evidence_offline_sync(struct sw_worker *w)
 	e->suspects = n;
 	e->sync_sec = sec;
 	e->sync_events = target;
-	while (__atomic_load_n(&e->acked, __ATOMIC_ACQUIRE) < target && !sw_quit)
+	while (__atomic_load_n(&e->acked, __ATOMIC_ACQUIRE) < target && !sw_quit) {
+		struct sw_flagset *s = __atomic_load_n(&e->pub, __ATOMIC_ACQUIRE);
+
+		/* keep up with what is published meanwhile (other workers'
+		 * flags): the control thread frees a table only once every
+		 * worker holds a later one */
+		if (s != NULL && s->gen != e->seen_gen)
+			sw_evidence_adopt(e, s);
 		rte_pause();
+	}
 }
 
 struct sw_flagset *
