@@ -28,6 +28,9 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_mbuf.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <scanwatch/pkt.h>
 
@@ -166,6 +169,43 @@ sw_evidence_probe_shaped(const struct sw_pkt *p)
 }
 
 /*
+ * One history record, built in the worker's L1 and streamed to the ring
+ * with non-temporal stores: the ring (evidence.history records, beyond
+ * L2) is written, never read, on this path, so its lines need not be
+ * fetched first; only the lines the record covers are written.
+ */
+static inline void
+sw_evidence_hist_put(struct sw_evid_worker *e, const struct rte_mbuf *m,
+		     const struct sw_pkt *p, uint8_t link, uint32_t cap)
+{
+	union {
+		struct sw_evid_rec r;
+		uint8_t b[sizeof(struct sw_evid_rec) + SW_EVID_SNAP_MAX + 64];
+	} __rte_aligned(64) t;
+	uint8_t *slot = e->hist + (size_t)(e->hpos & e->hmask) * e->stride;
+	uint32_t len = RTE_ALIGN_CEIL((uint32_t)sizeof(t.r) + cap, 64);
+
+	e->hpos++;
+	t.r.ts_ns = p->ts_ns;
+	t.r.wire_len = m->pkt_len;
+	t.r.caplen = (uint16_t)cap;
+	t.r.link = link;
+	t.r.flags = SW_EVID_F_HISTORY;
+	t.r.gen = 0;
+	t.r.pad = 0;
+	t.r.src = p->src;
+	t.r.dst = p->dst;
+	memcpy(t.r.data, rte_pktmbuf_mtod(m, const uint8_t *), cap);
+#ifdef __SSE2__
+	for (uint32_t o = 0; o < len; o += 16)
+		_mm_stream_si128((__m128i *)(void *)(slot + o),
+				 _mm_load_si128((const __m128i *)(const void *)(t.b + o)));
+#else
+	memcpy(slot, t.b, len);
+#endif
+}
+
+/*
  * Per packet, from the worker's parse pass (e may be NULL: evidence off);
  * link is the frame's enum sw_link.
  * With an empty flagged set the test is one branch on e->set; then a
@@ -176,7 +216,6 @@ static inline void
 sw_evidence_pkt(struct sw_evid_worker *e, const struct rte_mbuf *m, const struct sw_pkt *p,
 		uint8_t link)
 {
-	struct sw_evid_rec *r;
 	uint32_t cap;
 
 	if (e == NULL)
@@ -189,18 +228,8 @@ sw_evidence_pkt(struct sw_evid_worker *e, const struct rte_mbuf *m, const struct
 	}
 	if (!sw_evidence_probe_shaped(p))
 		return;
-	r = (struct sw_evid_rec *)(void *)(e->hist + (size_t)(e->hpos & e->hmask) * e->stride);
-	e->hpos++;
 	cap = RTE_MIN((uint32_t)m->data_len, (uint32_t)e->snaplen);
-	r->ts_ns = p->ts_ns;
-	r->wire_len = m->pkt_len;
-	r->caplen = (uint16_t)cap;
-	r->link = link;
-	r->flags = SW_EVID_F_HISTORY;
-	r->gen = 0;
-	r->src = p->src;
-	r->dst = p->dst;
-	memcpy(r->data, rte_pktmbuf_mtod(m, const uint8_t *), cap);
+	sw_evidence_hist_put(e, m, p, link, cap);
 }
 
 #include <scanwatch/conf.h>

@@ -68,15 +68,9 @@ sw_evidence_copy(struct sw_evid_worker *e, const struct rte_mbuf *m, const struc
 	/* the bloom filter said maybe: ask the table */
 	if (sw_flagset_find(e->set, &p->src) == NULL && sw_flagset_find(e->set, &p->dst) == NULL) {
 		/* not flagged after all: it may still be a probe to remember */
-		if (sw_evidence_probe_shaped(p)) {
-			struct sw_evid_rec *h = (struct sw_evid_rec *)(void *)
-				(e->hist + (size_t)(e->hpos & e->hmask) * e->stride);
-
-			e->hpos++;
-			rec_fill(h, e, m, p, link);
-			h->flags = SW_EVID_F_HISTORY;
-			h->gen = 0;
-		}
+		if (sw_evidence_probe_shaped(p))
+			sw_evidence_hist_put(e, m, p, link,
+					     RTE_MIN((uint32_t)m->data_len, (uint32_t)e->snaplen));
 		return;
 	}
 	rec_fill(&buf.r, e, m, p, link);
@@ -127,6 +121,9 @@ adopt_one(void *arg, const struct sw_evid_rec *r, uint64_t gen)
 void
 sw_evidence_adopt(struct sw_evid_worker *e, struct sw_flagset *s)
 {
+#ifdef __SSE2__
+	_mm_sfence();	/* the history's streamed stores before it is read */
+#endif
 	/* the probes that led to the decision: before any copy of a later packet */
 	sw_evidence_hist_walk(e, s, e->seen_gen, adopt_one, e);
 	e->set = s->n > 0 ? s : NULL;
