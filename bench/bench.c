@@ -53,6 +53,7 @@
 #include <scanwatch/conf.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
+#include <scanwatch/evidence.h>
 #include <scanwatch/match.h>
 #include <scanwatch/sketch.h>
 #include <scanwatch/worker.h>
@@ -96,6 +97,9 @@ struct feed {
 
 struct res {
 	uint64_t cycles, pkts, fc, events, drops, lines;
+	uint64_t ecopies, edrops, ehist;	/* evidence: copies, ring drops, history */
+	double best;		/* cycles per packet of the fastest pass: on a shared
+				 * machine, the one least disturbed by other work */
 	uint64_t scanned, scanned_bytes, matches, mdrops, wire_bytes;
 };
 
@@ -131,6 +135,14 @@ static const char *lcores = "0-1";	/* EAL -l: which CPUs the two lcores use */
 static uint64_t pkts_opt = 20000000;
 static bool do_scan = true, do_flood = true, do_bg = true, do_payload = true, do_imix = true;
 static const char *mem_kind;
+
+/* --evidence: the detect rows again with evidence captures on (the worker
+ * state scanwatch builds with output.dir set), nothing flagged, 16
+ * sources flagged that the mix does not hold, 16 that it does. */
+enum evid { EV_OFF, EV_EMPTY, EV_ABSENT, EV_FLAGGED };
+#define EV_SOURCES	16
+static bool do_evid;
+static enum evid evid_mode;
 
 /* Frames ------------------------------------------------------------------- */
 
@@ -576,6 +588,7 @@ pass(struct run *r, unsigned n)
 			/* as sw_worker_main: one RCU report per loop iteration */
 			if (r->w->matcher != NULL)
 				sw_match_worker_quiescent(r->w);
+			sw_evidence_quiescent(r->w);
 			break;
 		}
 	}
@@ -595,6 +608,14 @@ drain(struct sw_worker *w)
 	if (w != NULL && w->mring != NULL)
 		while (rte_ring_sc_dequeue_burst_elem(w->mring, mev, sizeof(mev[0]), 16, NULL) > 0)
 			;
+	if (w != NULL && w->evid != NULL) {
+		uint8_t rec[16 * 2304];
+		unsigned n = RTE_MIN(16u, (unsigned)(sizeof(rec) / w->evid->stride));
+
+		while (rte_ring_sc_dequeue_burst_elem(w->evid->ring, rec, w->evid->stride, n,
+						      NULL) > 0)
+			;
+	}
 }
 
 /*
@@ -679,9 +700,15 @@ run_worker(void *arg)
 		r->r.wire_bytes = wb;	/* of the NB_MBUF frames of one pass */
 	}
 	struct sw_match_wstats ms0 = { 0 };
+	uint64_t ec0 = 0, ed0 = 0, eh0 = 0;
 
 	if (r->w != NULL)
 		ms0 = r->w->mst;
+	if (r->w != NULL && r->w->evid != NULL) {
+		ec0 = r->w->evid->copies;
+		ed0 = r->w->evid->ring_drops;
+		eh0 = r->w->evid->hpos;
+	}
 	if (ds != NULL) {
 		fc0 = ds->first_contacts;
 		ev0 = r->w->st.events;
@@ -710,7 +737,14 @@ run_worker(void *arg)
 		if (!r->ctl)
 			drain(r->w);
 		barrier_wait(r->bar);
-		r->r.cycles += pass(r, n);
+		{
+			uint64_t c = pass(r, n);
+			double cp = (double)c / n;
+
+			r->r.cycles += c;
+			if (r->r.best == 0 || cp < r->r.best)
+				r->r.best = cp;
+		}
 		done += n;
 	}
 	r->r.pkts = done;
@@ -721,6 +755,11 @@ run_worker(void *arg)
 		r->r.events += r->w->st.events - ev0;
 		r->r.drops = r->w->st.ring_drops - drop0;
 		r->r.lines += sw_sketch_lines(sw_detect_sketch(r->w->det)) - ln0;
+	}
+	if (r->w != NULL && r->w->evid != NULL) {
+		r->r.ecopies = r->w->evid->copies - ec0;
+		r->r.edrops = r->w->evid->ring_drops - ed0;
+		r->r.ehist = r->w->evid->hpos - eh0;
 	}
 	if (r->w != NULL) {
 		r->r.scanned = r->w->mst.scanned - ms0.scanned;
@@ -765,11 +804,58 @@ worker_new(unsigned id, unsigned nworkers, enum stage st, unsigned ring_size)
 	return w;
 }
 
+static struct sw_addr
+addr4(uint32_t host)
+{
+	struct sw_addr a;
+	uint32_t be = rte_cpu_to_be_32(host);
+
+	memset(&a, 0, sizeof(a));
+	a.b[10] = a.b[11] = 0xff;
+	memcpy(&a.b[12], &be, 4);
+	return a;
+}
+
+/* Evidence state as scanwatch attaches it, and the flagged set adopted
+ * (before anything is timed, so the history hands nothing over). */
+static void
+evid_attach(struct sw_worker *w, enum mix mix)
+{
+	struct sw_addr a[EV_SOURCES];
+	uint64_t g[EV_SOURCES];
+	struct sw_flagset *s;
+	char err[512];
+
+	w->evid = sw_evidence_worker_create(&conf, w->id, (int)rte_socket_id(), err, sizeof(err));
+	if (w->evid == NULL) {
+		fprintf(stderr, "scanwatch-bench: %s\n", err);
+		exit(1);
+	}
+	if (evid_mode == EV_EMPTY)
+		return;
+	for (unsigned k = 0; k < EV_SOURCES; k++) {
+		uint32_t h = evid_mode == EV_ABSENT ? 0xc6336400u + k :	/* 198.51.100/24 */
+			     mix == MIX_SCAN ? SCANNER(k) : CLIENT(k);
+
+		a[k] = addr4(h);
+		g[k] = 1;
+	}
+	s = sw_flagset_build(a, g, EV_SOURCES, 1);
+	if (s == NULL) {
+		fprintf(stderr, "scanwatch-bench: no memory for the flagged set\n");
+		exit(1);
+	}
+	w->evid->pub = s;
+	sw_evidence_adopt(w->evid, s);
+}
+
 static void
 worker_free(struct sw_worker *w)
 {
 	if (w == NULL)
 		return;
+	if (w->evid != NULL)
+		rte_free(w->evid->pub);
 	if (w->matcher != NULL) {
 		sw_match_worker_offline(w);
 		sw_matcher_free(w->matcher);
@@ -819,6 +905,8 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 			r->ctl = ctl;
 			r->w = st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH ?
 			       worker_new(i, nw, st, ctl ? conf.ring_size : RING_SIZE) : NULL;
+			if (r->w != NULL && evid_mode != EV_OFF)
+				evid_attach(r->w, mix);
 			r->wmask = conf.cms_width - 1;
 			r->depth = conf.cms_depth;
 			if (st == ST_STANDIN)
@@ -917,6 +1005,35 @@ payload_table(enum mix mix, const char *name)
 }
 
 static void
+evid_row(const char *mix, const char *what, const struct res *r, double off)
+{
+	printf("| %-10s | %-26s | %6.2f | %7.1f | %7.1f | %+6.1f | %.4f | %.4f | %" PRIu64 " |\n",
+	       mix, what, mpps(r), cpp(r), r->best, r->best - off,
+	       (double)r->ehist / (double)r->pkts, (double)r->ecopies / (double)r->pkts, r->edrops);
+	fflush(stdout);
+}
+
+static void
+evid_table(enum mix mix, const char *name)
+{
+	static const char *const what[] = {
+		[EV_OFF] = "off", [EV_EMPTY] = "on, nothing flagged",
+		[EV_ABSENT] = "on, 16 flagged, not here", [EV_FLAGGED] = "on, 16 flagged, here",
+	};
+	struct res m[2];
+	double off = 0;
+
+	for (unsigned e = EV_OFF; e <= EV_FLAGGED; e++) {
+		evid_mode = (enum evid)e;
+		measure(ST_DETECT, mix, 1, 0, false, m);
+		if (e == EV_OFF)
+			off = m[0].best;
+		evid_row(name, what[e], m, off);
+	}
+	evid_mode = EV_OFF;
+}
+
+static void
 pair_row(const char *what, const struct res *m, unsigned nw)
 {
 	printf("| %-44s | %6.2f | %6.2f | %7.1f | %7.1f |\n", what, mpps(&m[0]),
@@ -930,7 +1047,7 @@ static void
 usage(FILE *out)
 {
 	fputs("usage: scanwatch-bench [--packets N] [--mix scan|flood|background|payload|imix|all]\n"
-	      "                       [--rules FILE] [--hugepages]\n"
+	      "                       [--rules FILE] [--hugepages] [--burst N] [--evidence]\n"
 	      "  --packets N   packets per measurement and repetition (default 20000000)\n"
 	      "  --mix M       traffic for the detect rows (scan includes flood); pairs run\n"
 	      "                on scan (default all)\n"
@@ -939,6 +1056,8 @@ usage(FILE *out)
 	      "                the measuring lcore 0 on CPU 1)\n"
 	      "  --hugepages   use hugepages when /proc/sys/vm/nr_hugepages > 0\n"
 	      "  --burst N     packets per worker call, as capture.burst (default 32)\n"
+	      "  --evidence    also the detect rows with evidence captures: off, on with\n"
+	      "                nothing flagged, 16 flagged not in the mix, 16 in it\n"
 	      "  --set KEY=VAL a configuration key, as scanwatch --set (e.g. sketch sizes:\n"
 	      "                --set sketch.filter-bits=22)\n", out);
 }
@@ -1009,6 +1128,7 @@ main(int argc, char **argv)
 		{ "hugepages", no_argument, NULL, 'H' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "burst", required_argument, NULL, 'B' },
+		{ "evidence", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1049,6 +1169,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'H': huge = true; break;
+		case 'E': do_evid = true; break;
 		case 'S':
 			if (nset == RTE_DIM(sets)) {
 				fprintf(stderr, "scanwatch-bench: at most %zu --set\n", RTE_DIM(sets));
@@ -1150,6 +1271,22 @@ main(int argc, char **argv)
 			payload_table(MIX_PAYLOAD, "payload");
 		if (do_imix)
 			payload_table(MIX_IMIX, "imix");
+	}
+	if (do_evid && (do_scan || do_bg)) {
+		printf("\nEvidence captures (--evidence; evidence.snaplen %u, evidence.history %u, "
+		       "evidence.ring-size %u): the detect stage with the worker's evidence path; "
+		       "best = cycles per packet of the fastest pass (of 65,536 packets), +best "
+		       "against off's; history = probe headers kept per "
+		       "packet, copies = records sent to the control thread per packet\n\n",
+		       conf.evid_snaplen, conf.evid_history, conf.evid_ring_size);
+		printf("| mix        | evidence                   | Mpps   | cyc/pkt | best    | +best  | "
+		       "history/pkt | copies/pkt | ring drops |\n");
+		printf("|------------|----------------------------|-------:|--------:|--------:|"
+		       "-------:|------:|------:|------:|\n");
+		if (do_scan)
+			evid_table(MIX_SCAN, "scan");
+		if (do_bg)
+			evid_table(MIX_BG, "background");
 	}
 	if (pairs) {
 		printf("\nAcross queues, scan mix, %u vCPUs (lcores 0 and 1 at once):\n\n",

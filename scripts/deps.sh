@@ -6,9 +6,9 @@
 #           libmicrohttpd12, librdkafka1, ...)
 #   test    build + what the test suite drives (scapy, jsonschema, iproute2,
 #           tcpdump, nmap for the live end-to-end test, mergecap for the
-#           peer-corpus test, clang-14 and libFuzzer for the fuzz suite,
-#           chromium to render scanwatch-report's page, tmux to drive
-#           scanwatch top)
+#           peer-corpus test, tshark for the evidence captures, clang-14 and
+#           libFuzzer for the fuzz suite, chromium to render scanwatch-report's
+#           page, tmux to drive scanwatch top)
 #   record  test + the scanners scripts/record-captures.sh records
 set -euo pipefail
 
@@ -19,7 +19,7 @@ pkgs=(build-essential pkg-config meson ninja-build python3
 case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
-	       rsyslog prometheus wireshark-common clang-14 libfuzzer-14-dev
+	       rsyslog prometheus wireshark-common tshark clang-14 libfuzzer-14-dev
 	       debhelper dpkg-dev fakeroot systemd man-db chromium tmux) ;;
 record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       clang-14 libfuzzer-14-dev

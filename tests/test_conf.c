@@ -367,7 +367,16 @@ static const char full_yaml[] =
 	"  files: [/etc/scanwatch/scan.rules]\n"
 	"  max-bytes: 128\n"
 	"  cache-dir: /var/tmp/sw-rules\n"
-	"  ring-size: 2048\n";
+	"  ring-size: 2048\n"
+	"evidence:\n"
+	"  enabled: no\n"
+	"  snaplen: 96\n"
+	"  packets: 50\n"
+	"  source-kb: 64\n"
+	"  total-kb: 4096\n"
+	"  sources: 16\n"
+	"  history: 1024\n"
+	"  ring-size: 512\n";
 
 static void
 full_file_sets_every_key(void)

@@ -141,7 +141,7 @@ try:
           if IP in x and src in (x[IP].src, x[IP].dst)]
     out = [x for x in pk if x[IP].src == src]
     evdir = os.path.join(os.path.dirname(eve), "evidence")
-    os.makedirs(evdir)
+    os.makedirs(evdir, exist_ok=True)  # scanwatch writes its own there too
     wrpcap(os.path.join(evdir, "%s-%s.pcap" % (src, sc["first_seen"])), pk)
     p = rep("--source", src, eve)
     check("evidence_capture_counted", "%d packets from the source, %d to it" %

@@ -58,6 +58,8 @@ struct sw_scan_alert {
 	uint16_t sample_ports[SW_ALERT_SAMPLES];
 	double eps, delta;		/* the sketch's error bounds */
 	bool allowlisted;
+	const char *evidence;		/* the source's evidence capture, relative
+					 * to output.dir; NULL: none */
 };
 
 /** A payload rule's alert (gid 1): metadata.payload. */

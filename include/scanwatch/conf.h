@@ -205,6 +205,16 @@ struct sw_conf {
 	struct sw_strlist rule_files;	/* rules.files */
 	uint32_t rule_max_bytes;	/* rules.max-bytes: payload bytes scanned */
 	uint32_t match_ring_size;	/* rules.ring-size: per-worker match ring */
+
+	/* evidence captures (src/worker/evidence.c, src/ctl/evidence.c) */
+	enum sw_yesno evid_enabled;	/* evidence.enabled: with output.dir only */
+	uint32_t evid_snaplen;		/* evidence.snaplen: bytes kept per packet */
+	uint32_t evid_packets;		/* evidence.packets: after the flag, per source */
+	uint32_t evid_source_kb;	/* evidence.source-kb: one file's budget */
+	uint32_t evid_total_kb;		/* evidence.total-kb: all files' budget */
+	uint32_t evid_sources;		/* evidence.sources: captured at once */
+	uint32_t evid_history;		/* evidence.history: probe records per worker */
+	uint32_t evid_ring_size;	/* evidence.ring-size: per-worker ring */
 };
 
 /** Fill one outputs: entry with the defaults of its keys (type left empty). */

@@ -22,6 +22,7 @@ struct sw_decide;
 struct sw_matcher;
 struct sw_obs;
 struct sw_recent;
+struct sw_evid_ctl;
 
 /** The control thread's systemd notification state (sdnotify.c). */
 struct sw_sd {
@@ -54,6 +55,7 @@ struct sw_ctl {
 	uint64_t events;		/* events drained */
 	uint64_t ev_by_type[8];
 	struct sw_sd sd;		/* systemd notifications (src/ctl/sdnotify.c) */
+	struct sw_evid_ctl *evid;	/* evidence captures (src/ctl/evidence.c), or NULL */
 };
 
 /** Set from signal handlers; served by the control loop. */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <scanwatch/detect.h>
+#include <scanwatch/evidence.h>
 #include <scanwatch/worker.h>
 
 struct sw_ctl;
@@ -43,6 +44,7 @@ struct sw_counters {
 	struct sw_detect_stats det;	/* sum over workers */
 	unsigned nsinks;
 	uint64_t sink_drops;		/* queue full + error + shutdown, all sinks */
+	struct sw_evid_stats evid;	/* evidence captures (zero when off) */
 };
 
 /**

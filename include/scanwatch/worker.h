@@ -24,6 +24,7 @@ struct rte_ring;
 struct rte_mbuf;
 struct sw_detect;
 struct sw_matcher;
+struct sw_evid_worker;
 
 /** Counters a worker writes and the control thread reads. */
 struct sw_wstats {
@@ -72,6 +73,7 @@ struct sw_worker {
 	struct sw_detect *det;		/* this worker's detection state, or NULL */
 	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
 	struct rte_ring *mring;		/* matches to ctl: SPSC, struct sw_match_event */
+	struct sw_evid_worker *evid;	/* evidence captures (src/worker/evidence.c), or NULL */
 
 	/* written by the worker */
 	struct sw_wstats st;

@@ -159,6 +159,8 @@ sw_eve_scan_alert(struct sw_json *j, const char *host, const struct sw_scan_aler
 	sw_json_obj_close(j);
 	sw_json_bool(j, "allowlisted", a->allowlisted);
 	sw_json_u64(j, "update", a->h.update);
+	if (a->evidence != NULL)
+		sw_json_str(j, "evidence", a->evidence);
 	sw_json_obj_close(j);
 	return head_close(j);
 }

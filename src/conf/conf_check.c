@@ -297,6 +297,12 @@ sw_conf_validate(const struct sw_conf *c, char *err, size_t errlen)
 			32 - __builtin_clz(c->filter_capacity - 1));
 		return -EINVAL;
 	}
+	if (c->evid_source_kb > c->evid_total_kb) {
+		sw_conf_put_err(err, errlen, "config: evidence.source-kb (%u) must not exceed "
+			"evidence.total-kb (%u): one source's capture must fit in the total",
+			c->evid_source_kb, c->evid_total_kb);
+		return -EINVAL;
+	}
 	if (c->burst > c->rx_desc) {
 		sw_conf_put_err(err, errlen, "config: capture.burst (%u) must not exceed "
 			"capture.rx-descriptors (%u)", c->burst, c->rx_desc);

@@ -200,6 +200,26 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "payload bytes of each packet the rules scan (the first N)"),
 	KU32("rules.ring-size", match_ring_size, 64, 1048576, 1024, SW_CONF_POW2,
 	     "entries (256 bytes each) of each worker's match ring"),
+
+	KENUM("evidence.enabled", evid_enabled, yesno_values, "yes",
+	      "evidence captures: yes (whenever output.dir is set) or no; "
+	      "OUTPUT.DIR/evidence/<source>-<first_seen>.pcap per flagged source"),
+	KU32("evidence.snaplen", evid_snaplen, 64, 2048, 128, 0,
+	     "bytes of each packet kept in evidence captures (headers)"),
+	KU32("evidence.packets", evid_packets, 1, 1000000, 1000, 0,
+	     "packets from and to a flagged source captured after the alert"),
+	KU32("evidence.source-kb", evid_source_kb, 1, 4194304, 1024, 0,
+	     "KiB one source's capture may take; later packets are dropped, counted"),
+	KU32("evidence.total-kb", evid_total_kb, 1, 1073741824, 1048576, 0,
+	     "KiB all captures in OUTPUT.DIR/evidence may take; the oldest files are "
+	     "removed first, counted"),
+	KU32("evidence.sources", evid_sources, 1, 65536, 256, 0,
+	     "flagged sources captured at once; the oldest makes room, counted"),
+	KU32("evidence.history", evid_history, 64, 1048576, 8192, SW_CONF_POW2,
+	     "probe headers each worker keeps from before a decision (the probes "
+	     "that led to it), snaplen + 56 bytes each"),
+	KU32("evidence.ring-size", evid_ring_size, 64, 1048576, 4096, SW_CONF_POW2,
+	     "entries of each worker's evidence ring to the control thread"),
 };
 
 const unsigned sw_conf_nkeys = sizeof(sw_conf_keys) / sizeof(sw_conf_keys[0]);

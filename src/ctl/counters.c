@@ -23,6 +23,7 @@
 #include <scanwatch/detect.h>
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
+#include "ctl/evidence.h"
 #include "port/port.h"
 
 #define FIELD_SIZE(type, f)	sizeof(((type *)0)->f)
@@ -84,6 +85,58 @@ const struct sw_counter sw_worker_counters[] = {
 	  .help = "Detection events lost to full worker rings (all workers).",
 	  .wkey = "ring_drops", .wprom = "scanwatch_worker_ring_drops_total",
 	  .whelp = "Detection events lost because the worker's ring was full." },
+	/* evidence captures (src/ctl/evidence.c): what was written, and every
+	 * packet that was not, by reason */
+	{ C(evid.sources), .eve = "evidence_sources", .tel = "evidence_sources",
+	  .prom = "scanwatch_evidence_sources_total",
+	  .help = "Flagged sources whose evidence capture started." },
+	{ C(evid.files), .eve = "evidence_files", .tel = "evidence_files",
+	  .prom = "scanwatch_evidence_files_total", .help = "Evidence capture files created." },
+	{ C(evid.packets), .eve = "evidence_packets", .tel = "evidence_packets",
+	  .prom = "scanwatch_evidence_packets_total",
+	  .help = "Packets written to evidence captures." },
+	{ C(evid.history), .eve = "evidence_history_packets", .tel = "evidence_history_packets",
+	  .prom = "scanwatch_evidence_history_packets_total",
+	  .help = "Of them, probes from before the decision (the workers' histories)." },
+	{ C(evid.bytes), .eve = "evidence_bytes", .tel = "evidence_bytes",
+	  .prom = "scanwatch_evidence_bytes_total",
+	  .help = "Bytes written to evidence captures, pcap headers included." },
+	{ C(evid.copies), .eve = "evidence_copies", .tel = "evidence_copies",
+	  .prom = "scanwatch_evidence_copies_total",
+	  .help = "Packet records the workers sent to the control thread for evidence." },
+	{ C(evid.ring_drops), .eve = "evidence_ring_drops", .tel = "evidence_ring_drops",
+	  .prom = "scanwatch_evidence_ring_drops_total",
+	  .help = "Evidence records lost to a full worker ring (evidence.ring-size)." },
+	{ C(evid.source_budget), .eve = "evidence_source_budget_drops",
+	  .tel = "evidence_source_budget_drops",
+	  .prom = "scanwatch_evidence_source_budget_drops_total",
+	  .help = "Evidence packets dropped: the source's file reached evidence.source-kb." },
+	{ C(evid.total_budget), .eve = "evidence_total_budget_drops",
+	  .tel = "evidence_total_budget_drops",
+	  .prom = "scanwatch_evidence_total_budget_drops_total",
+	  .help = "Evidence packets dropped: no room in evidence.total-kb." },
+	{ C(evid.late), .eve = "evidence_late", .tel = "evidence_late",
+	  .prom = "scanwatch_evidence_late_total",
+	  .help = "Evidence packets of sources no longer captured (evidence.packets reached, "
+		  "evicted, file removed)." },
+	{ C(evid.evicted), .eve = "evidence_evicted", .tel = "evidence_evicted",
+	  .prom = "scanwatch_evidence_evicted_total",
+	  .help = "Captures stopped early to make room for a new one (evidence.sources)." },
+	{ C(evid.removed), .eve = "evidence_files_removed", .tel = "evidence_files_removed",
+	  .prom = "scanwatch_evidence_files_removed_total",
+	  .help = "Evidence files removed, oldest first, to stay within evidence.total-kb." },
+	{ C(evid.removed_bytes), .eve = "evidence_bytes_removed", .tel = "evidence_bytes_removed",
+	  .prom = "scanwatch_evidence_bytes_removed_total",
+	  .help = "Bytes of the evidence files removed." },
+	{ C(evid.link_mismatch), .eve = "evidence_link_mismatch",
+	  .tel = "evidence_link_mismatch", .prom = "scanwatch_evidence_link_mismatch_total",
+	  .help = "Evidence packets dropped: another link type than their file's." },
+	{ C(evid.errors), .eve = "evidence_errors", .tel = "evidence_errors",
+	  .prom = "scanwatch_evidence_errors_total",
+	  .help = "Evidence captures or packets lost to file errors (create, write)." },
+	{ C(evid.disk_bytes), .kind = SW_CTR_GAUGE, .eve = "evidence_disk_bytes",
+	  .tel = "evidence_disk_bytes", .prom = "scanwatch_evidence_disk_bytes",
+	  .help = "Bytes of evidence captures in OUTPUT.DIR/evidence." },
 	{ W(polls), .wkey = "polls", .wprom = "scanwatch_worker_polls_total",
 	  .whelp = "rte_eth_rx_burst calls." },
 	{ W(idle_polls), .wkey = "idle_polls", .wprom = "scanwatch_worker_idle_polls_total",
@@ -308,6 +361,8 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 	c->file_damaged = pt.file_damaged;
 
 	detect_counters(ctl, c);
+	if (ctl->evid != NULL)
+		sw_evid_ctl_stats(ctl->evid, &c->evid);
 
 	c->nsinks = ctl->out != NULL ? sw_outputs_count(ctl->out) : 0;
 	for (unsigned i = 0; i < c->nsinks; i++) {

@@ -20,8 +20,10 @@
 #include <scanwatch/ctl.h>
 #include <scanwatch/event.h>
 #include <scanwatch/detect.h>
+#include <scanwatch/evidence.h>
 #include <scanwatch/match.h>
 #include <scanwatch/obs.h>
+#include "ctl/evidence.h"
 #include "ctl/recent.h"
 #include "ctl/sdnotify.h"
 #include "detect/decide.h"
@@ -40,6 +42,7 @@ struct sw_ctl_pending {
 	struct sw_match_event ev[32];
 	unsigned head, n;
 	uint32_t ev_done;		/* detection events processed, this worker */
+	uint64_t events;		/* the same, not wrapping (evidence's offline sync) */
 };
 
 volatile sig_atomic_t sw_hup;
@@ -75,8 +78,16 @@ ctl_scan_alert(void *arg, const struct sw_scan_alert *a)
 {
 	struct sw_ctl *ctl = arg;
 	struct sw_alert key;
-	int rc = sw_eve_scan_alert(&ctl->js, ctl->conf->host, a, &key);
+	struct sw_scan_alert b;
+	int rc;
 
+	/* the alert names the source's evidence capture, started here */
+	if (ctl->evid != NULL) {
+		b = *a;
+		b.evidence = sw_evid_ctl_flag(ctl->evid, &a->h.src, a->first_ns);
+		a = &b;
+	}
+	rc = sw_eve_scan_alert(&ctl->js, ctl->conf->host, a, &key);
 	if (rc == 0) {
 		sw_ctl_emit(ctl, &key, ctl->js.buf, ctl->js.len);
 		sw_recent_scan_alert(ctl->recent, a);
@@ -148,6 +159,11 @@ sw_ctl_init(struct sw_ctl *ctl, const struct sw_conf *c, struct sw_worker **w,
 	ctl->out = sw_outputs_open(c, err, errlen);
 	if (ctl->out == NULL)
 		goto fail;
+	if (sw_evidence_on(c) && nw > 0) {
+		ctl->evid = sw_evid_ctl_open(c, w, nw, err, errlen);
+		if (ctl->evid == NULL)
+			goto fail;
+	}
 	if (decide_start(ctl, err, errlen) != 0)
 		goto fail;
 	ctl->recent = sw_recent_create();
@@ -170,6 +186,8 @@ fail:
 	ctl->recent = NULL;
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;
+	sw_evid_ctl_free(ctl->evid);
+	ctl->evid = NULL;
 	free(ctl->iface);
 	ctl->iface = NULL;
 	sw_outputs_close(ctl->out);
@@ -236,6 +254,7 @@ drain_worker(struct sw_ctl *ctl, unsigned i)
 		for (unsigned k = 0; k < n; k++)
 			do_event(ctl, &evs[k]);
 		p->ev_done += n;
+		p->events += n;
 		ctl->events += n;
 		total += n;
 		if (n == 0 || (n < want && p->head == p->n))
@@ -250,6 +269,11 @@ sw_ctl_drain(struct sw_ctl *ctl)
 
 	for (unsigned i = 0; i < ctl->nw; i++)
 		total += drain_worker(ctl, i);
+	/* after the events: an alert they raised is published at once */
+	total += sw_evid_ctl_drain(ctl->evid);
+	if (ctl->offline)
+		for (unsigned i = 0; i < ctl->nw; i++)
+			sw_evid_ctl_ack(ctl->evid, i, ctl->pend[i].events);
 	return total;
 }
 
@@ -318,6 +342,7 @@ sw_ctl_finish(struct sw_ctl *ctl)
 	sw_ctl_drain(ctl);
 	if (ctl->dec != NULL)
 		sw_decide_finish(ctl->dec);
+	sw_evid_ctl_finish(ctl->evid);
 	sw_ctl_write_stats(ctl);
 	/* before the sinks, workers and ports it reads go away */
 	sw_obs_stop(ctl->obs);
@@ -329,6 +354,8 @@ sw_ctl_finish(struct sw_ctl *ctl)
 	sw_json_free(&ctl->js);
 	sw_decide_free(ctl->dec);
 	ctl->dec = NULL;
+	sw_evid_ctl_free(ctl->evid);
+	ctl->evid = NULL;
 	free(ctl->iface);
 	ctl->iface = NULL;
 	free(ctl->pend);

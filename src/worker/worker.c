@@ -22,6 +22,7 @@
 
 #include <scanwatch/worker.h>
 #include <scanwatch/detect.h>
+#include <scanwatch/evidence.h>
 #include <scanwatch/event.h>
 #include <scanwatch/sketch.h>
 #include <scanwatch/match.h>
@@ -108,6 +109,8 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 			w->st.perr[p->tunnel]++;
 		p->ts_ns = pkt_time_ns(w, m, now);
 		p->wire_len = m->pkt_len > UINT16_MAX ? UINT16_MAX : (uint16_t)m->pkt_len;
+		/* flagged sources' packets, probe headers: see bench/README.md */
+		sw_evidence_pkt(w->evid, m, p, w->link);
 		ip += p->af != 0;
 		/* payload rules only look at packets that carry payload */
 		if (match && p->payload_len != 0 && (p->flags & SW_PKT_F_L4)) {
@@ -175,6 +178,7 @@ loop_end(struct sw_worker *w)
 		sw_detect_tick(w->det, w);
 	if (w->matcher != NULL)
 		sw_match_worker_quiescent(w);
+	sw_evidence_quiescent(w);
 }
 
 struct mq {
@@ -348,6 +352,13 @@ sw_worker_create(const struct sw_conf *c, const struct sw_worker_params *p, char
 			return NULL;
 		}
 	}
+	if (sw_evidence_on(c)) {
+		w->evid = sw_evidence_worker_create(c, p->id, p->socket, err, errlen);
+		if (w->evid == NULL) {
+			sw_worker_free(w);
+			return NULL;
+		}
+	}
 	snprintf(name, sizeof(name), "sw_ev_%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	w->ring = rte_ring_create_elem(name, sizeof(struct sw_event), p->ring_size, p->socket,
 				       RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -367,6 +378,7 @@ sw_worker_free(struct sw_worker *w)
 	if (w == NULL)
 		return;
 	rte_ring_free(w->ring);
+	sw_evidence_worker_free(w->evid);
 	sw_detect_free(w->det);
 	rte_free(w);
 }
