@@ -29,9 +29,12 @@ CASES = ["quickstart", "slow_scan", "nmap_decoy"]
 tmp = tempfile.mkdtemp(prefix="swreport-")
 
 
-def sw(case):
-    d = os.path.join(tmp, case)
-    p = subprocess.run([binary, "-r", os.path.join(data, case + ".pcap"), "-l", d],
+def sw(case, evidence=False, sub=""):
+    """Alerts of a bundled capture; without scanwatch's own evidence captures
+    unless asked, so the checks below control what evidence/ holds."""
+    d = os.path.join(tmp, sub, case)
+    ev = [] if evidence else ["--set", "evidence.enabled=no"]
+    p = subprocess.run([binary, "-r", os.path.join(data, case + ".pcap"), "-l", d] + ev,
                        capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         raise RuntimeError("scanwatch %s: %s" % (case, p.stderr[-1000:]))
@@ -168,6 +171,17 @@ try:
     p = rep("--source", "10.66.0.15", eve)
     check("damaged_evidence_named_not_fatal", p.returncode == 0 and "unreadable" in p.stdout and
           "not a pcap or pcapng file" in p.stdout, p.stdout[-800:])
+
+    # the evidence captures scanwatch itself writes, named by the alerts
+    eve2 = sw("quickstart", evidence=True, sub="own-evidence")
+    sc2 = latest_scans(eve2)[(src, "TCP", "portscan")][0]
+    own = os.path.join(os.path.dirname(eve2), sc2.get("evidence", "?"))
+    opk = rdpcap(own) if os.path.exists(own) else []
+    p = rep("--source", src, eve2)
+    nfrom = sum(1 for x in opk if IP in x and x[IP].src == src)
+    check("own_evidence_counted", len(opk) > 0 and
+          "%d packets from the source, %d to it" % (nfrom, len(opk) - nfrom) in p.stdout,
+          (own, len(opk), p.stdout[-800:]))
 
     # time ranges
     first = sc["first_seen"]
