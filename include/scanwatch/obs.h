@@ -38,6 +38,9 @@ struct sw_counters {
 	/* PMD counters summed over ports (rte_eth_stats) */
 	uint64_t port_packets, port_bytes, imissed, ierrors, no_mbufs;
 	uint64_t file_damaged;		/* capture files read only up to a damage */
+	uint64_t mbufs_in_use;		/* gauge: mbufs out of the pools */
+	uint64_t link_down;		/* ports that stopped delivering (events) */
+	uint64_t ports_down;		/* gauge: ports down now */
 	bool have_detect;		/* dec, det below are valid */
 	struct sw_decide_stats dec;
 	struct sw_detect_stats det;	/* sum over workers */

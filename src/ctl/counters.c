@@ -62,7 +62,7 @@ const struct sw_counter sw_worker_counters[] = {
 	  .help = "Frames the parser rejected, by reason." },
 	/* the PMDs' counters summed over ports; EVE: stats.capture.dpdk.*,
 	 * Prometheus: per port (prom.c) */
-	{ C(port_packets), .tel = "port_packets" },
+	{ C(port_packets), .eve = "port_packets", .tel = "port_packets" },
 	{ C(port_bytes), .tel = "port_bytes" },
 	{ C(imissed), .tel = "imissed" },
 	{ C(no_mbufs), .tel = "no_mbufs" },
@@ -71,6 +71,16 @@ const struct sw_counter sw_worker_counters[] = {
 	  .prom = "scanwatch_capture_file_damaged_total",
 	  .help = "Capture files read only up to their last whole record (damaged or cut "
 		  "short; stderr names the place)." },
+	{ C(mbufs_in_use), .kind = SW_CTR_GAUGE, .eve = "mbufs_in_use", .tel = "mbufs_in_use",
+	  .prom = "scanwatch_mbufs_in_use",
+	  .help = "Packet buffers taken from the pools and not yet returned (0 after the "
+		  "workers stop: any other number is a leak)." },
+	{ C(link_down), .eve = "link_down", .tel = "link_down",
+	  .prom = "scanwatch_link_down_total",
+	  .help = "Times a port stopped delivering: its link went down or its kernel "
+		  "interface went down or away (stderr names it)." },
+	{ C(ports_down), .kind = SW_CTR_GAUGE, .eve = "ports_down", .tel = "ports_down",
+	  .prom = "scanwatch_ports_down", .help = "Ports whose link is down now." },
 	{ W(events), .eve = "events", .tel = "events", .prom = "scanwatch_events_total",
 	  .help = "Detection events the workers raised.",
 	  .wkey = "events", .wprom = "scanwatch_worker_events_total",
@@ -306,6 +316,9 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 	c->ierrors = pt.ierrors;
 	c->no_mbufs = pt.no_mbufs;
 	c->file_damaged = pt.file_damaged;
+	c->mbufs_in_use = pt.mbufs_in_use;
+	c->link_down = pt.link_down;
+	c->ports_down = pt.ports_down;
 
 	detect_counters(ctl, c);
 
