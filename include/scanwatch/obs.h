@@ -119,6 +119,12 @@ void sw_wstats_read(const struct sw_wstats *s, struct sw_wstats *out);
 void sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c);
 
 /**
+ * The same, keeping each worker's snapshot in ws[0 .. nw-1] (NULL: not
+ * kept): c->w is their sum, so one event that shows both agrees with itself.
+ */
+void sw_ctl_counters_ws(const struct sw_ctl *ctl, struct sw_counters *c, struct sw_wstats *ws);
+
+/**
  * Gather the payload matching counters of ctl; any thread.
  * @return false (c zeroed) when matching is off
  */

@@ -297,14 +297,20 @@ detect_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 /* One place sums the counters, so the EVE stats event, telemetry and
  * Prometheus cannot disagree on what "packets" means. */
 void
-sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
+sw_ctl_counters_ws(const struct sw_ctl *ctl, struct sw_counters *c, struct sw_wstats *ws)
 {
 	struct sw_port_totals pt;
 	struct timespec now;
 
 	memset(c, 0, sizeof(*c));
-	for (unsigned i = 0; i < ctl->nw; i++)
-		LOAD_STRUCT(&c->w, &ctl->workers[i]->st, true);
+	for (unsigned i = 0; i < ctl->nw; i++) {
+		struct sw_wstats one;
+
+		LOAD_STRUCT(&one, &ctl->workers[i]->st, false);
+		load_words(WORDS(&c->w), CWORDS(&one), sizeof(one) / sizeof(uint64_t), true);
+		if (ws != NULL)
+			ws[i] = one;
+	}
 	c->events_drained = SW_LOAD(ctl->events);
 
 	pthread_mutex_lock(&port_stats_lock);
@@ -334,6 +340,12 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 	c->now_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	c->start_ns = ctl->start_ns;
 	c->uptime_s = c->now_ns > c->start_ns ? (c->now_ns - c->start_ns) / 1000000000ULL : 0;
+}
+
+void
+sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
+{
+	sw_ctl_counters_ws(ctl, c, NULL);
 }
 
 bool
