@@ -138,7 +138,7 @@ class Sensor:
         for s in sets:
             args += ["--set", s]
         args += ["--", "--no-huge", "-m", "512", "--file-prefix=" + PREFIX] + list(eal)
-        self.stderr = open(os.path.join(outdir, "stderr"), "w+")
+        self.stderr = open(outdir.rstrip("/") + ".stderr", "w+")
         self.p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr)
         self.pid = None
         for _ in range(150):
@@ -348,6 +348,8 @@ def case_ctl_stall(tmp):
             net.nmap("10.78.2.%d" % i, "1-400")
         m1 = metrics()
         stall_pkts = m1.get("scanwatch_packets_total", 0) - m0.get("scanwatch_packets_total", 0)
+        print("note during the stall: %d packets received, %d ring drops" % (
+            stall_pkts, m1.get("scanwatch_ring_drops_total", 0)))
         check("workers_keep_receiving_during_the_stall", stall_pkts > 1000,
               "packets during the stall: %d (%r)" % (stall_pkts, sorted(m1)[:5]))
         check("ring_drops_counted_during_the_stall",
@@ -440,7 +442,7 @@ def case_storm(tmp):
         check("alive_after_%d_sighup_%d_sigusr2" % (k, k // 4), alive, sw.err())
         rc = sw.stop()
         check("exit_status_0", rc == 0, "%d: %s" % (rc, sw.err()))
-    files = sorted(glob.glob(eve + "*"))
+    files = sorted(glob.glob(eve + ".*")) + [eve]     # oldest first
     alerts, stats, bad = [], [], []
     for f in files:
         a, s, b = read_eve(f)
@@ -448,6 +450,8 @@ def case_storm(tmp):
         stats += s
         bad += b
     check("rotated_files", rotated >= 5 and len(files) == rotated + 1, (rotated, files))
+    print("note %d SIGHUP, %d SIGUSR2, %d rotations, %d lines" % (k, k // 4, rotated,
+          sum(len(open(f).readlines()) for f in files)))
     check("no_torn_lines", not bad, bad[:3])
     fin = stats[-1]["stats"]
     ev = sink(stats[-1], "eve")
