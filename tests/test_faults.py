@@ -567,7 +567,7 @@ def case_privileges(tmp):
     sample = open(os.path.join(root, "scripts", "scanwatch.yaml")).read()
     m = re.findall(r'listen:\s*"?([^"\s#]+)', sample)
     check("sample_config_prometheus_loopback",
-          all(v.startswith("127.") or v.startswith("[::1]") for v in m), m)
+          bool(m) and all(v.startswith("127.") or v.startswith("[::1]") for v in m), m)
 
 
 CASES = {
