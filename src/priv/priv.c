@@ -163,7 +163,8 @@ drop_all_threads(int sig, char *err, size_t errlen)
 			return 0;
 		usleep(DROP_WAIT_US);
 	}
-	snprintf(err, errlen, "%s keeps its capabilities (does it block signal %d?)", bad, sig);
+	snprintf(err, errlen, "%s keeps its capabilities (does it block signal %d?); "
+		 "process.drop-capabilities: no runs with them", bad, sig);
 	return -1;
 }
 
