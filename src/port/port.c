@@ -202,10 +202,17 @@ sw_port_close(void)
 {
 	uint16_t port;
 
+	uint64_t left;
+
 	RTE_ETH_FOREACH_DEV(port) {
 		rte_eth_dev_stop(port);
 		rte_eth_dev_close(port);
 	}
+	/* the workers are gone and the RX rings emptied: every mbuf is home */
+	left = sw_port_mbufs_in_use();
+	if (left != 0)
+		fprintf(stderr, "scanwatch: warning: %" PRIu64 " mbufs were never returned to "
+			"their pool (a leak; please report it)\n", left);
 	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES; i++) {
 		rte_mempool_free(pools[i]);
 		pools[i] = NULL;
