@@ -79,7 +79,7 @@ def free_port():
 
 if os.geteuid() != 0:
     skip("needs root (namespaces, DPDK)")
-for tool in ("ip", "nmap", "tcpreplay"):
+for tool in ("ip", "nmap", "tcpreplay", "curl"):
     if shutil.which(tool) is None:
         skip("%s missing (scripts/deps.sh test)" % tool)
 
