@@ -8,7 +8,8 @@
 #           tcpdump, nmap for the live end-to-end test, mergecap for the
 #           peer-corpus test, tshark for the evidence captures, clang-14 and
 #           libFuzzer for the fuzz suite, chromium to render scanwatch-report's
-#           page, tmux to drive scanwatch top)
+#           page, tmux to drive scanwatch top, tcpreplay and the scanners of
+#           the soak and fault tests)
 #   record  test + the scanners scripts/record-captures.sh records
 set -euo pipefail
 
@@ -20,10 +21,11 @@ case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
 	       rsyslog prometheus wireshark-common tshark clang-14 libfuzzer-14-dev
-	       debhelper dpkg-dev fakeroot systemd man-db chromium tmux) ;;
+	       debhelper dpkg-dev fakeroot systemd man-db chromium tmux
+	       tcpreplay masscan zmap hping3 curl) ;;
 record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       clang-14 libfuzzer-14-dev
-	       masscan zmap hping3 curl dnsmasq tshark) ;;
+	       tcpreplay masscan zmap hping3 curl dnsmasq tshark) ;;
 *) echo "usage: $0 [build|test|record]" >&2; exit 2 ;;
 esac
 

@@ -31,6 +31,7 @@
 #include <scanwatch/match.h>
 #include <scanwatch/worker.h>
 #include "port/port.h"
+#include "priv/priv.h"
 
 #define EAL_ARGS_MAX 128
 #define ERRLEN 512
@@ -415,9 +416,10 @@ probe_capture(const char *path, struct sw_capfile *cf)
 			(unsigned long long)cf->records);
 }
 
-/* mkdir -p: every missing component, 0750 (alerts name internal hosts) */
+/* mkdir -p: every missing component, 0750 (alerts name internal hosts),
+ * given to process.user when one is set */
 static int
-mkdir_p(const char *dir, char *err, size_t errlen)
+mkdir_p(const char *dir, const struct sw_priv *priv, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	size_t n = strlen(dir);
@@ -433,7 +435,10 @@ mkdir_p(const char *dir, char *err, size_t errlen)
 		char c = *p;
 
 		*p = '\0';
-		if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+		if (mkdir(path, 0750) == 0) {
+			if (sw_priv_give_dir(priv, path, err, errlen) != 0)
+				return -1;
+		} else if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create output directory %.256s: %s", path,
 				 strerror(errno));
 			return -1;
@@ -536,6 +541,7 @@ main(int argc, char **argv)
 	struct sw_worker *workers[SW_MAX_WORKERS] = { NULL };
 	struct sw_matcher *matcher = NULL;
 	struct sw_ctl ctl;
+	struct sw_priv priv;
 	struct args a;
 	char err[ERRLEN];
 	bool offline;
@@ -566,8 +572,10 @@ main(int argc, char **argv)
 		if (conf.pcap2[0] != '\0')
 			probe_capture(conf.pcap2, &capfile[1]);
 	}
+	if (sw_priv_resolve(conf.run_as, conf.drop_caps == SW_YES, &priv, err, sizeof(err)) != 0)
+		die(2, "%s", err);
 	/* -l DIR: made when missing, as a user expects of an output directory */
-	if (conf.log_dir[0] != '\0' && mkdir_p(conf.log_dir, err, sizeof(err)) != 0)
+	if (conf.log_dir[0] != '\0' && mkdir_p(conf.log_dir, &priv, err, sizeof(err)) != 0)
 		die(2, "%s", err);
 	if (!offline && conf.interfaces.n == 0 && a.eal_argc == 0 && conf.eal_params.n == 0)
 		die(2, "%s", "nothing to read: give -r FILE.pcap or -i DEVICE (see --help)");
@@ -592,6 +600,11 @@ main(int argc, char **argv)
 	if (rc != 0)
 		goto fail_port;
 	rc = create_workers(&conf, nq, offline, workers, err, sizeof(err));
+	if (rc != 0)
+		goto fail_workers;
+	/* The ports are up: nothing from here on needs a privilege, and the
+	 * threads started from here on (outputs, exporter) inherit none. */
+	rc = sw_priv_drop(&priv, conf.log_dir, err, sizeof(err));
 	if (rc != 0)
 		goto fail_workers;
 	if (offline) {

@@ -286,6 +286,7 @@ static const char full_yaml[] =
 	"  vxlan-port: 8472\n"
 	"dpdk:\n"
 	"  eal-params: [\"-l\", \"0-3\", --huge-dir, /mnt/huge]\n"
+	"process: {user: scanwatch, drop-capabilities: no}\n"
 	"events: {ring-size: 8192}\n"
 	"stats:\n"
 	"  interval: 0\n"
@@ -405,6 +406,7 @@ full_file_sets_every_key(void)
 	      strcmp(c->interfaces.v[0], "0000:01:00.0") == 0 &&
 	      strcmp(c->interfaces.v[1], "net_af_packet0,iface=veth1") == 0 &&
 	      strcmp(c->pcap, "/tmp/x.pcap") == 0 && c->workers == 4 &&
+	      strcmp(c->run_as, "scanwatch") == 0 && c->drop_caps == SW_NO &&
 	      c->rss_fields == (SW_RSS_IP | SW_RSS_SCTP) &&
 	      c->rx_desc == 2048 && c->burst == 64 && c->mbuf_cache == 128 &&
 	      c->eal_params.n == 4 && strcmp(c->eal_params.v[2], "--huge-dir") == 0 &&

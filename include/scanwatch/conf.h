@@ -170,6 +170,10 @@ struct sw_conf {
 	/* dpdk */
 	struct sw_strlist eal_params;	/* dpdk.eal-params */
 
+	/* process: once the ports are up (src/priv/) */
+	char run_as[SW_MAX_STR];	/* process.user: "" = stay who we started as */
+	enum sw_yesno drop_caps;	/* process.drop-capabilities */
+
 	/* control plane */
 	uint32_t ring_size;		/* events.ring-size: per-worker ring */
 	uint32_t stats_interval;	/* stats.interval, seconds; 0 = only at exit */

@@ -52,6 +52,7 @@ struct sw_ctl {
 	uint64_t start_ns;		/* wall clock at start */
 	uint64_t start_tsc;
 	uint64_t next_stats_tsc;
+	uint64_t next_watch_tsc;	/* live: next look at the ports' links */
 	uint64_t events;		/* events drained */
 	uint64_t ev_by_type[8];
 	struct sw_sd sd;		/* systemd notifications (src/ctl/sdnotify.c) */

@@ -39,6 +39,9 @@ struct sw_counters {
 	/* PMD counters summed over ports (rte_eth_stats) */
 	uint64_t port_packets, port_bytes, imissed, ierrors, no_mbufs;
 	uint64_t file_damaged;		/* capture files read only up to a damage */
+	uint64_t mbufs_in_use;		/* gauge: mbufs out of the pools */
+	uint64_t link_down;		/* ports that stopped delivering (events) */
+	uint64_t ports_down;		/* gauge: ports down now */
 	bool have_detect;		/* dec, det below are valid */
 	struct sw_decide_stats dec;
 	struct sw_detect_stats det;	/* sum over workers */
@@ -116,6 +119,12 @@ void sw_wstats_read(const struct sw_wstats *s, struct sw_wstats *out);
  * thread). src/ctl/counters.c; the EVE stats event uses it too.
  */
 void sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c);
+
+/**
+ * The same, keeping each worker's snapshot in ws[0 .. nw-1] (NULL: not
+ * kept): c->w is their sum, so one event that shows both agrees with itself.
+ */
+void sw_ctl_counters_ws(const struct sw_ctl *ctl, struct sw_counters *c, struct sw_wstats *ws);
 
 /**
  * Gather the payload matching counters of ctl; any thread.

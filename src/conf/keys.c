@@ -115,6 +115,13 @@ const struct sw_conf_key sw_conf_keys[] = {
 	KLIST("dpdk.eal-params", eal_params, SW_MAX_STRS, NULL, NULL, NULL, 0, "",
 	      "extra EAL arguments, one per entry ([\"-l\", \"0-3\"])"),
 
+	KSTR("process.user", run_as, "",
+	     "once the ports are up, run as this user (output.dir must be writable by "
+	     "it); empty = stay who started"),
+	KENUM("process.drop-capabilities", drop_caps, yesno_values, "yes",
+	      "once the ports are up, every thread drops every capability (yes) or keeps "
+	      "them (no)"),
+
 	KU32("events.ring-size", ring_size, 64, 1048576, 4096, SW_CONF_POW2,
 	     "entries of each worker's event ring to the control thread"),
 

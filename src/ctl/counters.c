@@ -63,7 +63,7 @@ const struct sw_counter sw_worker_counters[] = {
 	  .help = "Frames the parser rejected, by reason." },
 	/* the PMDs' counters summed over ports; EVE: stats.capture.dpdk.*,
 	 * Prometheus: per port (prom.c) */
-	{ C(port_packets), .tel = "port_packets" },
+	{ C(port_packets), .eve = "port_packets", .tel = "port_packets" },
 	{ C(port_bytes), .tel = "port_bytes" },
 	{ C(imissed), .tel = "imissed" },
 	{ C(no_mbufs), .tel = "no_mbufs" },
@@ -72,6 +72,16 @@ const struct sw_counter sw_worker_counters[] = {
 	  .prom = "scanwatch_capture_file_damaged_total",
 	  .help = "Capture files read only up to their last whole record (damaged or cut "
 		  "short; stderr names the place)." },
+	{ C(mbufs_in_use), .kind = SW_CTR_GAUGE, .eve = "mbufs_in_use", .tel = "mbufs_in_use",
+	  .prom = "scanwatch_mbufs_in_use",
+	  .help = "Packet buffers taken from the pools and not yet returned (0 after the "
+		  "workers stop: any other number is a leak)." },
+	{ C(link_down), .eve = "link_down", .tel = "link_down",
+	  .prom = "scanwatch_link_down_total",
+	  .help = "Times a port stopped delivering: its link went down or its kernel "
+		  "interface went down or away (stderr names it)." },
+	{ C(ports_down), .kind = SW_CTR_GAUGE, .eve = "ports_down", .tel = "ports_down",
+	  .prom = "scanwatch_ports_down", .help = "Ports whose link is down now." },
 	{ W(events), .eve = "events", .tel = "events", .prom = "scanwatch_events_total",
 	  .help = "Detection events the workers raised.",
 	  .wkey = "events", .wprom = "scanwatch_worker_events_total",
@@ -340,14 +350,20 @@ detect_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 /* One place sums the counters, so the EVE stats event, telemetry and
  * Prometheus cannot disagree on what "packets" means. */
 void
-sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
+sw_ctl_counters_ws(const struct sw_ctl *ctl, struct sw_counters *c, struct sw_wstats *ws)
 {
 	struct sw_port_totals pt;
 	struct timespec now;
 
 	memset(c, 0, sizeof(*c));
-	for (unsigned i = 0; i < ctl->nw; i++)
-		LOAD_STRUCT(&c->w, &ctl->workers[i]->st, true);
+	for (unsigned i = 0; i < ctl->nw; i++) {
+		struct sw_wstats one;
+
+		LOAD_STRUCT(&one, &ctl->workers[i]->st, false);
+		load_words(WORDS(&c->w), CWORDS(&one), sizeof(one) / sizeof(uint64_t), true);
+		if (ws != NULL)
+			ws[i] = one;
+	}
 	c->events_drained = SW_LOAD(ctl->events);
 
 	pthread_mutex_lock(&port_stats_lock);
@@ -359,6 +375,9 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 	c->ierrors = pt.ierrors;
 	c->no_mbufs = pt.no_mbufs;
 	c->file_damaged = pt.file_damaged;
+	c->mbufs_in_use = pt.mbufs_in_use;
+	c->link_down = pt.link_down;
+	c->ports_down = pt.ports_down;
 
 	detect_counters(ctl, c);
 	if (ctl->evid != NULL)
@@ -376,6 +395,12 @@ sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
 	c->now_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	c->start_ns = ctl->start_ns;
 	c->uptime_s = c->now_ns > c->start_ns ? (c->now_ns - c->start_ns) / 1000000000ULL : 0;
+}
+
+void
+sw_ctl_counters(const struct sw_ctl *ctl, struct sw_counters *c)
+{
+	sw_ctl_counters_ws(ctl, c, NULL);
 }
 
 bool

@@ -323,6 +323,11 @@ sw_ctl_run(struct sw_ctl *ctl)
 		}
 		now = rte_rdtsc();
 		sw_sd_tick(&ctl->sd, ctl, now);
+		/* a port that stops delivering is said at once, not at the next stats */
+		if (!ctl->offline && now >= ctl->next_watch_tsc) {
+			sw_port_watch();
+			ctl->next_watch_tsc = now + rte_get_tsc_hz();
+		}
 		if (!ctl->offline && now >= ctl->next_stats_tsc) {
 			sw_ctl_write_stats(ctl);
 			ctl->next_stats_tsc = now + (uint64_t)ctl->conf->stats_interval *

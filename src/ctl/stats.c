@@ -115,15 +115,15 @@ counters_json(struct sw_json *j, const struct sw_counter *rows, unsigned n, cons
 	}
 }
 
+/* ws: the snapshots capture.packets was summed from */
 static void
-workers_json(struct sw_json *j, const struct sw_ctl *ctl)
+workers_json(struct sw_json *j, const struct sw_ctl *ctl, const struct sw_wstats *wss)
 {
 	sw_json_arr_open(j, "workers");
 	for (unsigned i = 0; i < ctl->nw; i++) {
 		const struct sw_worker *w = ctl->workers[i];
-		struct sw_wstats ws;
+		const struct sw_wstats ws = wss[i];
 
-		sw_wstats_read(&w->st, &ws);
 		sw_json_obj_open(j, NULL);
 		sw_json_u64(j, "id", w->id);
 		sw_json_u64(j, "lcore", w->lcore);
@@ -155,12 +155,13 @@ void
 sw_ctl_write_stats(struct sw_ctl *ctl)
 {
 	struct sw_json *j = &ctl->js;
+	static struct sw_wstats ws[SW_MAX_WORKERS];	/* the control thread's */
 	struct sw_counters c;
 	const struct sw_wstats *sum = &c.w;
 	uint64_t now_ns;
 	char ts[40];
 
-	sw_ctl_counters(ctl, &c);
+	sw_ctl_counters_ws(ctl, &c, ws);
 	now_ns = c.now_ns;
 	sw_json_time(ts, now_ns);
 
@@ -206,7 +207,7 @@ sw_ctl_write_stats(struct sw_ctl *ctl)
 		counters_json(j, sw_detect_counters, sw_detect_ncounters, &c);
 		sw_json_obj_close(j);
 	}
-	workers_json(j, ctl);
+	workers_json(j, ctl, ws);
 	sw_json_obj_close(j);
 
 	sw_json_obj_close(j);

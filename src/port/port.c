@@ -4,9 +4,14 @@
  */
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -197,10 +202,17 @@ sw_port_close(void)
 {
 	uint16_t port;
 
+	uint64_t left;
+
 	RTE_ETH_FOREACH_DEV(port) {
 		rte_eth_dev_stop(port);
 		rte_eth_dev_close(port);
 	}
+	/* the workers are gone and the RX rings emptied: every mbuf is home */
+	left = sw_port_mbufs_in_use();
+	if (left != 0)
+		fprintf(stderr, "scanwatch: warning: %" PRIu64 " mbufs were never returned to "
+			"their pool (a leak; please report it)\n", left);
 	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES; i++) {
 		rte_mempool_free(pools[i]);
 		pools[i] = NULL;
@@ -208,6 +220,97 @@ sw_port_close(void)
 }
 
 static uint64_t files_damaged;
+
+/* written by the control thread (sw_port_watch), read by anyone */
+static struct {
+	bool down;
+	uint64_t since_tsc;
+} links[RTE_MAX_ETHPORTS];
+static uint64_t link_down_events, ports_down;
+
+uint64_t
+sw_port_mbufs_in_use(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (pools[i] != NULL)
+			n += rte_mempool_in_use_count(pools[i]);
+	return n;
+}
+
+/*
+ * A kernel-backed port (net_af_packet, net_tap, net_af_xdp report the
+ * interface's index) is down when its interface is down, has lost its
+ * carrier or is gone; such PMDs may keep reporting link up (af_packet
+ * does). @return 1 up, 0 down (why says how), -1 not a kernel interface
+ */
+static int
+kernel_link(uint16_t port, char *why, size_t len)
+{
+	struct rte_eth_dev_info info;
+	struct ifreq ifr;
+	int fd, rc;
+
+	if (rte_eth_dev_info_get(port, &info) != 0 || info.if_index == 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname(info.if_index, ifr.ifr_name) == NULL) {
+		snprintf(why, len, "its interface (index %u) was removed", info.if_index);
+		return 0;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	close(fd);
+	if (rc != 0)
+		return -1;
+	if (!(ifr.ifr_flags & IFF_UP)) {
+		snprintf(why, len, "interface %s is down", ifr.ifr_name);
+		return 0;
+	}
+	if (!(ifr.ifr_flags & IFF_RUNNING)) {
+		snprintf(why, len, "interface %s has no carrier", ifr.ifr_name);
+		return 0;
+	}
+	return 1;
+}
+
+void
+sw_port_watch(void)
+{
+	uint64_t hz = rte_get_tsc_hz(), now = rte_rdtsc();
+	unsigned ndown = 0;
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port) {
+		struct rte_eth_link l;
+		char why[96] = "";
+		int k = kernel_link(port, why, sizeof(why));
+		bool down = k == 0;
+
+		if (k < 0 && rte_eth_link_get_nowait(port, &l) == 0 &&
+		    l.link_status == RTE_ETH_LINK_DOWN) {
+			snprintf(why, sizeof(why), "the PMD reports its link down");
+			down = true;
+		}
+		if (down && !links[port].down) {
+			fprintf(stderr, "scanwatch: port %u (%s) stopped delivering: %s; its "
+				"traffic is not seen until it is back (counted: link_down)\n",
+				port, port_names[port], why);
+			__atomic_fetch_add(&link_down_events, 1, __ATOMIC_RELAXED);
+			links[port].since_tsc = now;
+		} else if (!down && links[port].down) {
+			fprintf(stderr, "scanwatch: port %u (%s) is up again after %.1f s\n",
+				port, port_names[port],
+				(double)(now - links[port].since_tsc) / (double)hz);
+		}
+		links[port].down = down;
+		ndown += down;
+	}
+	__atomic_store_n(&ports_down, ndown, __ATOMIC_RELAXED);
+}
 
 void
 sw_port_file_damaged(void)
@@ -222,6 +325,9 @@ sw_port_totals(struct sw_port_totals *t)
 
 	memset(t, 0, sizeof(*t));
 	t->file_damaged = __atomic_load_n(&files_damaged, __ATOMIC_RELAXED);
+	t->link_down = __atomic_load_n(&link_down_events, __ATOMIC_RELAXED);
+	t->ports_down = __atomic_load_n(&ports_down, __ATOMIC_RELAXED);
+	t->mbufs_in_use = sw_port_mbufs_in_use();
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_stats s;
 

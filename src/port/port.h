@@ -23,12 +23,29 @@ void sw_port_close(void);
 struct sw_port_totals {
 	uint64_t ipackets, ibytes, imissed, ierrors, no_mbufs;
 	uint64_t file_damaged;	/* capture files read only up to a damage */
+	uint64_t mbufs_in_use;	/* taken from the pools and not returned */
+	uint64_t link_down;	/* times a port's link went down or its
+				 * kernel interface went away (sw_port_watch) */
+	uint64_t ports_down;	/* ports whose link is down now */
 };
 
 /** Offline: a capture file was found damaged (read up to its last whole
  *  record); counted in stats as capture_file_damaged. */
 void sw_port_file_damaged(void);
 void sw_port_totals(struct sw_port_totals *t);
+
+/** mbufs taken from every pool and not yet returned (lcore caches count
+ *  as returned). After the workers stop and the ports close: 0, or a leak. */
+uint64_t sw_port_mbufs_in_use(void);
+
+/**
+ * Control thread, about once a second: each port's link (the PMD's view,
+ * and for kernel-backed PMDs such as net_af_packet, which report no link
+ * state, the kernel interface's IFF_UP/IFF_RUNNING, or its removal). A
+ * port that goes down is reported on stderr and counted (link_down); one
+ * that comes back is reported too.
+ */
+void sw_port_watch(void);
 
 /** The name an alert's in_iface carries for a port. */
 const char *sw_port_name(uint16_t port);

@@ -2,8 +2,14 @@
 /*
  * The file sink: one record per line, appended to a file (or stdout).
  *
- * Lines are written whole with one fwrite so a reader tailing the file never
- * sees half a record. SIGHUP reopens the file by name, which is what
+ * Each line is written whole with one writev(2), not through a stdio buffer:
+ * a record counted as written is in the file, and a write the disk could
+ * not take whole (ENOSPC, EIO) is cut back off the file and the record kept
+ * for the retry, so a full disk loses nothing and tears no line. (With
+ * stdio, lines counted as written sat in its buffer and were lost with it
+ * when the disk filled, and the line being flushed was left half written.)
+ * The cost is one system call per record on the output's own thread.
+ * SIGHUP reopens the file by name, which is what
  * logrotate's postrotate expects. Built-in rotation (rotate-interval,
  * rotate-size) renames the file to NAME.YYYYmmdd-HHMMSS[.N] and starts a
  * new one; time rotation is aligned to multiples of the interval in UTC, so
@@ -16,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,7 +30,7 @@
 
 struct file_sink {
 	char path[4096];	/* empty: stdout */
-	FILE *f;
+	int fd;			/* -1: closed */
 	uint64_t size;		/* bytes in the current file */
 	uint64_t max_size;	/* rotate at this size; 0 = never */
 	uint32_t interval;	/* rotate every interval seconds; 0 = never */
@@ -43,18 +50,10 @@ next_boundary(uint32_t interval)
  * probed for, which is not for every local user to read (umask may take
  * more away, never add).
  */
-static FILE *
+static int
 open_append(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "a");
-	if (f == NULL)
-		close(fd);
-	return f;
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 }
 
 static int
@@ -70,6 +69,7 @@ file_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	fs->fd = -1;
 	if (strcmp(p, "-") == 0)
 		n = 0;
 	else if (p[0] == '/' || conf->log_dir[0] == '\0')
@@ -92,8 +92,8 @@ file_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 	/* Open now so that a wrong directory is a start-up error, not a
 	 * stream of reconnect failures. */
 	if (fs->path[0] != '\0') {
-		fs->f = open_append(fs->path);
-		if (fs->f == NULL) {
+		fs->fd = open_append(fs->path);
+		if (fs->fd < 0) {
 			int rc = -errno;
 
 			snprintf(err, errlen, "cannot open %s for appending: %s (does the "
@@ -101,8 +101,8 @@ file_open(const struct sw_output_conf *cfg, const struct sw_conf *conf,
 			free(fs);
 			return rc;
 		}
-		fclose(fs->f);
-		fs->f = NULL;
+		close(fs->fd);
+		fs->fd = -1;
 	}
 	*ctx = fs;
 	return 0;
@@ -115,13 +115,13 @@ file_connect(void *ctx)
 	struct stat st;
 
 	if (fs->path[0] == '\0') {
-		fs->f = stdout;
+		fs->fd = STDOUT_FILENO;
 		return 0;
 	}
-	fs->f = open_append(fs->path);
-	if (fs->f == NULL)
+	fs->fd = open_append(fs->path);
+	if (fs->fd < 0)
 		return -errno;
-	fs->size = fstat(fileno(fs->f), &st) == 0 ? (uint64_t)st.st_size : 0;
+	fs->size = fstat(fs->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	if (fs->interval)
 		fs->next_rotate = next_boundary(fs->interval);
 	return 0;
@@ -132,9 +132,9 @@ file_disconnect(void *ctx)
 {
 	struct file_sink *fs = ctx;
 
-	if (fs->f != NULL && fs->f != stdout)
-		fclose(fs->f);
-	fs->f = NULL;
+	if (fs->fd >= 0 && fs->fd != STDOUT_FILENO)
+		close(fs->fd);
+	fs->fd = -1;
 }
 
 /* Move the current file aside under a name that sorts by time. */
@@ -151,11 +151,48 @@ file_rotate(struct file_sink *fs)
 	n += strftime(to + n, sizeof(to) - n, "%Y%m%d-%H%M%S", &tm);
 	for (unsigned k = 1; access(to, F_OK) == 0 && k < 1000; k++)
 		snprintf(to + n, sizeof(to) - n, ".%u", k);
-	fclose(fs->f);
-	fs->f = NULL;
+	close(fs->fd);
+	fs->fd = -1;
 	if (rename(fs->path, to) != 0)
 		return -errno;	/* connect appends to the old name again */
 	return file_connect(fs);
+}
+
+/* The line and its newline in one write; what the disk took of a line it
+ * could not take whole is cut off again (a regular file; stdout may be a
+ * pipe, whose writes of a line are whole up to PIPE_BUF anyway). */
+static int
+write_line(struct file_sink *fs, const char *text, size_t len)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(uintptr_t)text, .iov_len = len },
+		{ .iov_base = (void *)(uintptr_t)"\n", .iov_len = 1 },
+	};
+	size_t want = len + 1, done = 0;
+
+	while (done < want) {
+		ssize_t n = writev(fs->fd, iov, 2);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (done > 0 && fs->fd != STDOUT_FILENO &&
+			    ftruncate(fs->fd, (off_t)fs->size) != 0)
+				fs->size += done;	/* cannot cut it: the retry follows it */
+			return SW_SINK_DOWN;
+		}
+		done += (size_t)n;
+		/* a short write: go on with the rest */
+		for (unsigned k = 0; k < 2; k++) {
+			size_t take = (size_t)n < iov[k].iov_len ? (size_t)n : iov[k].iov_len;
+
+			iov[k].iov_base = (char *)iov[k].iov_base + take;
+			iov[k].iov_len -= take;
+			n -= (ssize_t)take;
+		}
+	}
+	fs->size += want;
+	return 0;
 }
 
 static int
@@ -169,24 +206,15 @@ file_write(void *ctx, const struct sw_alert *a, const char *text, size_t len)
 		if (file_rotate(fs) != 0)
 			return SW_SINK_DOWN;
 	}
-	if (fwrite(text, 1, len, fs->f) != len || fputc('\n', fs->f) == EOF) {
-		/* disk full, I/O error: reopen after a backoff and retry the line */
-		clearerr(fs->f);
-		return SW_SINK_DOWN;
-	}
-	fs->size += len + 1;
-	return 0;
+	/* disk full, I/O error: reopen after a backoff and retry the line */
+	return write_line(fs, text, len);
 }
 
+/* Nothing is buffered here: every line went to the kernel with its write. */
 static int
 file_flush(void *ctx)
 {
-	struct file_sink *fs = ctx;
-
-	if (fs->f != NULL && fflush(fs->f) != 0) {
-		clearerr(fs->f);
-		return SW_SINK_DOWN;
-	}
+	(void)ctx;
 	return 0;
 }
 
