@@ -173,10 +173,8 @@ sw_evidence_probe_shaped(const struct sw_pkt *p)
 }
 
 /*
- * One history record, built in the worker's L1 and streamed to the ring
- * with non-temporal stores: the ring (evidence.history records, beyond
- * L2) is written, never read, on this path, so its lines need not be
- * fetched first; only the lines the record covers are written.
+ * One history record, written in place over the oldest (ordinary stores:
+ * streaming them past the cache measured no better, bench/README.md).
  */
 static inline void
 sw_evidence_hist_put(struct sw_evid_worker *e, const struct rte_mbuf *m,
@@ -195,11 +193,10 @@ sw_evidence_hist_put(struct sw_evid_worker *e, const struct rte_mbuf *m,
 	r->pad = 0;
 	r->src = p->src;
 	r->dst = p->dst;
-	/* Most probes are one 64-byte line: a copy of constant size the
-	 * compiler inlines (a library memcpy call per probe took ~350
-	 * cycles here, bench --evidence). The frame's first segment always
-	 * holds 64 bytes of data room past its start (mbuf headroom and
-	 * data room are larger); bytes past cap are not part of the record. */
+	/* Most probes fit one 64-byte line: a copy of constant size the
+	 * compiler inlines instead of a library call. Taken only when the
+	 * first segment's buffer holds 64 bytes from the frame's start;
+	 * bytes past cap are not part of the record. */
 	if (likely(cap <= 64 && rte_pktmbuf_tailroom(m) + m->data_len >= 64))
 		__builtin_memcpy(r->data, rte_pktmbuf_mtod(m, const uint8_t *), 64);
 	else

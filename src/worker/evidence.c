@@ -121,9 +121,6 @@ adopt_one(void *arg, const struct sw_evid_rec *r, uint64_t gen)
 void
 sw_evidence_adopt(struct sw_evid_worker *e, struct sw_flagset *s)
 {
-#ifdef __SSE2__
-	_mm_sfence();	/* the history's streamed stores before it is read */
-#endif
 	/* the probes that led to the decision: before any copy of a later packet */
 	sw_evidence_hist_walk(e, s, e->seen_gen, adopt_one, e);
 	e->set = s->n > 0 ? s : NULL;
