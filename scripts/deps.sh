@@ -6,8 +6,11 @@
 #           libmicrohttpd12, librdkafka1, ...)
 #   test    build + what the test suite drives (scapy, jsonschema, iproute2,
 #           tcpdump, nmap for the live end-to-end test, mergecap for the
-#           peer-corpus test, clang-14 and libFuzzer for the fuzz suite)
+#           peer-corpus test, clang-14 and libFuzzer for the fuzz suite,
+#           Lua 5.3 and tmux for the pktgen smoke test's Pktgen-DPDK)
 #   record  test + the scanners scripts/record-captures.sh records
+#   bench   build + what bench/pktgen.sh needs to build and drive Pktgen-DPDK
+#           (Lua 5.3, tmux for its terminal) and tcpreplay
 set -euo pipefail
 
 what=${1:-build}
@@ -18,11 +21,12 @@ case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
 	       rsyslog prometheus wireshark-common clang-14 libfuzzer-14-dev
-	       debhelper dpkg-dev fakeroot systemd man-db) ;;
+	       debhelper dpkg-dev fakeroot systemd man-db liblua5.3-dev tmux) ;;
 record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       clang-14 libfuzzer-14-dev
 	       masscan zmap hping3 curl dnsmasq tshark) ;;
-*) echo "usage: $0 [build|test|record]" >&2; exit 2 ;;
+bench)  pkgs+=(liblua5.3-dev tmux tcpreplay iproute2 ethtool python3) ;;
+*) echo "usage: $0 [build|test|record|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -17,8 +17,7 @@
 -- Frame sizes are pktgen's: 64 means a 60-byte frame on the wire plus the
 -- 4-byte FCS, which memif and af_packet do not carry.
 
-package.path = package.path .. ";?.lua;test/?.lua;app/?.lua"
-require "Pktgen"
+-- (pktgen itself provides the pktgen table: no require of its Pktgen.lua)
 
 local sw = {}
 
