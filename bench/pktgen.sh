@@ -55,8 +55,11 @@ pfx=swpg$id
 pktgen=$("$here/pktgen/build.sh") || exit $?
 command -v tmux >/dev/null || { echo "pktgen.sh: tmux missing (scripts/deps.sh bench)" >&2; exit 77; }
 
-exec 9>/tmp/sw-live.lock
-flock 9
+# the test suite's live tests run under this lock already (SW_LIVE_LOCKED=1)
+if [ -z "${SW_LIVE_LOCKED:-}" ]; then
+	exec 9>/tmp/sw-live.lock
+	flock 9
+fi
 
 ns=swpg$id
 sock=/run/$pfx.sock
