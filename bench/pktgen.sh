@@ -162,7 +162,7 @@ import json, sys, datetime
 tag, offered, secs, sent, d, t0, rss0, rss1, labelled = sys.argv[1:10]
 secs, sent, t0 = float(secs), int(sent or 0), float(t0)
 labelled = set(labelled.split())
-last, first_alert = None, {}
+last, first_alert, nalerts = None, {}, 0
 for line in open(d + "/eve.json"):
     try:
         e = json.loads(line)
@@ -171,6 +171,7 @@ for line in open(d + "/eve.json"):
     if e.get("event_type") == "stats":
         last = e["stats"]
     elif e.get("event_type") == "alert" and "src_ip" in e:
+        nalerts += 1
         ts = datetime.datetime.strptime(e["timestamp"][:26], "%Y-%m-%dT%H:%M:%S.%f")
         ts = ts.replace(tzinfo=datetime.timezone.utc).timestamp()
         first_alert.setdefault(e["src_ip"], ts)
@@ -196,7 +197,7 @@ lost = sent - got
 print(f"{tag:>10} offered={offered:>9} sent={sent} received={got} "
       f"rx_mpps={got / secs / 1e6:.3f} dropped={lost} imissed={missed} "
       f"flagged={len(flagged)}/{len(labelled)} [{delays}] benign_flagged={len(benign)}"
-      f"{' ' + ','.join(benign[:5]) if benign else ''} events={events} drained={drained} "
+      f"{' ' + ','.join(benign[:5]) if benign else ''} alerts={nalerts} events={events} drained={drained} "
       f"ring_drops={ring} rss_kb={rss0}->{rss1}")
 PY
 }
