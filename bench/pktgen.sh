@@ -5,12 +5,13 @@
 #
 # 1. Finds or builds pktgen (bench/pktgen/build.sh: $PKTGEN, `pktgen` on the
 #    PATH, or the vendored source built into build-pktgen/).
-# 2. sweep  (net_memif, backpressure): scanwatch reads five memif
-#    connections from pktgen running bench/pktgen/f_mix.lua (background of
+# 2. sweep  (net_memif, backpressure): scanwatch (memif server) reads five
+#    memif connections from pktgen (client) running bench/pktgen/f_mix.lua (background of
 #    1,000 TCP clients and 1,000 DNS clients, three labelled scanners at
 #    2,000, 2,000 and 5,000 packets/s). One trial per rate of $RATES
 #    (background packets/s; "max" = pktgen's 100 %), $SECS seconds each, a
-#    fresh scanwatch per trial (its alerts and counters are the trial's).
+#    fresh scanwatch and pktgen per trial (its alerts and counters are the
+#    trial's; a pktgen whose memif peer left spins on the dead port).
 #    memif slows the sender rather than drop, so what it measures is
 #    throughput: the highest received rate is throughput_mpps.
 # 3. search (net_af_packet over a veth pair, a path that drops, the drops
@@ -78,45 +79,31 @@ ip -n "$ns" link set lo up
 
 # ---- pktgen -----------------------------------------------------------------
 
-# pg_start SCRIPT LINK_MBPS VDEV...: pktgen in a detached tmux (it wants a
-# terminal), in the namespace, driven through $OUT/ctl
-pg_start() {
-	local script=$1 mbps=$2; shift 2
-	local vdevs=() map="" n=$#
+# pg_run TAG SCRIPT LINK_MBPS SCALE SECS VDEV...: one pktgen for one trial,
+# in a detached tmux (it wants a terminal), in the namespace; prints the
+# frames it sent. A fresh pktgen per trial: a pktgen whose memif peer went
+# away spins on the dead port.
+pg_run() {
+	local tag=$1 script=$2 mbps=$3 scale=$4 secs=$5; shift 5
+	local vdevs=() map n=$# i
 	for v in "$@"; do vdevs+=("--vdev=$v"); done
 	if [ "$n" -eq 1 ]; then map="1.0"; else map="1.[0-$((n - 1))]"; fi
-	rm -rf "$OUT/ctl"; mkdir -p "$OUT/ctl"
-	: >"$OUT/pg.results"
+	rm -f "$OUT/pg.exited" "$OUT/pg.started"
 	pg_session=$pfx-tmux
 	tmux -L "$pg_session" new-session -d -x 200 -y 60 \
-		"ip netns exec $ns env SW_CTL=$OUT/ctl SW_OUT=$OUT/pg.results SW_LINK_MBPS=$mbps \
+		"ip netns exec $ns env SW_OUT=$OUT/pg.results SW_LINK_MBPS=$mbps SW_SCALE=$scale \
+		 SW_SECONDS=$secs SW_TAG=$tag SW_START_FILE=$OUT/pg.started \
 		 $pktgen --lcores=0@1,1@0 --no-huge -m 4096 --file-prefix=$pfx-pg --no-pci \
 		 --log-level=lib.eal:error ${vdevs[*]} -- -P -m '$map' -f $script \
-		 >$OUT/pg.log 2>&1; touch $OUT/ctl/exited"
-	pg_n=0
-}
-
-# pg_trial TAG SCALE SECS: one trial; waits for its line in pg.results
-pg_trial() {
-	local n=$pg_n
-	echo "trial $1 $2 $3 0" >"$OUT/ctl/cmd.$n.tmp"
-	mv "$OUT/ctl/cmd.$n.tmp" "$OUT/ctl/cmd.$n"
-	for _ in $(seq 1 $(( ($3 + 60) * 10 ))); do
-		[ -e "$OUT/ctl/done.$n" ] && break
-		[ -e "$OUT/ctl/exited" ] && { echo "pktgen.sh: pktgen exited (log $OUT/pg.log)" >&2; return 1; }
+		 >$OUT/pg-$tag.log 2>&1; touch $OUT/pg.exited"
+	for ((i = 0; i < (secs + 90) * 10; i++)); do
+		[ -e "$OUT/pg.exited" ] && break
 		sleep 0.1
 	done
-	[ -e "$OUT/ctl/done.$n" ] || { echo "pktgen.sh: pktgen did not finish trial $1" >&2; return 1; }
-	pg_n=$((n + 1))
-	sed -n "s/^$1 sent=\([0-9]*\).*/\1/p" "$OUT/pg.results" | tail -1
-}
-
-pg_stop() {
-	echo quit >"$OUT/ctl/cmd.$pg_n"
-	for _ in $(seq 1 100); do [ -e "$OUT/ctl/exited" ] && break; sleep 0.1; done
 	tmux -L "$pg_session" kill-server 2>/dev/null || true
 	pg_session=
 	rm -rf "/var/run/dpdk/$pfx-pg"
+	sed -n "s/^$tag sent=\([0-9]*\).*/\1/p" "$OUT/pg.results" | tail -1
 }
 
 # ---- scanwatch ----------------------------------------------------------------
@@ -207,42 +194,44 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 # scale for a target background rate of f_mix.lua (200,000 pps at 1.0)
 scale_of() { if [ "$1" = max ]; then echo 100000; else python3 -c "print($1 / 200000)"; fi; }
 
-# trial TAG RATE DEV...: fresh scanwatch, one pktgen trial, one report line
+# run_trial TAG RATE SCRIPT LINK_MBPS "SCANWATCH DEVS" PKTGEN_VDEV...: a
+# fresh scanwatch, one pktgen trial, one report line
 run_trial() {
-	local tag=$1 rate=$2; shift 2
+	local tag=$1 rate=$2 script=$3 mbps=$4 swdevs=$5; shift 5
 	local dir=$OUT/$tag t0 sent rss0 rss1
-	sw_start "$dir" "$@" || return 1
+	sw_start "$dir" $swdevs || return 1
 	rss0=$(sw_rss)
-	t0=$(date +%s.%N)
-	sent=$(pg_trial "$tag" "$(scale_of "$rate")" "$SECS") || return 1
+	sent=$(pg_run "$tag" "$script" "$mbps" "$(scale_of "$rate")" "$SECS" "$@")
 	rss1=$(sw_rss)
+	t0=$(stat -c %.9Y "$OUT/pg.started" 2>/dev/null || date +%s.%N)
 	sw_stop
-	report "$tag" "$rate" "$SECS" "$sent" "$dir" "$t0" "$rss0" "$rss1" | tee -a "$OUT/report.txt"
+	report "$tag" "$rate" "$SECS" "${sent:-0}" "$dir" "$t0" "$rss0" "$rss1" | tee -a "$OUT/report.txt"
 }
 
-memif_devs() {
-	local n=$1 i devs=()
-	for ((i = 0; i < n; i++)); do devs+=("net_memif$i,role=client,socket=$sock,id=$i"); done
-	echo "${devs[@]}"
+# memif: scanwatch is the server (started first), pktgen the client
+memif_sw() {
+	local i devs=""
+	for ((i = 0; i < $1; i++)); do devs+=" net_memif$i,role=server,socket=$sock,id=$i"; done
+	echo "$devs"
+}
+memif_pg() {
+	local i
+	for ((i = 0; i < $1; i++)); do echo "net_memif$i,role=client,socket=$sock,id=$i"; done
 }
 
 throughput=0 lossless=0 top_flagged="0/3" top_benign=0
 echo "pktgen.sh: pktgen $pktgen, scanwatch $sw, results in $OUT" >&2
 
+mix=$here/pktgen/f_mix.lua
 if [[ " $PHASES " == *" sweep "* ]]; then
 	echo "== sweep: f_mix.lua over net_memif (throughput; memif backpressures)" | tee -a "$OUT/report.txt"
-	srv=()
-	for i in 0 1 2 3 4; do srv+=("net_memif$i,role=server,socket=$sock,id=$i"); done
-	pg_start "$here/pktgen/f_mix.lua" 100000 "${srv[@]}"
-	sleep 3
 	for r in $RATES; do
-		line=$(run_trial "sweep-$r" "$r" $(memif_devs 5)) || break
+		line=$(run_trial "sweep-$r" "$r" "$mix" 100000 "$(memif_sw 5)" $(memif_pg 5)) || break
 		echo "$line"
 		mpps=$(field rx_mpps "$line")
 		throughput=$(python3 -c "print(max($throughput, $mpps))")
 		top_flagged=$(field flagged "$line"); top_benign=$(field benign_flagged "$line")
 	done
-	pg_stop
 fi
 
 if [[ " $PHASES " == *" search "* ]]; then
@@ -253,17 +242,16 @@ if [[ " $PHASES " == *" search "* ]]; then
 	for d in pga$id pgb$id; do ip netns exec "$ns" ethtool -K $d tso off gso off gro off >/dev/null 2>&1 || true; done
 	afp=()
 	for i in 0 1 2 3 4; do afp+=("net_af_packet$i,iface=pga$id"); done
-	pg_start "$here/pktgen/f_mix.lua" 10000 "${afp[@]}"
-	sleep 3
 	# bounds in background packets/s: lo passes (or 0), hi fails
 	lo=0 hi=$(python3 -c "print(int(max($throughput, 0.5) * 1e6))")
 	n=0
 	while python3 -c "import sys; sys.exit(0 if ($hi - $lo) > $RES * $hi and $hi > 1000 else 1)"; do
 		mid=$(( (lo + hi) / 2 ))
 		n=$((n + 1))
-		line=$(run_trial "search-$n" "$mid" "net_af_packet0,iface=pgb$id") || break
+		line=$(run_trial "search-$n" "$mid" "$mix" 10000 "net_af_packet0,iface=pgb$id" "${afp[@]}") || break
 		echo "$line"
-		if [ "$(field dropped "$line")" -le 0 ] && [ "$(field imissed "$line")" -eq 0 ]; then
+		if [ "$(field sent "$line")" -gt 0 ] && [ "$(field dropped "$line")" -le 0 ] &&
+		   [ "$(field imissed "$line")" -eq 0 ]; then
 			lo=$mid
 			lossless=$(field rx_mpps "$line")
 		else
@@ -271,18 +259,14 @@ if [[ " $PHASES " == *" search "* ]]; then
 		fi
 	done
 	echo "search: lossless at $lo background pps ($lossless Mpps received), fails at $hi" | tee -a "$OUT/report.txt"
-	pg_stop
 fi
 
 if [[ " $PHASES " == *" flood "* ]]; then
 	echo "== flood: d_syn_flood.lua over net_memif, full rate, ${FLOOD_SECS}s (issue 13 item 4)" | tee -a "$OUT/report.txt"
-	pg_start "$here/pktgen/d_syn_flood.lua" 100000 "net_memif0,role=server,socket=$sock,id=0"
-	sleep 3
 	SECS_SAVED=$SECS SECS=$FLOOD_SECS
-	line=$(run_trial flood max "net_memif0,role=client,socket=$sock,id=0") || true
+	line=$(run_trial flood max "$here/pktgen/d_syn_flood.lua" 100000 "$(memif_sw 1)" $(memif_pg 1)) || true
 	SECS=$SECS_SAVED
 	echo "$line"
-	pg_stop
 fi
 
 echo "pktgen: throughput_mpps=$throughput lossless_mpps=$lossless scanners_flagged=$top_flagged benign_flagged=$top_benign" | tee -a "$OUT/report.txt"

@@ -1,10 +1,11 @@
 -- Shared by the traffic scripts of bench/pktgen/ (Pktgen-DPDK 23.06, Lua 5.3).
 --
 -- A traffic script sets up its ports with the helpers below and ends with
--- sw.main(profile). Run alone (pktgen -f bench/pktgen/a_vertical_syn.lua)
--- it sends for SW_SECONDS (default 10) at the script's default rate and
--- quits; under bench/pktgen.sh (SW_CTL set) it obeys the commands the
--- shell writes, one trial at a time (see sw.drive).
+-- sw.main(profile): it waits for the links, sends for SW_SECONDS (default
+-- 10) at SW_SCALE (default 1) times the script's rates, appends one line
+-- "TAG sent=N oerrors=N secs=N" to SW_OUT and quits. bench/pktgen.sh runs
+-- one pktgen per trial this way. (With SW_CTL set it instead obeys the
+-- commands written there, one trial at a time: see sw.drive.)
 --
 -- Environment (all optional):
 --   SW_SECONDS   seconds to send when run alone
@@ -13,6 +14,10 @@
 --                per second and turned into pktgen's percent with it
 --   SW_CTL       directory of the command handshake with bench/pktgen.sh
 --   SW_OUT       file the per-trial results are appended to
+--   SW_SCALE     multiplies the rates of the swept ports (prof.scaled)
+--   SW_TAG       the result line's first word
+--   SW_START_FILE  written the moment sending starts (delays are timed
+--                from its modification time)
 --
 -- Frame sizes are pktgen's: 64 means a 60-byte frame on the wire plus the
 -- 4-byte FCS, which memif and af_packet do not carry.
@@ -210,9 +215,23 @@ local function trial(prof, tag, scale, secs, count)
 		pktgen.set(tostring(p), "count", (i == 1) and count or 0)
 	end
 	pktgen.clr()
+	-- a memif port sends nothing until connected, and pktgen's sending
+	-- lcore spins on a port that is down: wait up to 10 s for every link
+	for _ = 1, 100 do
+		local st, up = pktgen.linkState(list), true
+		for _, p in ipairs(ports) do
+			if not tostring(st[p]):find("UP") then up = false end
+		end
+		if up then break end
+		pktgen.delay(100)
+	end
 	pktgen.delay(200)
 	local t0 = os.time()
 	pktgen.start(list)
+	if os.getenv("SW_START_FILE") then
+		local f = io.open(os.getenv("SW_START_FILE"), "w")
+		if f then f:write("started\n"); f:close() end
+	end
 	if count > 0 then
 		-- a fixed count: wait until the port has sent it (or secs + 5 s)
 		local waited = 0
@@ -268,7 +287,8 @@ function sw.main(prof)
 	if os.getenv("SW_CTL") then
 		sw.drive(prof)
 	else
-		trial(prof, "alone", 1, tonumber(os.getenv("SW_SECONDS") or "10"), 0)
+		trial(prof, os.getenv("SW_TAG") or "alone", tonumber(os.getenv("SW_SCALE") or "1"),
+		      tonumber(os.getenv("SW_SECONDS") or "10"), 0)
 	end
 	pktgen.quit()
 end
