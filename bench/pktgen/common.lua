@@ -4,15 +4,13 @@
 -- sw.main(profile): it waits for the links, sends for SW_SECONDS (default
 -- 10) at SW_SCALE (default 1) times the script's rates, appends one line
 -- "TAG sent=N oerrors=N secs=N" to SW_OUT and quits. bench/pktgen.sh runs
--- one pktgen per trial this way. (With SW_CTL set it instead obeys the
--- commands written there, one trial at a time: see sw.drive.)
+-- one pktgen per trial this way.
 --
 -- Environment (all optional):
 --   SW_SECONDS   seconds to send when run alone
 --   SW_LINK_MBPS link speed pktgen computes rates against (memif reports
 --                100000, af_packet 10000); rates below are given in packets
 --                per second and turned into pktgen's percent with it
---   SW_CTL       directory of the command handshake with bench/pktgen.sh
 --   SW_OUT       file the per-trial results are appended to
 --   SW_SCALE     multiplies the rates of the swept ports (prof.scaled)
 --   SW_TAG       the result line's first word
@@ -181,14 +179,6 @@ end
 -- mean frame size of the TCP background (64 ... 1514 in steps of 50)
 sw.background_size = 789
 
-local function read_all(path)
-	local f = io.open(path, "r")
-	if f == nil then return nil end
-	local s = f:read("a")
-	f:close()
-	return s
-end
-
 local function port_totals(ports)
 	local st = pktgen.portStats("all", "port")
 	local sent, errs = 0, 0
@@ -208,12 +198,6 @@ local function trial(prof, tag, scale, secs, count)
 	local ports = prof.ports
 	local list = table.concat(ports, ",")
 
-	for i, p in ipairs(ports) do
-		local pps = prof.pps[i]
-		if i <= (prof.scaled or 1) then pps = pps * scale end
-		pktgen.set(tostring(p), "rate", sw.pct(pps, prof.size[i]))
-		pktgen.set(tostring(p), "count", (i == 1) and count or 0)
-	end
 	pktgen.clr()
 	-- a memif port sends nothing until connected, and pktgen's sending
 	-- lcore spins on a port that is down: wait up to 10 s for every link
@@ -224,6 +208,14 @@ local function trial(prof, tag, scale, secs, count)
 		end
 		if up then break end
 		pktgen.delay(100)
+	end
+	-- rates after the links are up: pktgen turns a percent into packets/s
+	-- with the link speed it reads at that moment (0 while memif connects)
+	for i, p in ipairs(ports) do
+		local pps = prof.pps[i]
+		if i <= (prof.scaled or 1) then pps = pps * scale end
+		pktgen.set(tostring(p), "rate", sw.pct(pps, prof.size[i]))
+		pktgen.set(tostring(p), "count", (i == 1) and count or 0)
 	end
 	pktgen.delay(200)
 	local t0 = os.time()
@@ -253,43 +245,12 @@ local function trial(prof, tag, scale, secs, count)
 	end
 end
 
--- The handshake with bench/pktgen.sh: the shell writes SW_CTL/cmd.N
--- ("trial TAG SCALE SECS COUNT" or "quit"); this answers with
--- SW_CTL/done.N once the trial's line is in SW_OUT.
-function sw.drive(prof)
-	local ctl = os.getenv("SW_CTL")
-	local n = 0
-
-	while true do
-		local path = ctl .. "/cmd." .. n
-		local cmd = read_all(path)
-		if cmd == nil then
-			pktgen.delay(100)
-		else
-			local w = {}
-			for x in cmd:gmatch("%S+") do w[#w + 1] = x end
-			if w[1] == "quit" then break end
-			if w[1] == "trial" then
-				trial(prof, w[2], tonumber(w[3]), tonumber(w[4]), tonumber(w[5]))
-			end
-			local f = io.open(ctl .. "/done." .. n, "w")
-			f:write("ok\n")
-			f:close()
-			n = n + 1
-		end
-	end
-end
-
 -- prof = { ports = {0, ...}, pps = {pps per port}, size = {mean frame size
 -- per port}, scaled = how many leading ports the sweep scales (default 1) }
 function sw.main(prof)
 	pktgen.screen("off")
-	if os.getenv("SW_CTL") then
-		sw.drive(prof)
-	else
-		trial(prof, os.getenv("SW_TAG") or "alone", tonumber(os.getenv("SW_SCALE") or "1"),
-		      tonumber(os.getenv("SW_SECONDS") or "10"), 0)
-	end
+	trial(prof, os.getenv("SW_TAG") or "alone", tonumber(os.getenv("SW_SCALE") or "1"),
+	      tonumber(os.getenv("SW_SECONDS") or "10"), 0)
 	pktgen.quit()
 end
 
