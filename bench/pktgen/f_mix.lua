@@ -11,6 +11,9 @@
 -- Packets as documented in a_vertical_syn.lua, b_horizontal_sweep.lua,
 -- c_masscan_block.lua and e_background.lua.
 -- Expected: alerts for 10.66.1.11, .12 and .13 and for no other source.
+-- Caveat: pktgen 23.06 paces all ports of one sending lcore by the first
+-- port's rate (bench/README.md): give each port its own lcore (-m
+-- "[2].0,[3].1,...") for the per-port rates above to hold.
 local dir = debug.getinfo(1, "S").source:match("^@(.*)/") or "."
 package.path = package.path .. ";" .. dir .. "/?.lua"
 local sw = require "common"
