@@ -8,9 +8,12 @@
 #           tcpdump, nmap for the live end-to-end test, mergecap for the
 #           peer-corpus test, tshark for the evidence captures, clang-14 and
 #           libFuzzer for the fuzz suite, chromium to render scanwatch-report's
-#           page, tmux to drive scanwatch top, tcpreplay and the scanners of
-#           the soak and fault tests)
+#           page, tmux to drive scanwatch top and Pktgen-DPDK's terminal, Lua 5.3
+#           for the pktgen smoke test, tcpreplay and the scanners of the soak
+#           and fault tests)
 #   record  test + the scanners scripts/record-captures.sh records
+#   bench   build + what bench/pktgen.sh needs to build and drive Pktgen-DPDK
+#           (Lua 5.3, tmux for its terminal) and tcpreplay
 set -euo pipefail
 
 what=${1:-build}
@@ -21,12 +24,13 @@ case "$what" in
 build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
 	       rsyslog prometheus wireshark-common tshark clang-14 libfuzzer-14-dev
-	       debhelper dpkg-dev fakeroot systemd man-db chromium tmux
+	       debhelper dpkg-dev fakeroot systemd man-db chromium tmux liblua5.3-dev
 	       tcpreplay masscan zmap hping3 curl) ;;
 record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       clang-14 libfuzzer-14-dev
 	       tcpreplay masscan zmap hping3 curl dnsmasq tshark) ;;
-*) echo "usage: $0 [build|test|record]" >&2; exit 2 ;;
+bench)  pkgs+=(liblua5.3-dev tmux tcpreplay iproute2 ethtool python3) ;;
+*) echo "usage: $0 [build|test|record|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -297,6 +297,32 @@ live_prefix(const struct sw_conf *c, char *out, size_t len)
 /* EAL leaves an empty runtime directory per file prefix behind. */
 static char runtime_dir[128];
 
+/*
+ * net_af_packet ignores the descriptor count given to
+ * rte_eth_rx_queue_setup() and keeps a kernel ring of 512 frames: at a few
+ * hundred thousand frames/s a millisecond or two of slack, and frames were
+ * lost in the kernel whenever a worker was descheduled (72 % of a 116 kpps
+ * replay on a busy 2-core host; bench/README.md). Its ring is sized by
+ * capture.af-packet-frames unless the device string says otherwise (its
+ * memory is ordinary pages, not the mbuf pool's hugepages, so it does not
+ * follow capture.rx-descriptors); one socket per queue pair (PACKET_FANOUT).
+ */
+static void
+eal_af_packet(struct eal_args *e, const struct sw_conf *c, const char *dev)
+{
+	char qpairs[32] = "", frames[32] = "";
+	char spec[SW_MAX_STR + 56];	/* + "--vdev=" fits eal_add()'s store */
+
+	if (strstr(dev, "qpairs=") == NULL && c->workers > 1)
+		snprintf(qpairs, sizeof(qpairs), ",qpairs=%u", c->workers);
+	if (strstr(dev, "framecnt=") == NULL)
+		snprintf(frames, sizeof(frames), ",framecnt=%u", c->afp_frames);
+	if ((size_t)snprintf(spec, sizeof(spec), "%.*s%s%s", SW_MAX_STR, dev, qpairs,
+			     frames) >= sizeof(spec))
+		die(2, "%s: device string too long", dev);
+	eal_add(e, "--vdev=%s", spec);
+}
+
 static void
 build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 {
@@ -345,13 +371,8 @@ build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 		if (is_pci(dev)) {
 			eal_add(e, "-a%s", dev);
 			any_pci = true;
-		} else if (strncmp(dev, "net_af_packet", 13) == 0 &&
-			   strstr(dev, "qpairs=") == NULL && c->workers > 1) {
-			char spec[SW_MAX_STR + 32];
-
-			/* af_packet opens one socket per queue pair (PACKET_FANOUT) */
-			snprintf(spec, sizeof(spec), "%s,qpairs=%u", dev, c->workers);
-			eal_add(e, "--vdev=%s", spec);
+		} else if (strncmp(dev, "net_af_packet", 13) == 0) {
+			eal_af_packet(e, c, dev);
 		} else {
 			eal_add(e, "--vdev=%s", dev);
 		}

@@ -280,6 +280,7 @@ static const char full_yaml[] =
 	"  workers: 4\n"
 	"  rss-fields: [ip, sctp]\n"
 	"  rx-descriptors: 2048\n"
+	"  af-packet-frames: 65536\n"
 	"  burst: 64\n"
 	"  mempool-cache: 128\n"
 	"decoder:\n"
@@ -408,8 +409,8 @@ full_file_sets_every_key(void)
 	      strcmp(c->pcap, "/tmp/x.pcap") == 0 && c->workers == 4 &&
 	      strcmp(c->run_as, "scanwatch") == 0 && c->drop_caps == SW_NO &&
 	      c->rss_fields == (SW_RSS_IP | SW_RSS_SCTP) &&
-	      c->rx_desc == 2048 && c->burst == 64 && c->mbuf_cache == 128 &&
-	      c->eal_params.n == 4 && strcmp(c->eal_params.v[2], "--huge-dir") == 0 &&
+	      c->rx_desc == 2048 && c->afp_frames == 65536 && c->burst == 64 &&
+	      c->mbuf_cache == 128 && c->eal_params.n == 4 && strcmp(c->eal_params.v[2], "--huge-dir") == 0 &&
 	      c->ring_size == 8192 && c->stats_interval == 0 &&
 	      strcmp(c->log_dir, "/var/log/scanwatch") == 0 &&
 	      c->sketch_mode == SW_MODE_EXACT && c->trw_theta0 == 0.7 &&

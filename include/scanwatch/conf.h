@@ -162,6 +162,8 @@ struct sw_conf {
 	uint32_t workers;		/* capture.workers: RX queues per port */
 	unsigned rss_fields;		/* capture.rss-fields: SW_RSS_* */
 	uint32_t rx_desc;		/* capture.rx-descriptors */
+	uint32_t afp_frames;		/* capture.af-packet-frames: net_af_packet
+					 * kernel ring (framecnt) per queue */
 	uint32_t burst;			/* capture.burst */
 	uint32_t vxlan_port;		/* decoder.vxlan-port: 0 = none */
 	uint32_t mbuf_cache;		/* capture.mempool-cache */

@@ -105,6 +105,9 @@ const struct sw_conf_key sw_conf_keys[] = {
 	       "header fields RSS hashes on"),
 	KU32("capture.rx-descriptors", rx_desc, 64, 16384, 1024, SW_CONF_POW2,
 	     "RX ring descriptors per queue"),
+	KU32("capture.af-packet-frames", afp_frames, 512, 1048576, 16384, SW_CONF_POW2,
+	     "kernel ring frames per queue of a net_af_packet device (its framecnt; "
+	     "2 KiB each, RX and TX rings: 64 MiB per queue at the default)"),
 	KU32("capture.burst", burst, 1, 512, 32, 0, "packets per rx_burst call"),
 	KU32("capture.mempool-cache", mbuf_cache, 0, 512, 256, 0,
 	     "per-lcore mbuf cache of the mempool"),

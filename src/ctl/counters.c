@@ -317,8 +317,9 @@ sw_match_wstats_read(const struct sw_match_wstats *s, struct sw_match_wstats *ou
 	LOAD_STRUCT(out, s, false);
 }
 
-/* Some PMDs update software offsets inside stats_get (i40e, ixgbe): the
- * control, telemetry and Prometheus threads take turns. No worker takes it. */
+/* Some PMDs update software offsets inside stats_get (i40e, ixgbe), and
+ * net_af_packet's kernel counters reset on read (port.c): the control,
+ * telemetry and Prometheus threads take turns. No worker takes it. */
 static pthread_mutex_t port_stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int
@@ -327,7 +328,7 @@ sw_ctl_port_stats(uint16_t port, struct rte_eth_stats *s)
 	int rc;
 
 	pthread_mutex_lock(&port_stats_lock);
-	rc = rte_eth_stats_get(port, s);
+	rc = sw_port_stats(port, s);
 	pthread_mutex_unlock(&port_stats_lock);
 	return rc;
 }

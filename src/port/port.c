@@ -3,13 +3,16 @@
  * Ethdev bring-up: queues, RSS, mempools per NUMA socket.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/if_packet.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -30,6 +33,22 @@ static uint8_t sym_rss_key[52];
 
 static struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 static char port_names[RTE_MAX_ETHPORTS][RTE_ETH_NAME_MAX_LEN];
+
+/*
+ * net_af_packet (DPDK 22.11) counts none of the frames the kernel drops
+ * when its ring is full: imissed stays 0 while frames vanish. The kernel
+ * counts them per socket (PACKET_STATISTICS), and the PMD's sockets are
+ * ours, in this process: found once at start through /proc/self/fd and
+ * /proc/net/packet (the socket's interface), read under the stats lock.
+ * PACKET_STATISTICS resets on every read, hence the running sums.
+ */
+#define SW_PKT_MAXFD	64
+struct kring {
+	int fd[SW_PKT_MAXFD];
+	unsigned nfd;
+	uint64_t drops;		/* sum of tp_drops read so far */
+};
+static struct kring krings[RTE_MAX_ETHPORTS];
 
 static uint64_t
 rss_fields(const struct sw_conf *c)
@@ -79,6 +98,106 @@ pool_for_socket(int socket, unsigned nbufs, const struct sw_conf *c,
 			 "(reserve hugepages, or lower capture.rx-descriptors)",
 			 nbufs, socket, rte_strerror(rte_errno));
 	return pools[idx];
+}
+
+/* inode -> interface index of every packet socket of this namespace */
+static int
+packet_sock_ifindex(unsigned long inode)
+{
+	FILE *f = fopen("/proc/net/packet", "r");
+	char line[256];
+	int ifindex = -1;
+
+	if (f == NULL)
+		return -1;
+	/* sk RefCnt Type Proto Iface R Rmem User Inode */
+	while (ifindex < 0 && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long ino;
+		int iface;
+
+		if (sscanf(line, "%*s %*s %*s %*s %d %*s %*s %*s %lu", &iface, &ino) == 2 &&
+		    ino == inode)
+			ifindex = iface;
+	}
+	fclose(f);
+	return ifindex;
+}
+
+static bool
+fd_claimed(int fd)
+{
+	for (unsigned p = 0; p < RTE_MAX_ETHPORTS; p++)
+		for (unsigned i = 0; i < krings[p].nfd; i++)
+			if (krings[p].fd[i] == fd)
+				return true;
+	return false;
+}
+
+/* The packet sockets of this process bound to ifindex: the PMD's queues. */
+static void
+kring_find(uint16_t port, int ifindex)
+{
+	struct kring *k = &krings[port];
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	k->nfd = 0;
+	k->drops = 0;
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && k->nfd < SW_PKT_MAXFD) {
+		char path[64], target[64];
+		unsigned long inode;
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		fd = atoi(e->d_name);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (sscanf(target, "socket:[%lu]", &inode) != 1)
+			continue;
+		if (packet_sock_ifindex(inode) == ifindex && !fd_claimed(fd))
+			k->fd[k->nfd++] = fd;
+	}
+	closedir(d);
+}
+
+/* Add the kernel's drops since the last read; the caller holds the stats
+ * lock (the counters reset on read: one reader at a time). */
+static uint64_t
+kring_drops(uint16_t port)
+{
+	struct kring *k = &krings[port];
+
+	for (unsigned i = 0; i < k->nfd; i++) {
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(k->fd[i], SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+			k->drops += st.tp_drops;
+	}
+	return k->drops;
+}
+
+static void
+kring_setup(uint16_t port, const struct rte_eth_dev_info *info)
+{
+	if (info->driver_name == NULL || strcmp(info->driver_name, "net_af_packet") != 0 ||
+	    info->if_index == 0)
+		return;
+	kring_find(port, (int)info->if_index);
+	if (krings[port].nfd == 0)
+		fprintf(stderr, "scanwatch: warning: port %u (%s): its packet sockets were not "
+			"found in /proc/self/fd: frames the kernel drops are not counted\n",
+			port, port_names[port]);
+	else
+		kring_drops(port);	/* start from zero: reset what came before start */
+	krings[port].drops = 0;
 }
 
 static int
@@ -163,6 +282,7 @@ port_start(uint16_t port, uint16_t nq, bool timestamps, const struct sw_conf *c,
 	/* A tap or mirror port sees traffic for other MACs. Not every PMD
 	 * has the notion (net_pcap, net_ring), which is fine. */
 	rte_eth_promiscuous_enable(port);
+	kring_setup(port, &info);
 	return 0;
 }
 
@@ -205,6 +325,7 @@ sw_port_close(void)
 	uint64_t left;
 
 	RTE_ETH_FOREACH_DEV(port) {
+		krings[port].nfd = 0;	/* the PMD closes its sockets */
 		rte_eth_dev_stop(port);
 		rte_eth_dev_close(port);
 	}
@@ -318,6 +439,16 @@ sw_port_file_damaged(void)
 	__atomic_fetch_add(&files_damaged, 1, __ATOMIC_RELAXED);
 }
 
+int
+sw_port_stats(uint16_t port, struct rte_eth_stats *s)
+{
+	int rc = rte_eth_stats_get(port, s);
+
+	if (rc == 0 && port < RTE_MAX_ETHPORTS && krings[port].nfd > 0)
+		s->imissed += kring_drops(port);
+	return rc;
+}
+
 void
 sw_port_totals(struct sw_port_totals *t)
 {
@@ -331,7 +462,7 @@ sw_port_totals(struct sw_port_totals *t)
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_stats s;
 
-		if (rte_eth_stats_get(port, &s) != 0)
+		if (sw_port_stats(port, &s) != 0)
 			continue;
 		t->ipackets += s.ipackets;
 		t->ibytes += s.ibytes;

@@ -46,6 +46,13 @@ uint64_t sw_port_mbufs_in_use(void);
  * that comes back is reported too.
  */
 void sw_port_watch(void);
+struct rte_eth_stats;
+/**
+ * rte_eth_stats_get(), and for net_af_packet the frames the kernel dropped
+ * on the PMD's sockets (PACKET_STATISTICS) added to imissed: that PMD
+ * counts none itself. Not thread-safe: callers serialise (counters.c).
+ */
+int sw_port_stats(uint16_t port, struct rte_eth_stats *s);
 
 /** The name an alert's in_iface carries for a port. */
 const char *sw_port_name(uint16_t port);
