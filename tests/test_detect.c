@@ -423,6 +423,54 @@ icmpv6_echo_request_is_probe(void)
 }
 
 static void
+udp4(struct frame *f, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint16_t len)
+{
+	eth(f, 0x0800);
+	ip4h(f, IPPROTO_UDP, src, dst, 5, (uint16_t)(8 + len));
+	u16(f, sport);
+	u16(f, dport);
+	u16(f, (uint16_t)(8 + len));
+	u16(f, 0);
+	for (unsigned i = 0; i < len; i++)
+		u8(f, 0);
+}
+
+/*
+ * LLMNR, mDNS, SSDP, NetBIOS-NS and DHCP clients ask a group; members
+ * answer by unicast from the service port to the client's port. Those
+ * answers are not probes of the client (a Windows host resolving names
+ * was alerted as a UDP filtered portscan by its router). A probe of the
+ * same service port, or a datagram from it to a service port, still is.
+ */
+static void
+answers_to_group_queries_are_no_probes(void)
+{
+	static const struct {
+		uint16_t sport, dport;
+		bool answer;
+	} cases[] = {
+		{ 5355, 51385, true }, { 5353, 40001, true }, { 1900, 50123, true },
+		{ 137, 61000, true }, { 67, 68, true }, { 547, 546, true },
+		{ 40000, 5355, false },	/* the query, or a probe of LLMNR */
+		{ 5355, 53, false },	/* from 5355 to a service port: a probe */
+		{ 67, 69, false }, { 53, 40000, false },
+	};
+	struct frame f;
+
+	for (size_t i = 0; i < RTE_DIM(cases); i++) {
+		udp4(&f, TARGET, SCANNER, cases[i].sport, cases[i].dport, 40);
+		if (!role_of(&f))
+			return;
+		if (cases[i].answer)
+			CHECK(rr.role == SW_ROLE_NONE, "%u -> %u: role %u, not an answer",
+			      cases[i].sport, cases[i].dport, rr.role);
+		else
+			CHECK(rr.role == SW_ROLE_MAYBE, "%u -> %u: role %u", cases[i].sport,
+			      cases[i].dport, rr.role);
+	}
+}
+
+static void
 sctp_init_probe_init_ack_positive_abort_negative(void)
 {
 	struct frame f;
@@ -1690,6 +1738,7 @@ main(void)
 	}
 
 	RUN(syn_is_probe_with_technique_syn);
+	RUN(answers_to_group_queries_are_no_probes);
 	RUN(syn_with_kernel_options_is_connect);
 	RUN(fin_null_xmas_are_probes);
 	RUN(fin_ack_is_maybe_maimon_and_bare_ack_is_maybe_ack);
