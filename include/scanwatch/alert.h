@@ -58,6 +58,11 @@ struct sw_scan_alert {
 	uint16_t sample_ports[SW_ALERT_SAMPLES];
 	double eps, delta;		/* the sketch's error bounds */
 	bool allowlisted;
+	const char *intent;		/* looking | knob-rattling | hammering */
+	unsigned nservices;		/* sensitive services touched: */
+	char services[32][24];		/* ... "name/port" each */
+	uint32_t repeats;		/* hammering: attempts on the target; 0: not shown */
+	bool fragmented;		/* the probes came as IP fragments */
 };
 
 /** A payload rule's alert (gid 1): metadata.payload. */

@@ -18,6 +18,11 @@ enum sw_ev_type {
 	SW_EV_CONTACT,		/* a sampled first contact of a suspect (evidence) */
 	SW_EV_TARGET,		/* a target crossed the distributed threshold */
 	SW_EV_HOT_CONTACT,	/* a first contact to a hot target (any source) */
+	SW_EV_SERVICES,		/* ahead of a SUSPECT: the sensitive services the
+				 * source touched (v[0] low, v[1] high 16 bits of
+				 * the detect.sensitive-services bitmap) */
+	SW_EV_REPEAT,		/* the source connected again to a sensitive
+				 * service of dst: v[0] more repeats counted */
 	SW_EV__MAX
 };
 

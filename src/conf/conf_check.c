@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include <scanwatch/services.h>
 #include "conf/conf_int.h"
 
 static int key_ok(const void *base, const struct sw_conf_key *k, char *why, size_t n);
@@ -296,6 +297,16 @@ sw_conf_validate(const struct sw_conf *c, char *err, size_t errlen)
 			c->filter_capacity, c->filter_bits_log2,
 			32 - __builtin_clz(c->filter_capacity - 1));
 		return -EINVAL;
+	}
+	{
+		/* a port named twice would give one service two names */
+		struct sw_services svc;
+		char why2[256];
+
+		if (sw_services_init(&svc, &c->services, why2, sizeof(why2)) != 0) {
+			sw_conf_put_err(err, errlen, "config: %s", why2);
+			return -EINVAL;
+		}
 	}
 	if (c->burst > c->rx_desc) {
 		sw_conf_put_err(err, errlen, "config: capture.burst (%u) must not exceed "
