@@ -49,8 +49,12 @@ struct sw_event {
 				 * [TARGETS] sources */
 	uint8_t  fp;		/* enum sw_fp: the header fingerprint that
 				 * named `tool` (alert evidence) */
-	uint8_t  pad;
+	uint8_t  flags;		/* SW_EVF_* of the probe */
 };
+
+/* sw_event.flags */
+#define SW_EVF_FRAG	0x01	/* the probe's transport header came across IP
+				 * fragments (nmap -f): scan.fragmented */
 
 _Static_assert(sizeof(struct sw_event) == 64, "one cache line per event");
 

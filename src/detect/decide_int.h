@@ -73,6 +73,7 @@ struct rec {
 	struct sw_addr targets[SW_ALERT_SAMPLES];
 	uint16_t ports[SW_ALERT_SAMPLES];
 	uint32_t services;		/* detect.sensitive-services bits touched */
+	bool fragmented;		/* probes came as IP fragments (SW_EVF_FRAG) */
 	struct {			/* hammering: the target being hammered */
 		struct sw_addr dst;
 		uint16_t port;		/* the latest port tried again */

@@ -50,7 +50,8 @@ struct hist_ent {
 	uint16_t port;
 	uint8_t cls, proto, technique, tool;
 	uint8_t fp;		/* enum sw_fp behind `tool` */
-	uint8_t pad[3];
+	uint8_t flags;		/* SW_EVF_* */
+	uint8_t pad[2];
 	uint64_t ts_ns;
 	uint32_t prev;		/* hpos + 1 of the previous entry of this chain; 0: none */
 };
@@ -294,6 +295,7 @@ event_of(struct sw_event *ev, enum sw_ev_type type, const struct sw_worker *w,
 	ev->technique = r->technique;
 	ev->worker = (uint8_t)w->id;
 	ev->cls = r->cls;
+	ev->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 }
 
 /* The chain of recent first contacts a source's entries are on. */
@@ -333,6 +335,7 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 		ev->cls = h->cls;
 		ev->tool = h->tool;
 		ev->fp = h->fp;
+		ev->flags = h->flags;
 		sent++;
 	}
 	return sent;
@@ -518,6 +521,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	he->technique = r->technique;
 	he->tool = sw_fp_tool[fp];
 	he->fp = (uint8_t)fp;
+	he->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 	he->ts_ns = p->ts_ns;
 
 	for (unsigned t = 0; t < SW_TS; t++) {
