@@ -37,7 +37,13 @@ check("nse_user_agent_alerted", 1500001 in sids, "payload sids %r" % sorted(sids
 check("sv_probe_alerted", sids & {1500101, 1500102, 1500104}, "payload sids %r" % sorted(sids))
 check("payload_alerts_name_nmap",
       grab and all(a["alert"]["metadata"]["payload"].get("tool") == "nmap" for a in grab
-                   if a["alert"]["signature_id"] in (1500001, 1500101, 1500102, 1500104)),
+                   if a["alert"]["signature_id"] == 1500001),
+      "%r" % [(a["alert"]["signature"], a["alert"]["metadata"]["payload"].get("tool")) for a in grab])
+# a bare "GET / HTTP/1.0" is what nmap -sV sends, and netcat and scripts too:
+# those probes name no tool
+check("generic_probes_name_no_tool",
+      all("tool" not in a["alert"]["metadata"]["payload"] for a in grab
+          if a["alert"]["signature_id"] in (1500101, 1500102, 1500104)),
       "%r" % [(a["alert"]["signature"], a["alert"]["metadata"]["payload"].get("tool")) for a in grab])
 check("payload_alert_once_per_sid", len(grab) == len(sids),
       "%r" % [a["alert"]["signature"] for a in grab])

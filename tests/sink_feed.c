@@ -85,6 +85,16 @@ make_alert(struct sw_alert *a, struct sw_json *j, unsigned long i, bool hostile,
 	snprintf(a->technique, sizeof(a->technique), "syn");
 	snprintf(a->tool, sizeof(a->tool), "%s", hostile ? "nm\xffp\n" : "nmap");
 	a->update = (uint32_t)(i % 3);
+	/* the abuse desk's fields (ALERTS.md), in their three shapes */
+	{
+		static const char *const intents[3] = { "looking", "knob-rattling", "hammering" };
+
+		snprintf(a->intent, sizeof(a->intent), "%s", intents[i % 3]);
+		if (i % 3 != 0)
+			snprintf(a->services, sizeof(a->services), "ssh/22,smb/445");
+		a->repeats = i % 3 == 2 ? (uint32_t)(50 + i) : 0;
+		a->fragmented = i % 4 == 1;
+	}
 
 	/* the EVE line, written by the same JSON writer scanwatch uses */
 	sw_json_time(ts, a->ts_ns);
@@ -115,6 +125,16 @@ make_alert(struct sw_alert *a, struct sw_json *j, unsigned long i, bool hostile,
 	sw_json_str(j, "kind", a->kind);
 	sw_json_str(j, "technique", a->technique);
 	sw_json_str(j, "tool", a->tool);
+	sw_json_str(j, "intent", a->intent);
+	sw_json_arr_open(j, "services");
+	if (a->services[0] != '\0') {
+		sw_json_str(j, NULL, "ssh/22");
+		sw_json_str(j, NULL, "smb/445");
+	}
+	sw_json_arr_close(j);
+	if (a->repeats > 0)
+		sw_json_u64(j, "repeats", a->repeats);
+	sw_json_bool(j, "fragmented", a->fragmented);
 	sw_json_u64(j, "update", a->update);
 	sw_json_obj_close(j);
 	sw_json_obj_close(j);

@@ -328,6 +328,8 @@ static const char full_yaml[] =
 	"    detection: 0.95\n"
 	"  decoy-sources: 6\n"
 	"  distributed-sources: 7\n"
+	"  sensitive-services: [ssh/22, smb/445, modbus/502]\n"
+	"  hammering: {repeats: 20, window: 30}\n"
 	"sketch:\n"
 	"  width: 1024\n"
 	"  depth: 3\n"
@@ -833,6 +835,14 @@ set_each_type(void)
 		  "trailing comma", NULL);
 	set_fails("set_list_too_long", "capture.interfaces=a,b,c,d,e,f,g,h,i",
 		  "capture.interfaces has too many entries", NULL);
+	set_fails("set_service_no_port", "detect.sensitive-services=ssh",
+		  "detect.sensitive-services entry 'ssh'", "\"name/port\"", NULL);
+	set_fails("set_service_bad_port", "detect.sensitive-services=ssh/70000",
+		  "detect.sensitive-services entry 'ssh/70000'", "1..65535", NULL);
+	set_fails("set_service_bad_name", "detect.sensitive-services=SSH/22",
+		  "detect.sensitive-services entry 'SSH/22'", "lowercase", NULL);
+	set_fails("set_hammering_zero", "detect.hammering.repeats=0",
+		  "detect.hammering.repeats must be an integer 2..1000000", NULL);
 	set_fails("set_list_flow_syntax", "capture.interfaces=[a, \"b]", "--set", "YAML", NULL);
 	set_fails("set_list_flow_junk", "capture.interfaces=[a] b", "--set", NULL);
 	set_fails("set_list_flow_nested", "capture.interfaces=[[a]]",
@@ -967,6 +977,8 @@ validate_cross_field(void)
 		       "sketch.filter-capacity (5000)", "at least 13");
 	validate_fails("burst_over_ring", "capture.rx-descriptors=64;capture.burst=128",
 		       "capture.burst (128)", "capture.rx-descriptors (64)");
+	validate_fails("service_port_twice", "detect.sensitive-services=ssh/22,sftp/22",
+		       "detect.sensitive-services: port 22 is listed twice", "sftp/22");
 
 	/* values poked in directly (as main.c does for -i) are checked too */
 	c->workers = 0;

@@ -47,9 +47,6 @@ SCANS = {}
 # run alone and reported, not failed, until detection learns the pattern
 # (the campus-scale detection issue). Any other alert fails the test.
 KNOWN_FP = {
-    "tests/smb2-ntlmssp-negotiateflags/input.pcap":
-        "LLMNR replies (UDP 5355) to ten ephemeral ports of one client, whose "
-        "queries the capture does not hold",
 }
 
 

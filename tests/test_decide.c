@@ -659,11 +659,148 @@ test_otab(void)
 	sw_otab_fini(&t);
 }
 
+/* A REPEAT event: a worker's share of connection attempts to dst again. */
+static struct sw_event
+repeat(const char *src, const char *dst, uint16_t dport, uint64_t ts, uint8_t worker,
+       uint32_t more)
+{
+	struct sw_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SW_EV_REPEAT;
+	ev.ts_ns = ts;
+	ev.src = ip4(src);
+	ev.dst = ip4(dst);
+	ev.dport = dport;
+	ev.proto = IPPROTO_TCP;
+	ev.cls = SW_C_TCP;
+	ev.technique = SW_T_SYN;
+	ev.worker = worker;
+	ev.v[0] = (uint16_t)more;
+	ev.v[1] = (uint16_t)(more >> 16);
+	return ev;
+}
+
+/*
+ * The abuse desk's distinctions: a sweep of one sensitive service is
+ * knob-rattling, one severity step above a sweep of the web; a scan of
+ * many ports is looking even when it touches sensitive services; the
+ * alert lists the services (from the SERVICES bitmap and the sampled
+ * ports alike).
+ */
+static void
+test_intent_and_services(void)
+{
+	struct sw_decide *dec = start();
+	struct sw_event ev;
+	const struct seen *smb = NULL, *web = NULL, *wide = NULL;
+
+	/* 10.0.0.1 sweeps 445; its SERVICES event also names rdp (bit 16) */
+	ev = suspect("10.0.0.1", "10.0.9.1", 445, T0, 0, 12, 12, 1, 12, 0);
+	ev.type = SW_EV_SERVICES;
+	ev.v[0] = 0;
+	ev.v[1] = 1;	/* bit 16: rdp/3389 in the default list */
+	feed(dec, ev);
+	feed(dec, suspect("10.0.0.1", "10.0.9.1", 445, T0, 0, 12, 12, 1, 12, 0));
+	/* 10.0.0.2 sweeps 80; 10.0.0.3 scans 200 ports, 22 among them */
+	feed(dec, suspect("10.0.0.2", "10.0.9.1", 80, T0, 0, 12, 12, 1, 12, 0));
+	feed(dec, suspect("10.0.0.3", "10.0.9.1", 22, T0, 0, 200, 1, 200, 200, 0));
+	sw_decide_finish(dec);
+	CHECK(nseen == 3, "%u alerts", nseen);
+	for (unsigned i = 0; i < nseen; i++) {
+		char ip[64];
+
+		sw_addr_str(&seen[i].scan.h.src, ip, sizeof(ip));
+		if (strcmp(ip, "10.0.0.1") == 0)
+			smb = &seen[i];
+		else if (strcmp(ip, "10.0.0.2") == 0)
+			web = &seen[i];
+		else
+			wide = &seen[i];
+	}
+	if (smb == NULL || web == NULL || wide == NULL)
+		return;
+	CHECK(strcmp(smb->scan.intent, "knob-rattling") == 0 && smb->scan.h.severity == 2,
+	      "445 sweep: intent %s severity %u", smb->scan.intent, smb->scan.h.severity);
+	CHECK(smb->scan.nservices == 2 && strcmp(smb->scan.services[0], "smb/445") == 0 &&
+	      strcmp(smb->scan.services[1], "rdp/3389") == 0, "services %u %s", smb->scan.nservices,
+	      smb->scan.services[0]);
+	CHECK(has(smb->eve, "\"intent\":\"knob-rattling\",\"services\":[\"smb/445\",\"rdp/3389\"]"),
+	      "EVE: %s", smb->eve);
+	CHECK(strcmp(smb->key.intent, "knob-rattling") == 0 &&
+	      strcmp(smb->key.services, "smb/445,rdp/3389") == 0, "key fields %s %s",
+	      smb->key.intent, smb->key.services);
+	CHECK(strcmp(web->scan.intent, "looking") == 0 && web->scan.h.severity == 3 &&
+	      web->scan.nservices == 0, "80 sweep: intent %s severity %u services %u",
+	      web->scan.intent, web->scan.h.severity, web->scan.nservices);
+	CHECK(strcmp(wide->scan.intent, "looking") == 0 && wide->scan.h.severity == 2 &&
+	      wide->scan.nservices == 1, "wide scan: intent %s severity %u services %u",
+	      wide->scan.intent, wide->scan.h.severity, wide->scan.nservices);
+	CHECK(!has(wide->eve, "\"repeats\""), "repeats on a scan: %s", wide->eve);
+	sw_decide_free(dec);
+}
+
+/*
+ * Hammering: the workers' shares of repeated attempts on one target are
+ * summed; at detect.hammering.repeats an alert of its own kind and sid,
+ * severity 1, with the count. Another target in the same window is not
+ * mixed in; an allowlisted source with alert-low stays at 4.
+ */
+static void
+test_hammering(void)
+{
+	struct sw_decide *dec;
+	char err[256];
+	const struct sw_scan_alert *a;
+
+	CHECK(sw_conf_set(&conf, "detect.hammering.repeats=40", err, sizeof(err)) == 0, "%s", err);
+	dec = start();
+	feed(dec, repeat("10.0.0.1", "10.0.9.1", 22, T0, 0, 20));
+	feed(dec, repeat("10.0.0.1", "10.0.9.2", 22, T0 + NS, 1, 30));	/* another target */
+	advance(dec, T0 + 3 * NS);
+	CHECK(nseen == 0, "%u alerts below the threshold", nseen);
+	feed(dec, repeat("10.0.0.1", "10.0.9.1", 22, T0 + 4 * NS, 1, 20));
+	advance(dec, T0 + 6 * NS);
+	CHECK(nseen == 1, "%u alerts at the threshold", nseen);
+	if (nseen != 1)
+		goto out;
+	a = &seen[0].scan;
+	CHECK(strcmp(seen[0].kind, "hammering") == 0 && a->h.sid == 1030 && a->h.gid == 122 &&
+	      strcmp(seen[0].signature, "TCP hammering") == 0, "kind %s sid %u signature %s",
+	      seen[0].kind, a->h.sid, seen[0].signature);
+	CHECK(a->h.severity == 1 && strcmp(a->intent, "hammering") == 0 && a->repeats == 40,
+	      "severity %u intent %s repeats %u", a->h.severity, a->intent, a->repeats);
+	CHECK(a->window_s == 60 && a->targets == 1, "window %u targets %u", a->window_s,
+	      a->targets);
+	CHECK(has(seen[0].eve, "\"services\":[\"ssh/22\"],\"repeats\":40"), "EVE: %s",
+	      seen[0].eve);
+	CHECK(seen[0].key.repeats == 40, "key repeats %u", seen[0].key.repeats);
+	/* a window later the count starts again */
+	feed(dec, repeat("10.0.0.1", "10.0.9.2", 22, T0 + 100 * NS, 0, 30));
+	advance(dec, T0 + 102 * NS);
+	CHECK(nseen == 1, "%u alerts: 30 repeats on a new target are not 40", nseen);
+	sw_decide_free(dec);
+
+	/* allowlisted, alert-low: written at severity 4 */
+	CHECK(sw_conf_set(&conf, "allowlist.entries=10.0.0.0/24", err, sizeof(err)) == 0 &&
+	      sw_conf_set(&conf, "allowlist.action=alert-low", err, sizeof(err)) == 0, "%s", err);
+	dec = start();
+	feed(dec, repeat("10.0.0.1", "10.0.9.1", 22, T0, 0, 40));
+	sw_decide_finish(dec);
+	CHECK(nseen == 1 && seen[0].scan.h.severity == 4 && seen[0].scan.allowlisted,
+	      "%u alerts, severity %u", nseen, nseen ? seen[0].scan.h.severity : 0);
+out:
+	sw_decide_free(dec);
+	sw_conf_defaults(&conf);
+}
+
 int
 main(void)
 {
 	sw_conf_defaults(&conf);
 	RUN(test_portscan_record);
+	RUN(test_intent_and_services);
+	RUN(test_hammering);
 	RUN(test_suppress_and_update);
 	RUN(test_decoy);
 	RUN(test_distributed);

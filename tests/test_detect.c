@@ -423,6 +423,54 @@ icmpv6_echo_request_is_probe(void)
 }
 
 static void
+udp4(struct frame *f, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint16_t len)
+{
+	eth(f, 0x0800);
+	ip4h(f, IPPROTO_UDP, src, dst, 5, (uint16_t)(8 + len));
+	u16(f, sport);
+	u16(f, dport);
+	u16(f, (uint16_t)(8 + len));
+	u16(f, 0);
+	for (unsigned i = 0; i < len; i++)
+		u8(f, 0);
+}
+
+/*
+ * LLMNR, mDNS, SSDP, NetBIOS-NS and DHCP clients ask a group; members
+ * answer by unicast from the service port to the client's port. Those
+ * answers are not probes of the client (a Windows host resolving names
+ * was alerted as a UDP filtered portscan by its router). A probe of the
+ * same service port, or a datagram from it to a service port, still is.
+ */
+static void
+answers_to_group_queries_are_no_probes(void)
+{
+	static const struct {
+		uint16_t sport, dport;
+		bool answer;
+	} cases[] = {
+		{ 5355, 51385, true }, { 5353, 40001, true }, { 1900, 50123, true },
+		{ 137, 61000, true }, { 67, 68, true }, { 547, 546, true },
+		{ 40000, 5355, false },	/* the query, or a probe of LLMNR */
+		{ 5355, 53, false },	/* from 5355 to a service port: a probe */
+		{ 67, 69, false }, { 53, 40000, false },
+	};
+	struct frame f;
+
+	for (size_t i = 0; i < RTE_DIM(cases); i++) {
+		udp4(&f, TARGET, SCANNER, cases[i].sport, cases[i].dport, 40);
+		if (!role_of(&f))
+			return;
+		if (cases[i].answer)
+			CHECK(rr.role == SW_ROLE_NONE, "%u -> %u: role %u, not an answer",
+			      cases[i].sport, cases[i].dport, rr.role);
+		else
+			CHECK(rr.role == SW_ROLE_MAYBE, "%u -> %u: role %u", cases[i].sport,
+			      cases[i].dport, rr.role);
+	}
+}
+
+static void
 sctp_init_probe_init_ack_positive_abort_negative(void)
 {
 	struct frame f;
@@ -1509,6 +1557,107 @@ syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 	wk_free(k);
 }
 
+/*
+ * A scan of ports 20..39 touches ftp/21, ssh/22 and telnet/23 of the
+ * default detect.sensitive-services: a SERVICES event with those bits
+ * travels ahead of the source's suspects; a scan of 1000..1019 has none.
+ */
+static void
+sensitive_services_travel_ahead_of_the_suspect(void)
+{
+	static const uint16_t base[2] = { 20, 1000 };
+
+	for (unsigned b = 0; b < 2; b++) {
+		struct wk *k = wk_create();
+		struct sw_addr s = v4(SCANNER);
+		uint32_t bits = 0;
+		unsigned svc_at = UINT_MAX, suspect_at = UINT_MAX;
+
+		for (uint16_t port = base[b]; port < base[b] + 20; port++) {
+			struct frame f;
+
+			tcp4s(&f, SCANNER, TARGET, 60000, port, SW_TCP_SYN);
+			wk_send(k, &f);
+			tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
+			wk_send(k, &f);
+		}
+		wk_flush(k);
+		for (unsigned i = 0; i < k->nev; i++) {
+			const struct sw_event *ev = &k->ev[i];
+
+			if (!addr_eq(&ev->src, &s))
+				continue;
+			if (ev->type == SW_EV_SERVICES) {
+				bits |= (uint32_t)ev->v[0] | (uint32_t)ev->v[1] << 16;
+				if (svc_at == UINT_MAX)
+					svc_at = i;
+			}
+			if (ev->type == SW_EV_SUSPECT && suspect_at == UINT_MAX)
+				suspect_at = i;
+		}
+		CHECK(suspect_at != UINT_MAX, "base %u: no suspect", base[b]);
+		if (b == 0) {
+			/* ftp/21, ssh/22, telnet/23: entries 0, 1, 2 */
+			CHECK(bits == 0x7, "services bits %#x", bits);
+			CHECK(svc_at < suspect_at, "SERVICES at %u, first SUSPECT at %u", svc_at,
+			      suspect_at);
+		} else {
+			CHECK(bits == 0 && svc_at == UINT_MAX, "services bits %#x without a service",
+			      bits);
+		}
+		wk_free(k);
+	}
+}
+
+/*
+ * A client connecting again and again to the SSH port of one host (new
+ * source ports, the kernel's SYNs) is counted as repeats: REPEAT events
+ * sum to the attempts beyond the first once detect.hammering.repeats is
+ * reached; as many connections to a web server count nothing.
+ */
+static void
+repeated_connections_to_a_sensitive_service_are_counted(void)
+{
+	static const uint16_t ports[2] = { 22, 443 };
+
+	for (unsigned b = 0; b < 2; b++) {
+		struct wk *k = wk_create();
+		struct sw_addr s = v4(SCANNER);
+		uint32_t sum = 0;
+		unsigned nrep = 0;
+
+		for (uint16_t i = 0; i < 120; i++) {
+			struct frame f;
+			struct tcpx syn = { .sport = (uint16_t)(40000 + i), .dport = ports[b],
+					    .win = 64240, .seq = 1000u + i, .flags = SW_TCP_SYN,
+					    .opt = OPT_LINUX, .optlen = 20 };
+
+			tcp4(&f, SCANNER, TARGET, &syn);
+			wk_send(k, &f);
+			tcp4s(&f, TARGET, SCANNER, ports[b], (uint16_t)(40000 + i),
+			      SW_TCP_SYN | SW_TCP_ACK);
+			wk_send(k, &f);
+		}
+		wk_flush(k);
+		for (unsigned i = 0; i < k->nev; i++) {
+			const struct sw_event *ev = &k->ev[i];
+
+			if (ev->type != SW_EV_REPEAT || !addr_eq(&ev->src, &s))
+				continue;
+			nrep++;
+			sum += (uint32_t)ev->v[0] | (uint32_t)ev->v[1] << 16;
+			CHECK(ev->dport == ports[b] && ev->cls == SW_C_TCP, "port %u class %u",
+			      ev->dport, ev->cls);
+		}
+		if (b == 0)
+			/* 119 repeats, one event per 50 (default, one worker) */
+			CHECK(nrep == 2 && sum == 100, "%u REPEAT events summing to %u", nrep, sum);
+		else
+			CHECK(nrep == 0, "%u REPEAT events for a web server", nrep);
+		wk_free(k);
+	}
+}
+
 static void
 benign_client_completing_handshakes_is_not_a_scan(void)
 {
@@ -1748,6 +1897,7 @@ main(void)
 	}
 
 	RUN(syn_is_probe_with_technique_syn);
+	RUN(answers_to_group_queries_are_no_probes);
 	RUN(syn_with_kernel_options_is_connect);
 	RUN(fin_null_xmas_are_probes);
 	RUN(fin_ack_is_maybe_maimon_and_bare_ack_is_maybe_ack);
@@ -1787,6 +1937,8 @@ main(void)
 	RUN(wide_clients_with_unanswered_contacts_are_not_a_sweep);
 	RUN(no_responses_means_filtered);
 	RUN(syn_scan_answered_by_rsts_raises_trw_then_ports_suspect);
+	RUN(sensitive_services_travel_ahead_of_the_suspect);
+	RUN(repeated_connections_to_a_sensitive_service_are_counted);
 	RUN(benign_client_completing_handshakes_is_not_a_scan);
 	RUN(established_flow_segments_touch_no_state);
 	RUN(ack_scan_of_an_unknown_tool_is_seen_through_its_rsts);

@@ -44,14 +44,21 @@ TECHNIQUES = {"window": {"window", "ack"}, "tcp-ping": {"syn", "ack"},
               "icmp-echo": {"icmp-echo", "icmp-timestamp"}}
 
 def packets_from(pcap, ip, until_us):
-    """Packets the source sent up to (and including) the alert's packet."""
-    from scapy.all import PcapReader, IP, IPv6
+    """Packets the source sent up to (and including) the alert's packet;
+    a fragmented datagram counts once (its later fragments are not counted:
+    nmap -f sends three pieces per probe)."""
+    from scapy.all import PcapReader, IP, IPv6, IPv6ExtHdrFragment
     n = 0
     for pkt in PcapReader(pcap):
         if int(round(float(pkt.time) * 1e6)) > until_us:
             break
         l3 = pkt.getlayer(IP) or pkt.getlayer(IPv6)
-        n += l3 is not None and l3.src == ip
+        if l3 is None or l3.src != ip:
+            continue
+        fh = pkt.getlayer(IPv6ExtHdrFragment)
+        if (isinstance(l3, IP) and l3.frag != 0) or (fh is not None and fh.offset != 0):
+            continue
+        n += 1
     return n
 
 

@@ -596,6 +596,33 @@ leef_of_a_plain_alert_is_exactly_the_documented_line(void)
 	CHECK(n == strlen(out), "returned %zu, strlen %zu", n, strlen(out));
 }
 
+/* The abuse desk's fields ride along where kind and severity do. */
+static void
+cef_and_leef_carry_intent_services_repeats_fragmented(void)
+{
+	struct sw_alert a;
+	char out[2048];
+
+	base_alert(&a);
+	snprintf(a.kind, sizeof(a.kind), "hammering");
+	snprintf(a.intent, sizeof(a.intent), "hammering");
+	snprintf(a.services, sizeof(a.services), "ssh/22,smb/445");
+	a.repeats = 57;
+	a.fragmented = true;
+	sw_fmt_cef(out, sizeof(out), &a);
+	CHECK(strstr(out, " cs4Label=intent cs4=hammering cs5Label=services cs5=ssh/22,smb/445 "
+			  "cn1Label=update cn1=0 cn2Label=repeats cn2=57 "
+			  "cs6Label=fragmented cs6=true dvchost=sensor-a") != NULL, "CEF %s", out);
+	sw_fmt_leef(out, sizeof(out), &a);
+	CHECK(strstr(out, "^tool=nmap^intent=hammering^services=ssh/22,smb/445^repeats=57^"
+			  "fragmented=true^gid=122") != NULL, "LEEF %s", out);
+	/* a scan without them: nothing new in the line */
+	base_alert(&a);
+	sw_fmt_cef(out, sizeof(out), &a);
+	CHECK(strstr(out, "cs4") == NULL && strstr(out, "cn2") == NULL &&
+	      strstr(out, "cs6") == NULL, "CEF %s", out);
+}
+
 static void
 severity_1_to_4_maps_to_10_7_5_3_and_clamps(void)
 {
@@ -949,6 +976,7 @@ main(void)
 	RUN(sd_param_values_escape_quote_backslash_bracket_only);
 	RUN(cef_of_a_plain_alert_is_exactly_the_documented_line);
 	RUN(leef_of_a_plain_alert_is_exactly_the_documented_line);
+	RUN(cef_and_leef_carry_intent_services_repeats_fragmented);
 	RUN(severity_1_to_4_maps_to_10_7_5_3_and_clamps);
 	RUN(ipv6_goes_to_cef_c6a2_c6a3_and_leef_src_dst);
 	RUN(hostile_fields_round_trip_through_cef_and_leef);

@@ -235,6 +235,54 @@ benign_traffic_matches_nothing(void)
 }
 
 /* Every shipped rule fires on the payload its source describes. */
+/*
+ * What an ordinary client sends (netcat, a shell script, telnet, an X
+ * client without Xauthority) may equal an nmap -sV probe byte for byte:
+ * the rules that match it must name no tool, or the client's connections
+ * would be reported as nmap (a bare GET / HTTP/1.0 was).
+ */
+static void
+bare_client_requests_name_no_tool(void)
+{
+	static const struct {
+		uint16_t port;
+		const char *p;
+	} cases[] = {
+		{ 80, "GET / HTTP/1.0\r\n\r\n" },
+		{ 8080, "OPTIONS / HTTP/1.0\r\n\r\n" },
+		{ 554, "OPTIONS / RTSP/1.0\r\n\r\n" },
+		{ 25, "\r\n\r\n" },
+	};
+	struct sw_match_event ev[8];
+
+	shipped_setup(256);
+	for (size_t i = 0; i < RTE_DIM(cases); i++) {
+		unsigned k = one(IPPROTO_TCP, 0xc6336501 + (uint32_t)i, cases[i].port, cases[i].p,
+				 strlen(cases[i].p), ev, 8);
+
+		CHECK(k >= 1, "case %zu: the generic probe rule did not fire", i);
+		for (unsigned e = 0; e < k; e++) {
+			const struct sw_rule *r = sw_matcher_rule(M, ev[e].gen, ev[e].rule);
+
+			CHECK(r != NULL && r->tool[0] == '\0', "case %zu: sid %u names tool %s", i,
+			      r ? r->sid : 0, r ? r->tool : "?");
+		}
+	}
+	{
+		/* an X client's setup with no authorization: 12 bytes exactly */
+		static const char x11[] = "l\0\x0b\0\0\0\0\0\0\0\0\0";
+		unsigned k = one(IPPROTO_TCP, 0xc6336510, 6000, x11, sizeof(x11) - 1, ev, 8);
+
+		CHECK(k == 1, "x11: %u matches", k);
+		for (unsigned e = 0; e < k; e++) {
+			const struct sw_rule *r = sw_matcher_rule(M, ev[e].gen, ev[e].rule);
+
+			CHECK(r != NULL && r->tool[0] == '\0', "x11: names a tool");
+		}
+	}
+	worker_free(W, M);
+}
+
 static void
 each_shipped_rule_fires_on_its_probe(void)
 {
@@ -520,6 +568,7 @@ main(int argc, char **argv)
 	RUN(nse_user_agent_matches_with_excerpt);
 	RUN(benign_traffic_matches_nothing);
 	RUN(each_shipped_rule_fires_on_its_probe);
+	RUN(bare_client_requests_name_no_tool);
 	RUN(port_prefilter_keeps_port_rules_to_their_ports);
 	RUN(only_the_first_max_bytes_are_scanned);
 	RUN(packets_without_payload_are_not_scanned);

@@ -10,6 +10,7 @@ Usage: test_pipeline.py SCANWATCH DATA_DIR SCHEMA
 import copy
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -85,6 +86,17 @@ for case, n in sorted(counts.items()):
     check("%s_decoder_pkts" % case, stats and stats["decoder"]["pkts"] == n)
     bad = [(l[:120], err) for l in lines for err in schema_errors(l)]
     check("%s_every_line_valid_eve" % case, not bad, bad[:3])
+    # ALERTS.md's fields of the abuse desk: under metadata.scan, typed
+    scans = [a["alert"]["metadata"]["scan"] for a in alerts if a["alert"]["gid"] == 122]
+    odd = [s for s in scans
+           if s.get("intent") not in ("looking", "knob-rattling", "hammering") or
+           not isinstance(s.get("services"), list) or
+           not all(isinstance(x, str) and re.fullmatch(r"[a-z0-9-]+/[0-9]+", x)
+                   for x in s["services"]) or
+           not isinstance(s.get("fragmented"), bool) or
+           ("repeats" in s) != (s["kind"] == "hammering") or
+           (s["intent"] == "hammering") != (s["kind"] == "hammering")]
+    check("%s_scan_intent_fields" % case, not odd, odd[:2])
     again, _, _, _ = run(binary, pcap)
     diffs = alert_diffs(alerts, again)
     check("%s_same_alerts_twice" % case, len(alerts) == len(again) and not diffs,

@@ -387,6 +387,9 @@ def check_sd_matches_eve(tag, rec, e):
             "severity": str(a["severity"]), "signature": a["signature"],
             "category": a["category"], "kind": scan.get("kind", ""),
             "technique": scan.get("technique", ""), "tool": scan.get("tool", ""),
+            "intent": scan.get("intent", ""), "services": ",".join(scan.get("services", [])),
+            "repeats": str(scan["repeats"]) if scan.get("repeats") else "",
+            "fragmented": "true" if scan.get("fragmented") else "",
             "update": str(scan.get("update", 0))}
     if "dest_port" in e:
         want["dport"] = str(e["dest_port"])
@@ -547,7 +550,14 @@ def test_cef_leef(rs, d):
                         "cs1Label": "kind", "cs1": scan["kind"], "cs2Label": "technique",
                         "cs2": scan["technique"], "cs3Label": "tool",
                         "cs3": sanitized(scan["tool"], "cef_ext"), "cn1Label": "update",
-                        "cn1": str(scan["update"]), "dvchost": sanitized(e["host"], "cef_ext")}
+                        "cn1": str(scan["update"]), "dvchost": sanitized(e["host"], "cef_ext"),
+                        "cs4Label": "intent", "cs4": scan["intent"]}
+            if scan["services"]:
+                want_ext.update({"cs5Label": "services", "cs5": ",".join(scan["services"])})
+            if scan.get("repeats"):
+                want_ext.update({"cn2Label": "repeats", "cn2": str(scan["repeats"])})
+            if scan["fragmented"]:
+                want_ext.update({"cs6Label": "fragmented", "cs6": "true"})
             if v6:
                 want_ext.update({"c6a2": e["src_ip"], "c6a2Label": "Source IPv6 Address",
                                  "c6a3": e["dest_ip"], "c6a3Label": "Destination IPv6 Address"})
@@ -585,7 +595,14 @@ def test_cef_leef(rs, d):
                     "name": sanitized(a["signature"], "leef"), "kind": scan["kind"],
                     "technique": scan["technique"], "tool": sanitized(scan["tool"], "leef"),
                     "gid": str(a["gid"]), "sid": str(a["signature_id"]), "rev": str(a["rev"]),
-                    "update": str(scan["update"]), "dvchost": sanitized(e["host"], "leef")}
+                    "update": str(scan["update"]), "dvchost": sanitized(e["host"], "leef"),
+                    "intent": scan["intent"]}
+            if scan["services"]:
+                want["services"] = ",".join(scan["services"])
+            if scan.get("repeats"):
+                want["repeats"] = str(scan["repeats"])
+            if scan["fragmented"]:
+                want["fragmented"] = "true"
             if "dest_port" in e:
                 want["dstPort"] = str(e["dest_port"])
             want_hdr = ["LEEF:2.0", "scanwatch", "scanwatch", hdr[3],

@@ -60,6 +60,11 @@ struct sw_scan_alert {
 	bool allowlisted;
 	const char *evidence;		/* the source's evidence capture, relative
 					 * to output.dir; NULL: none */
+	const char *intent;		/* looking | knob-rattling | hammering */
+	unsigned nservices;		/* sensitive services touched: */
+	char services[32][24];		/* ... "name/port" each */
+	uint32_t repeats;		/* hammering: attempts on the target; 0: not shown */
+	bool fragmented;		/* the probes came as IP fragments */
 };
 
 /** A payload rule's alert (gid 1): metadata.payload. */

@@ -199,6 +199,9 @@ struct sw_conf {
 	double trw_beta;		/* detect.trw.detection */
 	uint32_t decoy_sources;		/* detect.decoy-sources */
 	uint32_t distributed_sources;	/* detect.distributed-sources */
+	struct sw_strlist services;	/* detect.sensitive-services: "name/port" */
+	uint32_t hammer_repeats;	/* detect.hammering.repeats */
+	uint32_t hammer_window_s;	/* detect.hammering.window */
 	uint32_t suppress_s;		/* alerts.suppress: seconds per (source, kind) */
 	uint32_t update_s;		/* alerts.update-interval */
 	struct sw_strlist allowlist;	/* allowlist.entries: CIDR[:port[,port]] */

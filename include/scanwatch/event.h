@@ -18,6 +18,11 @@ enum sw_ev_type {
 	SW_EV_CONTACT,		/* a sampled first contact of a suspect (evidence) */
 	SW_EV_TARGET,		/* a target crossed the distributed threshold */
 	SW_EV_HOT_CONTACT,	/* a first contact to a hot target (any source) */
+	SW_EV_SERVICES,		/* ahead of a SUSPECT: the sensitive services the
+				 * source touched (v[0] low, v[1] high 16 bits of
+				 * the detect.sensitive-services bitmap) */
+	SW_EV_REPEAT,		/* the source connected again to a sensitive
+				 * service of dst: v[0] more repeats counted */
 	SW_EV__MAX
 };
 
@@ -44,8 +49,12 @@ struct sw_event {
 				 * [TARGETS] sources */
 	uint8_t  fp;		/* enum sw_fp: the header fingerprint that
 				 * named `tool` (alert evidence) */
-	uint8_t  pad;
+	uint8_t  flags;		/* SW_EVF_* of the probe */
 };
+
+/* sw_event.flags */
+#define SW_EVF_FRAG	0x01	/* the probe's transport header came across IP
+				 * fragments (nmap -f): scan.fragmented */
 
 _Static_assert(sizeof(struct sw_event) == 64, "one cache line per event");
 

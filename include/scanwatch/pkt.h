@@ -72,6 +72,8 @@ extern const char *const sw_perr_names[SW_PERR__MAX];
 #define SW_PKT_F_IP4_DF		0x0400	/* IPv4 don't-fragment bit set */
 #define SW_PKT_F_TUNNEL		0x0800	/* decapsulated: the fields describe the
 					 * inner packet (tunnel says which) */
+#define SW_PKT_F_REASM		0x2000	/* the L4 header was read across IP
+					 * fragments (src/parse/frag.c) */
 #define SW_PKT_F_TUNNEL_BAD	0x1000	/* named a tunnel it does not hold whole:
 					 * the outer packet, and tunnel holds the
 					 * enum sw_perr reason (counted, not dropped) */
@@ -181,6 +183,14 @@ _Static_assert(sizeof(struct sw_pkt) == 128, "two cache lines of metadata per pa
  * @return      SW_PERR_OK or the reason the frame was rejected
  */
 enum sw_perr sw_parse(const uint8_t *data, uint32_t len, struct sw_pkt *p);
+
+/**
+ * Parse a transport header held apart from its frame (h, len: the header
+ * and what follows of it) into p, whose IP fields are already set, as
+ * sw_parse would have behind the IP header. For headers read across
+ * fragments (src/parse/frag.c).
+ */
+enum sw_perr sw_parse_l4(const uint8_t *h, uint32_t len, struct sw_pkt *p);
 
 /** Link layers a frame can start with (capture files; NICs give Ethernet). */
 enum sw_link {

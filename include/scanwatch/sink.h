@@ -51,6 +51,11 @@ struct sw_alert {
 	char technique[16];
 	char tool[32];
 	uint32_t update;		/* 0: first alert of this scan */
+	/* scan alerts only ("" / 0 otherwise; sinks leave them out) */
+	char intent[16];		/* looking | knob-rattling | hammering */
+	char services[192];		/* "smb/445,rdp/3389": sensitive services touched */
+	uint32_t repeats;		/* hammering: attempts on the target */
+	bool fragmented;		/* the probes came as IP fragments */
 };
 
 /** Per-sink counters. Written by the sink's thread, read by anyone (relaxed). */

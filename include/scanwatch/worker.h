@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_common.h>
+#include <scanwatch/frag.h>
 #include <scanwatch/pkt.h>
 #include <scanwatch/match.h>
 
@@ -38,6 +39,7 @@ struct sw_wstats {
 	uint64_t events;	/* events enqueued */
 	uint64_t polls;		/* rx_burst calls */
 	uint64_t idle_polls;	/* rx_burst calls that returned nothing */
+	struct sw_frag_stats frag; /* transport headers read across fragments */
 } __rte_cache_aligned;
 
 /** One (port, queue) a worker polls. */
@@ -71,6 +73,7 @@ struct sw_worker {
 	struct sw_clock clock;
 	struct rte_ring *ring;		/* to ctl: single producer, single consumer */
 	struct sw_detect *det;		/* this worker's detection state, or NULL */
+	struct sw_frag *frag;		/* headers cut across fragments, with det */
 	struct sw_matcher *matcher;	/* payload rules (src/match/), or NULL */
 	struct rte_ring *mring;		/* matches to ctl: SPSC, struct sw_match_event */
 	struct sw_evid_worker *evid;	/* evidence captures (src/worker/evidence.c), or NULL */

@@ -111,6 +111,29 @@ head_close(struct sw_json *j)
 	return j->oom ? -ENOMEM : 0;
 }
 
+#define SVC_DIM(a) (sizeof((a)->services) / sizeof((a)->services[0]))
+
+/* The scan's own key fields, for the sinks that carry them (syslog, CEF, LEEF). */
+static void
+scan_keys(const struct sw_scan_alert *a, struct sw_alert *key)
+{
+	size_t n = 0;
+
+	snprintf(key->intent, sizeof(key->intent), "%s", a->intent != NULL ? a->intent : "");
+	for (unsigned i = 0; i < a->nservices && i < SVC_DIM(a); i++) {
+		int w = snprintf(key->services + n, sizeof(key->services) - n, "%s%s",
+				 i ? "," : "", a->services[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(key->services) - n) {
+			key->services[n] = '\0';	/* whole entries only */
+			break;
+		}
+		n += (size_t)w;
+	}
+	key->repeats = a->repeats;
+	key->fragmented = a->fragmented;
+}
+
 int
 sw_eve_scan_alert(struct sw_json *j, const char *host, const struct sw_scan_alert *a,
 		  struct sw_alert *key)
@@ -157,11 +180,21 @@ sw_eve_scan_alert(struct sw_json *j, const char *host, const struct sw_scan_aler
 	sw_json_dbl(j, "epsilon", a->eps, 4);
 	sw_json_dbl(j, "delta", a->delta, 4);
 	sw_json_obj_close(j);
+	if (a->intent != NULL)
+		sw_json_str(j, "intent", a->intent);
+	sw_json_arr_open(j, "services");
+	for (unsigned i = 0; i < a->nservices && i < SVC_DIM(a); i++)
+		sw_json_str(j, NULL, a->services[i]);
+	sw_json_arr_close(j);
+	if (a->repeats > 0)
+		sw_json_u64(j, "repeats", a->repeats);
+	sw_json_bool(j, "fragmented", a->fragmented);
 	sw_json_bool(j, "allowlisted", a->allowlisted);
 	sw_json_u64(j, "update", a->h.update);
 	if (a->evidence != NULL)
 		sw_json_str(j, "evidence", a->evidence);
 	sw_json_obj_close(j);
+	scan_keys(a, key);
 	return head_close(j);
 }
 

@@ -313,8 +313,16 @@ sw_fmt_cef(char *buf, size_t cap, const struct sw_alert *a)
 		cef_custom(&o, st, "cs1", "kind", a->kind, FLEN(a->kind));
 		cef_custom(&o, st, "cs2", "technique", a->technique, FLEN(a->technique));
 		cef_custom(&o, st, "cs3", "tool", a->tool, FLEN(a->tool));
+		cef_custom(&o, st, "cs4", "intent", a->intent, FLEN(a->intent));
+		cef_custom(&o, st, "cs5", "services", a->services, FLEN(a->services));
 		cef_ext(&o, st, "cn1Label", "update", 6);
 		cef_num(&o, st, "cn1", a->update);
+		if (a->repeats > 0) {
+			cef_ext(&o, st, "cn2Label", "repeats", 7);
+			cef_num(&o, st, "cn2", a->repeats);
+		}
+		if (a->fragmented)
+			cef_custom(&o, st, "cs6", "fragmented", "true", 4);
 	}
 	CEF_EXT(&o, st, "dvchost", a->host);
 	return o.len;
@@ -388,6 +396,12 @@ sw_fmt_leef(char *buf, size_t cap, const struct sw_alert *a)
 		LEEF_ATTR(&o, st, "kind", a->kind);
 		LEEF_ATTR(&o, st, "technique", a->technique);
 		LEEF_ATTR(&o, st, "tool", a->tool);
+		LEEF_ATTR(&o, st, "intent", a->intent);
+		LEEF_ATTR(&o, st, "services", a->services);
+		if (a->repeats > 0)
+			leef_num(&o, st, "repeats", a->repeats);
+		if (a->fragmented)
+			leef_attr(&o, st, "fragmented", "true", 4);
 		leef_num(&o, st, "gid", a->gid);
 		leef_num(&o, st, "sid", a->sid);
 		leef_num(&o, st, "rev", a->rev);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include <scanwatch/services.h>
 #include "conf/conf_int.h"
 
 static int key_ok(const void *base, const struct sw_conf_key *k, char *why, size_t n);
@@ -302,6 +303,16 @@ sw_conf_validate(const struct sw_conf *c, char *err, size_t errlen)
 			"evidence.total-kb (%u): one source's capture must fit in the total",
 			c->evid_source_kb, c->evid_total_kb);
 		return -EINVAL;
+	}
+	{
+		/* a port named twice would give one service two names */
+		struct sw_services svc;
+		char why2[256];
+
+		if (sw_services_init(&svc, &c->services, why2, sizeof(why2)) != 0) {
+			sw_conf_put_err(err, errlen, "config: %s", why2);
+			return -EINVAL;
+		}
 	}
 	if (c->burst > c->rx_desc) {
 		sw_conf_put_err(err, errlen, "config: capture.burst (%u) must not exceed "

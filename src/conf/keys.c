@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include <scanwatch/cidr.h>
+#include <scanwatch/services.h>
 #include "conf/keys.h"
 
 const char *const sw_timescale_names[SW_MAX_TIMESCALES] = {
@@ -46,6 +47,7 @@ _Static_assert(SW_RSS_IP == 1 << 0 && SW_RSS_TCP == 1 << 1 && SW_RSS_UDP == 1 <<
 
 static int check_allow(const char *v, char *why, size_t len);
 static int check_home(const char *v, char *why, size_t len);
+static int check_service(const char *v, char *why, size_t len);
 static int check_listen(const char *v, char *why, size_t len);
 static int check_name(const char *v, char *why, size_t len);
 static int check_host(const char *v, char *why, size_t len);
@@ -157,6 +159,24 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "sources scanning one target in step that make a decoy scan"),
 	KU32("detect.distributed-sources", distributed_sources, 2, 1000, 5, 0,
 	     "sources sharing one scan's work that make a distributed scan"),
+	/* the services whose probes are knob-rattling (ALERTS.md scan.intent):
+	 * remote logins and shells, file sharing, databases and caches,
+	 * container and cluster APIs, management interfaces; mail, web and
+	 * DNS are left out, they are probed by everyone all day */
+	KLIST("detect.sensitive-services", services, SW_MAX_STRS, NULL, check_service,
+	      "\"name/port\", e.g. \"smb/445\"", SW_CONF_UNIQUE,
+	      "ftp/21,ssh/22,telnet/23,msrpc/135,netbios/139,snmp/161,ldap/389,smb/445,"
+	      "rsync/873,mssql/1433,oracle/1521,nfs/2049,docker/2375,docker-tls/2376,"
+	      "etcd/2379,mysql/3306,rdp/3389,postgresql/5432,vnc/5900,couchdb/5984,"
+	      "winrm/5985,winrm-tls/5986,x11/6000,redis/6379,kube-api/6443,"
+	      "elasticsearch/9200,kubelet/10250,memcached/11211,mongodb/27017",
+	      "services known to be exploitable: a scan touching few ports, most of them "
+	      "these, is knob-rattling, and its alert lists them (\"name/port\")"),
+	KU32("detect.hammering.repeats", hammer_repeats, 2, 1000000, 50, 0,
+	     "connection attempts of one source to sensitive services of one host, "
+	     "beyond the first, that make hammering (brute force, repeated scans)"),
+	KU32("detect.hammering.window", hammer_window_s, 1, 86400, 60, 0,
+	     "seconds within which detect.hammering.repeats must come"),
 
 	KU32("sketch.width", cms_width, 256, 16777216, 65536, SW_CONF_POW2,
 	     "count-min sketch counters per row"),
@@ -271,6 +291,15 @@ check_home(const char *v, char *why, size_t len)
 	return 0;
 }
 
+
+/* detect.sensitive-services: "name/port" (src/conf/services.c) */
+static int
+check_service(const char *v, char *why, size_t len)
+{
+	uint16_t port;
+
+	return sw_services_parse(v, NULL, &port, why, len);
+}
 
 /* ---- outputs: entries ---- */
 

@@ -90,7 +90,7 @@ sw_decide_rec_get(struct sw_decide *dec, const struct sw_addr *src, uint8_t cls,
 }
 
 void
-sw_decide_rec_sample(struct rec *r, const struct sw_event *ev)
+sw_decide_rec_sample(struct rec *r, const struct sw_event *ev, const struct sw_services *svc)
 {
 	bool have = false;
 
@@ -106,6 +106,7 @@ sw_decide_rec_sample(struct rec *r, const struct sw_event *ev)
 	}
 	if (ev->technique != SW_T_NONE)
 		r->technique = ev->technique;
+	r->fragmented |= (ev->flags & SW_EVF_FRAG) != 0;
 	for (unsigned i = 0; i < r->ntargets; i++)
 		have |= memcmp(&r->targets[i], &ev->dst, sizeof(ev->dst)) == 0;
 	if (!have && r->ntargets < RTE_DIM(r->targets))
@@ -113,6 +114,8 @@ sw_decide_rec_sample(struct rec *r, const struct sw_event *ev)
 	have = false;
 	for (unsigned i = 0; i < r->nports; i++)
 		have |= r->ports[i] == ev->dport;
+	if (svc != NULL && (r->cls == SW_C_TCP || r->cls == SW_C_UDP || r->cls == SW_C_SCTP))
+		r->services |= sw_services_bit(svc, ev->dport);
 	if (!have && r->nports < RTE_DIM(r->ports))
 		r->ports[r->nports++] = ev->dport;
 }
@@ -154,7 +157,7 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 		dec->st.dropped++;
 		return;
 	}
-	sw_decide_rec_sample(r, ev);
+	sw_decide_rec_sample(r, ev, &dec->svc);
 	/* The producer's counters as of the deciding packet, plus what the
 	 * other workers hold now: with one worker (offline) the decision
 	 * depends on the packets alone, never on thread timing. */
@@ -182,6 +185,58 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 		sw_decide_check_decoy(dec, r, &p);
 }
 
+/*
+ * A worker counted more connection attempts of ev->src to sensitive
+ * services of ev->dst within detect.hammering.window: sum the workers'
+ * shares per (source, target); at detect.hammering.repeats it is
+ * hammering. One target is followed per source and window (the first to
+ * be hammered); another's count starts when that window is over.
+ */
+static void
+on_repeat(struct sw_decide *dec, const struct sw_event *ev)
+{
+	uint64_t win = (uint64_t)dec->c->hammer_window_s * NSEC;
+	struct rec *r;
+	struct pend p;
+
+	if (ev->cls != SW_C_TCP)
+		return;
+	r = sw_decide_rec_get(dec, &ev->src, ev->cls, ev->ts_ns);
+	if (r == NULL) {
+		dec->st.dropped++;
+		return;
+	}
+	if (r->ham.start_ns == 0 || ev->ts_ns >= r->ham.start_ns + win) {
+		r->ham.dst = ev->dst;
+		r->ham.start_ns = ev->ts_ns;
+		r->ham.repeats = 0;
+	} else if (memcmp(&r->ham.dst, &ev->dst, sizeof(ev->dst)) != 0) {
+		return;
+	}
+	r->ham.port = ev->dport;
+	r->ham.repeats += (uint32_t)ev->v[0] | (uint32_t)ev->v[1] << 16;
+	r->services |= sw_services_bit(&dec->svc, ev->dport);
+	if (ev->ts_ns > r->last_ns)
+		r->last_ns = ev->ts_ns;
+	if (r->first_ns == 0 || r->ham.start_ns < r->first_ns)
+		r->first_ns = r->ham.start_ns;
+	if (r->ham.repeats < dec->c->hammer_repeats)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.ts_ns = ev->ts_ns;
+	p.t = 0;
+	/* the counts of this kind: one target, its repeats */
+	p.est.v[0][SW_F_CONTACTS] = r->ham.repeats;
+	p.est.v[0][SW_F_TARGETS] = 1;
+	p.est.v[0][SW_F_PORTS] = 1;
+	p.dst = ev->dst;
+	p.dport = ev->dport;
+	p.proto = ev->proto;
+	p.worker = ev->worker;
+	p.allowlisted = sw_decide_allowlisted(dec, &ev->src, ev->dport);
+	sw_decide_propose(dec, r, K_HAMMER, &p);
+}
+
 void
 sw_decide_event(struct sw_decide *dec, const struct sw_event *ev)
 {
@@ -197,9 +252,19 @@ sw_decide_event(struct sw_decide *dec, const struct sw_event *ev)
 		struct rec *r = sw_decide_rec_get(dec, &ev->src, ev->cls, ev->ts_ns);
 
 		if (ev->cls < SW_C__MAX && r != NULL)
-			sw_decide_rec_sample(r, ev);
+			sw_decide_rec_sample(r, ev, &dec->svc);
 		break;
 	}
+	case SW_EV_SERVICES: {
+		struct rec *r = sw_decide_rec_get(dec, &ev->src, ev->cls, ev->ts_ns);
+
+		if (ev->cls < SW_C__MAX && r != NULL)
+			r->services |= (uint32_t)ev->v[0] | (uint32_t)ev->v[1] << 16;
+		break;
+	}
+	case SW_EV_REPEAT:
+		on_repeat(dec, ev);
+		break;
 	case SW_EV_SUSPECT:
 		on_suspect(dec, ev);
 		break;
@@ -254,7 +319,8 @@ sw_decide_create(const struct sw_conf *c, const struct sw_decide_env *env,
 	if (dec->tgts == NULL || sw_otab_init(&dec->recs, MAX_RECS, sizeof(struct rec), rec_hash) ||
 	    sw_decide_pay_init(dec) != 0)
 		goto nomem;
-	if (sw_decide_allow_init(dec, err, errlen) != 0) {
+	if (sw_services_init(&dec->svc, &c->services, err, errlen) != 0 ||
+	    sw_decide_allow_init(dec, err, errlen) != 0) {
 		sw_decide_free(dec);
 		return NULL;
 	}

@@ -20,7 +20,9 @@
 
 /** Alert kinds; with the protocol class they name the gid 122 sid. */
 enum sw_kind {
-	K_PORTSCAN, K_DECOY, K_PORTSWEEP, K_DISTRIBUTED, K_BLOCK, K_SLOW, K__MAX
+	K_PORTSCAN, K_DECOY, K_PORTSWEEP, K_DISTRIBUTED, K_BLOCK, K_SLOW,
+	K_HAMMER,	/* one target's sensitive services tried over and over */
+	K__MAX
 };
 
 /**

@@ -139,7 +139,7 @@ sw_decide_hot_contact(struct sw_decide *dec, const struct sw_event *ev, bool sta
 		r = sw_decide_rec_get(dec, &t->s[i].src, cls, ev->ts_ns);
 		if (r == NULL)
 			continue;
-		sw_decide_rec_sample(r, ev);
+		sw_decide_rec_sample(r, ev, &dec->svc);
 		/* what this source did to the target, as the control thread
 		 * saw it: deterministic, and the evidence that matters here */
 		memset(&e, 0, sizeof(e));

@@ -21,6 +21,7 @@
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
 #include <scanwatch/match.h>
+#include <scanwatch/services.h>
 #include "detect/decide.h"
 #include "detect/otab.h"
 
@@ -71,6 +72,14 @@ struct rec {
 	unsigned ntargets, nports;
 	struct sw_addr targets[SW_ALERT_SAMPLES];
 	uint16_t ports[SW_ALERT_SAMPLES];
+	uint32_t services;		/* detect.sensitive-services bits touched */
+	bool fragmented;		/* probes came as IP fragments (SW_EVF_FRAG) */
+	struct {			/* hammering: the target being hammered */
+		struct sw_addr dst;
+		uint16_t port;		/* the latest port tried again */
+		uint64_t start_ns;	/* 0: none */
+		uint32_t repeats;
+	} ham;
 	struct kind_state k[K__MAX];
 };
 
@@ -115,6 +124,7 @@ struct sw_decide {
 	struct sw_cidr home[SW_MAX_STRS];	/* network.home */
 	unsigned nhome;
 	struct sw_otab pays;		/* struct pay, MAX_PAYS */
+	struct sw_services svc;		/* detect.sensitive-services */
 	struct sw_decide_payload_stats pst;
 };
 
@@ -129,7 +139,8 @@ sw_decide_suppress_ns(const struct sw_decide *dec)
 uint32_t sw_decide_addr_hash(const struct sw_addr *a, uint8_t cls);
 struct rec *sw_decide_rec_get(struct sw_decide *dec, const struct sw_addr *src, uint8_t cls,
 			      uint64_t ts);
-void sw_decide_rec_sample(struct rec *r, const struct sw_event *ev);
+void sw_decide_rec_sample(struct rec *r, const struct sw_event *ev,
+			  const struct sw_services *svc);
 
 /* decide_kind.c */
 enum sw_kind sw_decide_slow_or(const struct rec *r, enum sw_kind k, unsigned t, uint64_t ts,

@@ -44,7 +44,13 @@ static const struct kind_def kinds[K__MAX] = {
 			    { 1001, 1002, 1003, 1004, 1005 }, { 1001, 1002, 1003, 1004, 1005 }, 2 },
 	[K_SLOW]        = { "slow_scan", "slow scan",
 			    { 1010, 1011, 1012, 1013, 1014 }, { 1010, 1011, 1012, 1013, 1014 }, 3 },
+	/* TCP only: connection attempts are what it counts */
+	[K_HAMMER]      = { "hammering", "hammering",
+			    { 1030, 1031, 1032, 1033, 1034 }, { 1030, 1031, 1032, 1033, 1034 }, 1 },
 };
+
+/* severity steps: hammering first, then knob-rattling, then looking */
+#define SEVERITY_TOP	1
 
 /*
  * A peer-to-peer node (a DHT lookup, a swarm's peer connections) reaches
@@ -146,6 +152,10 @@ kind_signature(char *buf, size_t len, unsigned cls, enum sw_kind k, bool filtere
 		snprintf(buf, len, "ICMP %ssweep", filtered ? "filtered " : "");
 		return;
 	}
+	if (k == K_HAMMER) {
+		snprintf(buf, len, "%s hammering", sw_class_names[cls]);
+		return;
+	}
 	if (cls == SW_C_IP && k != K_BLOCK && k != K_SLOW) {
 		static const char *const ip[K__MAX] = {
 			[K_PORTSCAN] = "protocol scan", [K_DECOY] = "decoy protocol scan",
@@ -168,7 +178,7 @@ sw_decide_slow_or(const struct rec *r, enum sw_kind k, unsigned t, uint64_t ts,
 	if (t == 0 || k == K_DECOY || k == K_DISTRIBUTED)
 		return k;
 	for (unsigned i = 0; i < K__MAX; i++)
-		if (i != K_SLOW && (r->k[i].pending || (r->k[i].last_alert_ns != 0 &&
+		if (i != K_SLOW && i != K_HAMMER && (r->k[i].pending || (r->k[i].last_alert_ns != 0 &&
 		    ts < r->k[i].last_alert_ns + suppress_ns)))
 			return k;
 	return K_SLOW;
@@ -203,6 +213,35 @@ static bool
 has_ports(uint8_t cls)
 {
 	return cls == SW_C_TCP || cls == SW_C_UDP || cls == SW_C_SCTP;
+}
+
+/*
+ * The abuse desk's distinction (ALERTS.md, scan.intent): hammering is its
+ * own kind; a scan whose ports are mostly sensitive services (at most two
+ * ports per service touched: a sweep of 445, "22, 23, 445, 3389, 80") is
+ * knob-rattling; anything wider, or without a listed service, is looking.
+ */
+static const char *
+alert_intent(enum sw_kind k, unsigned nsvc, uint32_t ports)
+{
+	if (k == K_HAMMER)
+		return "hammering";
+	if (nsvc > 0 && ports <= 2 * nsvc)
+		return "knob-rattling";
+	return "looking";
+}
+
+/* "name/port" of each service in the bitmap, in list order */
+static unsigned
+alert_services(const struct sw_decide *dec, uint32_t bits, struct sw_scan_alert *a)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < dec->svc.n && n < RTE_DIM(a->services); i++)
+		if (bits & (1u << i))
+			snprintf(a->services[n++], sizeof(a->services[0]), "%s/%u",
+				 dec->svc.name[i], dec->svc.port[i]);
+	return n;
 }
 
 const char *
@@ -243,7 +282,15 @@ sw_decide_write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool
 	a.h.gid = SCAN_GID;
 	a.h.sid = filtered ? kinds[k].sid_filtered[r->cls] : kinds[k].sid[r->cls];
 	a.h.rev = SCAN_REV;
-	a.h.severity = pd->allowlisted ? SEVERITY_ALLOWLISTED : kinds[k].severity;
+	a.nservices = alert_services(dec, r->services, &a);
+	a.intent = alert_intent(k, (unsigned)__builtin_popcount(r->services), v[SW_F_PORTS]);
+	a.h.severity = kinds[k].severity;
+	/* knob-rattling ranks one step above the same kind of looking;
+	 * hammering has the top severity of its own */
+	if (strcmp(a.intent, "knob-rattling") == 0 && a.h.severity > SEVERITY_TOP)
+		a.h.severity--;
+	if (pd->allowlisted)
+		a.h.severity = SEVERITY_ALLOWLISTED;
 	{
 		enum sw_direction dir = sw_decide_direction(dec, &r->src, &pd->dst);
 
@@ -277,7 +324,8 @@ sw_decide_write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool
 	a.sources = pd->sources;
 	a.first_ns = r->first_ns ? r->first_ns : pd->ts_ns;
 	a.last_ns = last_ns;
-	a.window_s = c->ts[pd->t].window_s;
+	a.window_s = k == K_HAMMER ? c->hammer_window_s : c->ts[pd->t].window_s;
+	a.repeats = k == K_HAMMER ? v[SW_F_CONTACTS] : 0;
 	a.rate_pps = span ? v[SW_F_CONTACTS] * (double)NSEC / span : 0;
 	a.ntargets = r->ntargets;
 	memcpy(a.sample_targets, r->targets, sizeof(r->targets));
@@ -286,6 +334,7 @@ sw_decide_write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool
 	a.eps = dec->env.eps;
 	a.delta = dec->env.delta;
 	a.allowlisted = pd->allowlisted;
+	a.fragmented = r->fragmented;
 	if (dec->env.scan(dec->env.arg, &a) != 0) {
 		/* not sent, so not counted as sent */
 		dec->st.format_errors++;

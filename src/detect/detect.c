@@ -25,6 +25,7 @@
 
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
+#include <scanwatch/services.h>
 #include <scanwatch/worker.h>
 
 #define HIST		256	/* recent first contacts kept for alert samples */
@@ -32,6 +33,9 @@
 #define SAMPLES		8	/* contact samples sent ahead of a suspect event */
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
+#define SVC_ENTS	1024	/* sources whose sensitive services are remembered */
+#define REP_ENTS	1024	/* (source, target) pairs whose repeats are counted */
+#define REP_EVENTS	64	/* repeat events per pair and window before doublings only */
 
 /* events carry the sketch's counters */
 _Static_assert(SW_F__MAX <= RTE_DIM(((struct sw_event *)0)->v), "sw_event.v too short");
@@ -46,7 +50,8 @@ struct hist_ent {
 	uint16_t port;
 	uint8_t cls, proto, technique, tool;
 	uint8_t fp;		/* enum sw_fp behind `tool` */
-	uint8_t pad[3];
+	uint8_t flags;		/* SW_EVF_* */
+	uint8_t pad[2];
 	uint64_t ts_ns;
 	uint32_t prev;		/* hpos + 1 of the previous entry of this chain; 0: none */
 };
@@ -55,6 +60,23 @@ struct hot_ent {
 	struct sw_addr dst;
 	uint32_t until_s;	/* watched until */
 	uint32_t budget;
+};
+
+/* The sensitive services (detect.sensitive-services) one source's first
+ * contacts touched, direct mapped by the source's hash: a collision
+ * forgets the older source, which then reports fewer services. */
+struct svc_ent {
+	uint64_t tag;		/* source address hash + class; 0: empty */
+	uint32_t bits;		/* bit i: the list's entry i */
+	uint32_t until_s;
+};
+
+/* Connection attempts of one source to sensitive services of one target
+ * beyond the first (hammering), in detect.hammering.window. */
+struct rep_ent {
+	uint64_t tag;		/* of the (source, target) address hashes; 0: empty */
+	uint32_t count;
+	uint32_t start_s;
 };
 
 /*
@@ -66,6 +88,7 @@ enum act { ACT_NONE, ACT_PROBE, ACT_RESPONSE, ACT_ABORT, ACT_INITIATOR, ACT_RST_
 
 struct prep {
 	uint8_t act;		/* what pass 3 does, in packet order */
+	uint8_t repeat;		/* a SYN again to a sensitive service: count_repeat() */
 	unsigned mask;		/* probe: fresh scales; response: seen scales */
 	uint64_t ha, hb;	/* address hashes of the scanner and the target */
 	struct sw_hash pair;	/* probe: (src, dst); response: the answer key */
@@ -85,6 +108,11 @@ struct sw_detect {
 	struct hist_ent hist[HIST];
 	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
+	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
+	uint32_t rep_win_s;	/* detect.hammering.window */
+	struct sw_services svc;	/* detect.sensitive-services; read-only */
+	struct svc_ent svct[SVC_ENTS];
+	struct rep_ent rep[REP_ENTS];
 	/* per-burst scratch, filled in passes 1 and 2 */
 	struct sw_role_info role[SW_BURST_MAX];
 	struct sw_key key[SW_BURST_MAX];
@@ -155,6 +183,19 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		return NULL;
 	}
 	sw_detect_conf_from(&d->dc, c, nworkers);
+	{
+		char err[256];
+
+		/* validated with the configuration: cannot fail here */
+		if (sw_services_init(&d->svc, &c->services, err, sizeof(err)) != 0) {
+			sw_sketch_free(d->sk);
+			rte_free(d);
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	d->rep_step = RTE_MAX(1u, c->hammer_repeats / (nworkers ? nworkers : 1));
+	d->rep_win_s = c->hammer_window_s;
 	d->keyed = sw_sketch_keyed(d->sk);
 	d->seed = sw_sketch_seed(d->sk);
 	{
@@ -254,6 +295,7 @@ event_of(struct sw_event *ev, enum sw_ev_type type, const struct sw_worker *w,
 	ev->technique = r->technique;
 	ev->worker = (uint8_t)w->id;
 	ev->cls = r->cls;
+	ev->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 }
 
 /* The chain of recent first contacts a source's entries are on. */
@@ -293,9 +335,53 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 		ev->cls = h->cls;
 		ev->tool = h->tool;
 		ev->fp = h->fp;
+		ev->flags = h->flags;
 		sent++;
 	}
 	return sent;
+}
+
+static inline bool
+has_ports(uint8_t cls)
+{
+	return cls == SW_C_TCP || cls == SW_C_UDP || cls == SW_C_SCTP;
+}
+
+static inline struct svc_ent *
+svc_find(struct sw_detect *d, uint64_t tag)
+{
+	return &d->svct[(tag >> 20) % SVC_ENTS];
+}
+
+/* A first contact of a sensitive service: remember it for the source. */
+static void
+svc_note(struct sw_detect *d, const struct sw_role_info *r, uint64_t ha, uint32_t now_s)
+{
+	uint64_t tag = (ha + r->cls) | 1;
+	struct svc_ent *e = svc_find(d, tag);
+
+	if (e->tag != tag || e->until_s < now_s) {
+		e->tag = tag;
+		e->bits = 0;
+		e->until_s = now_s + d->dc.win_s[SW_TS - 1];
+	}
+	e->bits |= sw_services_bit(&d->svc, r->port);
+}
+
+/* The source's sensitive services as a SERVICES event in ev; false: none. */
+static bool
+svc_event(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	  const struct sw_role_info *r, struct sw_event *ev)
+{
+	uint64_t tag = (sw_sketch_hash_addr(d->seed, r->scanner) + r->cls) | 1;
+	const struct svc_ent *e = svc_find(d, tag);
+
+	if (!has_ports(r->cls) || e->tag != tag || e->bits == 0)
+		return false;
+	event_of(ev, SW_EV_SERVICES, w, p, r);
+	ev->v[0] = (uint16_t)e->bits;
+	ev->v[1] = (uint16_t)(e->bits >> 16);
+	return true;
 }
 
 static void
@@ -303,15 +389,18 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp,
 	const struct sw_est *e, bool samples)
 {
-	struct sw_event evs[SAMPLES + 1];
+	struct sw_event evs[SAMPLES + 2];
 	struct sw_event *ev;
 	unsigned n = 0;
 
 	/* the counters as of this packet travel with the event; the samples
-	 * go once per packet, ahead of its first suspect (several time
-	 * scales often cross on the same contact), in one enqueue */
-	if (samples)
+	 * and the services touched go once per packet, ahead of its first
+	 * suspect (several time scales often cross on the same contact), in
+	 * one enqueue */
+	if (samples) {
 		n = samples_of(d, w, r->scanner, r->cls, evs);
+		n += svc_event(d, w, p, r, &evs[n]);
+	}
 	ev = &evs[n++];
 	event_of(ev, SW_EV_SUSPECT, w, p, r);
 	ev->timescale = (uint8_t)t;
@@ -412,6 +501,9 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	sw_sketch_update(d->sk, &k, &pr->src,
 			 sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
 			 sw_upd(SW_F_PORTS, new_port), now_s, &e);
+	/* one bit test; rare branch (a listed service) */
+	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
+		svc_note(d, r, pr->ha, now_s);
 
 	he = &d->hist[d->hpos % HIST];
 	{
@@ -428,6 +520,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	he->technique = r->technique;
 	he->tool = sw_fp_tool[fp];
 	he->fp = (uint8_t)fp;
+	he->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 	he->ts_ns = p->ts_ns;
 
 	for (unsigned t = 0; t < SW_TS; t++) {
@@ -558,6 +651,42 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 		}
 	}
 	return true;
+}
+
+/*
+ * A connection attempt (SYN) to a sensitive service of a target the source
+ * has already tried within the longest window: brute force, a connection
+ * storm, a scan repeated. Counted per (source, target) in
+ * detect.hammering.window; every rep_step repeats one REPEAT event (at most
+ * REP_EVENTS, then at doublings) says how many more, and the control
+ * thread sums the workers' shares. A SYN retransmitted by a client's
+ * kernel counts too: a handful per connection, far below the threshold.
+ */
+static void
+count_repeat(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	     const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
+{
+	uint64_t tag = (pr->ha * 0x9e3779b97f4a7c15ULL ^ pr->hb) | 1;
+	struct rep_ent *e = &d->rep[(tag >> 22) % REP_ENTS];
+	uint32_t k, delta;
+	struct sw_event ev;
+
+	if (e->tag != tag || now_s - e->start_s >= d->rep_win_s) {
+		e->tag = tag;
+		e->count = 0;
+		e->start_s = now_s;
+	}
+	e->count++;
+	if (e->count % d->rep_step != 0)
+		return;
+	k = e->count / d->rep_step;
+	if (k > REP_EVENTS && (k & (k - 1)) != 0)
+		return;
+	delta = d->rep_step * (k > REP_EVENTS ? k / 2 : 1);
+	event_of(&ev, SW_EV_REPEAT, w, p, r);
+	ev.v[0] = (uint16_t)delta;
+	ev.v[1] = (uint16_t)(delta >> 16);
+	emit(w, &ev);
 }
 
 /* Hash what a first contact will count and start loading it. */
@@ -711,10 +840,15 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		unsigned seen;
 
 		pr->act = ACT_NONE;
+		pr->repeat = 0;
 		pr->mask = 0;
 		switch (r->role) {
 		case SW_ROLE_PROBE:
 			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts);
+			/* not new at the longest scale: tried before (hammering) */
+			pr->repeat = !(pr->mask & (1u << (SW_TS - 1))) &&
+				     (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
+				     p->proto == IPPROTO_TCP && sw_services_has(&d->svc, r->port);
 			break;
 		case SW_ROLE_MAYBE: {
 			struct sw_key rk;
@@ -799,6 +933,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		default:
 			break;
 		}
+		if (unlikely(pr->repeat))
+			count_repeat(d, w, p, r, pr, ts);
 	}
 }
 

@@ -156,6 +156,34 @@ icmp6_role(const struct sw_pkt *p, struct sw_role_info *r)
 	}
 }
 
+/*
+ * A unicast answer to a query sent to a multicast group or broadcast: the
+ * client asked the group from an ephemeral port and a member answers it
+ * directly from the service port (LLMNR 5355, RFC 4795 2.1.1; mDNS 5353
+ * with a one-shot querier's port, RFC 6762 5.1; SSDP 1900 M-SEARCH
+ * responses; NetBIOS name service 137; DHCP 67 to the client's 68, DHCPv6
+ * 547 to 546). The query went to the group, so no probe of the answerer
+ * is on record and the answers would read as a UDP scan of the client's
+ * ports by its neighbours. Told from the packet alone, because the query
+ * and its answers from other hosts are hashed to different workers. A
+ * scan sent from one of these source ports to ephemeral ports goes
+ * unseen; scans of service ports (below 1024) are still probes.
+ */
+static inline bool
+group_answer(const struct sw_pkt *p)
+{
+	switch (p->sport) {
+	case 5355: case 5353: case 1900: case 137:
+		return p->dport >= 1024;
+	case 67:
+		return p->dport == 68;
+	case 547:
+		return p->dport == 546;
+	default:
+		return false;
+	}
+}
+
 void
 sw_role(const struct sw_pkt *p, struct sw_role_info *r)
 {
@@ -179,6 +207,8 @@ sw_role(const struct sw_pkt *p, struct sw_role_info *r)
 			break;
 		r->cls = SW_C_UDP;
 		r->technique = SW_T_UDP;
+		if (group_answer(p))
+			break;	/* answers a group's query: no probe, no reply to count */
 		/* A reply if the reverse direction was probed; decided with the filter. */
 		r->role = SW_ROLE_MAYBE;
 		break;

@@ -595,6 +595,13 @@ l4_parse(const uint8_t *d, uint32_t off, uint32_t end, struct sw_pkt *p)
 	return SW_PERR_OK;
 }
 
+enum sw_perr
+sw_parse_l4(const uint8_t *h, uint32_t len, struct sw_pkt *p)
+{
+	p->flags &= (uint16_t)~(SW_PKT_F_FRAG_LATER | SW_PKT_F_L4);
+	return l4_parse(h, 0, len, p);
+}
+
 static enum sw_perr
 ip4_parse(const uint8_t *d, uint32_t l3, uint32_t len, struct sw_pkt *p)
 {

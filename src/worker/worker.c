@@ -100,6 +100,13 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		e = likely(w->link == SW_LINK_ETH) ?
 		    sw_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p) :
 		    sw_parse_link(w->link, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
+		/* fragments: a transport header cut across them is read whole
+		 * (nmap -f); held pieces are IP packets, not parse errors */
+		if (unlikely(p->flags & SW_PKT_F_FRAG) && w->frag != NULL &&
+		    (sw_frag_cut(e, p) || (e == SW_PERR_OK && (p->flags & SW_PKT_F_FRAG_LATER))) &&
+		    sw_frag_input(w->frag, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, e,
+				  pkt_time_ns(w, m, now), p, &w->st.frag) != SW_FRAG_NOT)
+			e = SW_PERR_OK;
 		if (unlikely(e != SW_PERR_OK)) {
 			w->st.perr[e]++;
 			continue;
@@ -351,6 +358,13 @@ sw_worker_create(const struct sw_conf *c, const struct sw_worker_params *p, char
 			sw_worker_free(w);
 			return NULL;
 		}
+		w->frag = sw_frag_create(p->socket);
+		if (w->frag == NULL) {
+			snprintf(err, errlen, "cannot allocate worker %u fragment table on "
+				 "socket %d: give EAL more memory (-m)", p->id, p->socket);
+			sw_worker_free(w);
+			return NULL;
+		}
 	}
 	if (sw_evidence_on(c)) {
 		w->evid = sw_evidence_worker_create(c, p->id, p->socket, err, errlen);
@@ -379,6 +393,7 @@ sw_worker_free(struct sw_worker *w)
 		return;
 	rte_ring_free(w->ring);
 	sw_evidence_worker_free(w->evid);
+	sw_frag_free(w->frag);
 	sw_detect_free(w->det);
 	rte_free(w);
 }

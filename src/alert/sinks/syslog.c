@@ -287,6 +287,12 @@ build(struct syslog_sink *s, const struct sw_alert *a, const char *msg, size_t m
 		SD_STR(&o, "kind", a->kind);
 		SD_STR(&o, "technique", a->technique);
 		SD_STR(&o, "tool", a->tool);
+		SD_STR(&o, "intent", a->intent);
+		SD_STR(&o, "services", a->services);
+		if (a->repeats > 0)
+			sd_num(&o, "repeats", a->repeats);
+		if (a->fragmented)
+			sd_param(&o, "fragmented", "true", 4);
 		sd_num(&o, "update", a->update);
 		sw_fmtbuf_put(&o, "] ", 2);
 	} else {
