@@ -45,6 +45,7 @@ if [ -z "${SWCB_BOUNDED:-}" ]; then
     SWCB_BOUNDED=1 exec timeout --kill-after=20 600 "$0" "$@"
 fi
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+. "$(dirname "$0")/netns.sh"
 
 for p in tcpdump hping3 nftables iproute2; do
     dpkg -s "$p" >/dev/null 2>&1 || { echo "needs Debian package $p" >&2; exit 1; }
@@ -52,22 +53,8 @@ done
 [ -f "$SCORE_DIR/score.py" ] || { echo "score.py not found in $SCORE_DIR" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/swcb.XXXXXX)
-ns_kill_all() {
-    local pids
-    pids=$(ip netns pids "$1" 2>/dev/null || true)
-    [ -n "$pids" ] && kill $pids 2>/dev/null || true
-    sleep 0.3
-    pids=$(ip netns pids "$1" 2>/dev/null || true)
-    [ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
-    return 0
-}
 teardown() {
-    for ns in "$NI" "$NO"; do
-        if ip netns list | grep -qw "$ns"; then
-            ns_kill_all "$ns"
-            ip netns del "$ns" 2>/dev/null || true
-        fi
-    done
+    ns_del_all "$NI" "$NO"
 }
 cleanup() {
     local rc=$?

@@ -49,6 +49,7 @@ if [ -z "${SWREC_BOUNDED:-}" ]; then
 fi
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+. "$(dirname "$0")/netns.sh"
 
 # ---------------------------------------------------------------------------
 # 0. packages (installed only when missing; Debian mirror only)
@@ -69,25 +70,10 @@ fi
 WORK=$(mktemp -d /tmp/swrec.XXXXXX)
 BGPIDS=()
 
-ns_kill_all() {            # kill every process still running inside one of our namespaces
-    local ns=$1 pids
-    pids=$(ip netns pids "$ns" 2>/dev/null || true)
-    [ -n "$pids" ] && kill $pids 2>/dev/null || true
-    sleep 0.3
-    pids=$(ip netns pids "$ns" 2>/dev/null || true)
-    [ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
-    return 0
-}
-
 teardown() {
     local p
     for p in "${BGPIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    for ns in "$NS_C" "$NS_T"; do
-        if ip netns list | grep -qw "$ns"; then
-            ns_kill_all "$ns"
-            ip netns del "$ns" 2>/dev/null || true
-        fi
-    done
+    ns_del_all "$NS_C" "$NS_T"
 }
 cleanup() {
     local rc=$?

@@ -33,23 +33,10 @@ if [ -z "${SWKIND_BOUNDED:-}" ]; then
 	SWKIND_BOUNDED=1 exec timeout --kill-after=20 600 "$0" "$@"
 fi
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+. "$(dirname "$0")/netns.sh"
 
-ns_kill_all() {
-	local pids
-	pids=$(ip netns pids "$1" 2>/dev/null || true)
-	[ -n "$pids" ] && kill $pids 2>/dev/null || true
-	sleep 0.3
-	pids=$(ip netns pids "$1" 2>/dev/null || true)
-	[ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
-	return 0
-}
 teardown() {
-	for ns in "$NS_S" "$NS_T"; do
-		if ip netns list | grep -qw "$ns"; then
-			ns_kill_all "$ns"
-			ip netns del "$ns" 2>/dev/null || true
-		fi
-	done
+	ns_del_all "$NS_S" "$NS_T"
 }
 cleanup() {
 	local rc=$?
