@@ -1844,6 +1844,50 @@ clients_resetting_their_own_connections_are_not_answers(void)
 	wk_free(k);
 }
 
+/*
+ * nmap -sS of the same port again and again (a host rescanned): each round
+ * a new source port and sequence number, the target's SYN-ACK, the
+ * scanner's kernel RST. Rounds 0.3 s apart put several in one offline
+ * burst that spans a second, so pass 2 marks a later round's tuple (at
+ * the later second) before pass 3 tests an earlier round's RST against
+ * it: seen, not expired (SW_FUTURE_S); without that the target became
+ * an ACK scanner of the rescanning host.
+ */
+static void
+rst_of_own_probe_seen_across_a_second_in_one_burst(void)
+{
+	struct wk *k = wk_create();
+	struct sw_addr target = v4(TARGET);
+	unsigned suspects = 0;
+
+	for (uint16_t i = 0; i < 40; i++) {
+		struct frame f;
+		uint16_t sport = (uint16_t)(40000 + 7 * i);
+		uint32_t seq = 100000u * (i + 1);
+		struct tcpx syn = { .sport = sport, .dport = 3389, .win = 1024, .ip_id = i,
+				    .seq = seq, .flags = SW_TCP_SYN };
+		struct tcpx synack = { .sport = 3389, .dport = sport, .win = 64240, .ip_id = i,
+				       .seq = 7000, .ack = seq + 1,
+				       .flags = SW_TCP_SYN | SW_TCP_ACK };
+		struct tcpx rst = { .sport = sport, .dport = 3389, .win = 0, .ip_id = 0,
+				    .seq = seq + 1, .flags = SW_TCP_RST };
+
+		k->ts_ns += 300000000ULL;	/* the next round */
+		tcp4(&f, SCANNER, TARGET, &syn);
+		wk_send(k, &f);
+		tcp4(&f, TARGET, SCANNER, &synack);
+		wk_send(k, &f);
+		tcp4(&f, SCANNER, TARGET, &rst);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	for (unsigned i = 0; i < k->nev; i++)
+		suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &target);
+	CHECK(suspects == 0, "%u SUSPECT events for the rescanned target (%u events)", suspects,
+	      k->nev);
+	wk_free(k);
+}
+
 static void
 non_ip_and_truncated_frames_are_counted_not_fatal(void)
 {
@@ -1944,6 +1988,7 @@ main(void)
 	RUN(ack_scan_of_an_unknown_tool_is_seen_through_its_rsts);
 	RUN(clients_resetting_a_server_do_not_make_it_a_scanner);
 	RUN(clients_resetting_their_own_connections_are_not_answers);
+	RUN(rst_of_own_probe_seen_across_a_second_in_one_burst);
 	RUN(non_ip_and_truncated_frames_are_counted_not_fatal);
 	NOTE("%u tests, %u failed", n_tests, n_failed);
 

@@ -63,6 +63,14 @@ check("rescans_scan_is_knob_rattling", "portscan" in kinds and
       [(k, a["alert"]["metadata"]["scan"]["intent"], a["alert"]["severity"])
        for k, a in kinds.items()])
 
+# the rescanned host answers; it scans nobody (its answers were once read
+# as ACK probes when a burst spanned a second: SW_FUTURE_S)
+check("rescanned_target_not_alerted", scans(alerts, "10.99.7.6") == [],
+      [a["alert"]["signature"] for a in scans(alerts, "10.99.7.6")])
+check("only_the_three_sources_alerted",
+      {a["src_ip"] for a in alerts} == {"10.66.7.21", "10.66.7.22", "10.66.7.23"},
+      sorted({a["src_ip"] for a in alerts}))
+
 sweep = scans(alerts, "10.66.7.23")
 check("narrow_sweep_is_knob_rattling", len(sweep) == 1 and
       sweep[0]["alert"]["metadata"]["scan"]["kind"] == "portsweep" and

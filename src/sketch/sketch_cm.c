@@ -197,10 +197,13 @@ stamp(uint32_t now_s)
 static inline uint32_t
 age(uint16_t cur, uint16_t cell)
 {
-	/* (cur - cell) mod 65535 for stamps in 1..65535, without a division */
+	/* (cur - cell) mod 65535 for stamps in 1..65535, without a division;
+	 * a stamp a little ahead of cur is age 0 (SW_FUTURE_S): scrubbing
+	 * clears stamps long before they could alias into that range */
 	int32_t d = (int32_t)cur - (int32_t)cell;
 
-	return (uint32_t)(d + ((d >> 31) & (int32_t)FILT_MOD));
+	d += (d >> 31) & (int32_t)FILT_MOD;
+	return d > (int32_t)(FILT_MOD - SW_FUTURE_S) ? 0 : (uint32_t)d;
 }
 
 /* Filter ------------------------------------------------------------------- */

@@ -112,11 +112,14 @@ x_seen(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *
 {
 	const struct exact_seen *e = x_seen_entry(s, k, h, false);
 	unsigned mask = 0;
+	uint32_t age;
 
 	if (e == NULL || e->last_s == 0)
 		return 0;
+	/* marked a little after now_s: seen just now (SW_FUTURE_S) */
+	age = e->last_s > now_s && e->last_s - now_s <= SW_FUTURE_S ? 0 : now_s - e->last_s;
 	for (unsigned t = 0; t < SW_TS; t++)
-		if (now_s - e->last_s < s->c.win_s[t])
+		if (age < s->c.win_s[t])
 			mask |= 1u << t;
 	return mask;
 }

@@ -23,6 +23,17 @@
 
 #define SAT16		0xffffu		/* counters saturate here */
 
+/*
+ * A filter entry marked up to this many seconds after the time it is
+ * tested at reads as seen just now, not as expired: offline, a burst
+ * spans packet times, and pass 2 marks a later packet's tuple before
+ * pass 3 tests it for an earlier one (a bare RST whose sender had just
+ * probed the port it resets, test_detect
+ * rst_of_own_probe_seen_across_a_second_in_one_burst); a capture's clock
+ * may also step back a little.
+ */
+#define SW_FUTURE_S	64
+
 struct sw_sketch;
 
 struct sw_sketch_ops {
