@@ -139,6 +139,10 @@ find(struct sw_frag *f, const struct sw_pkt *p, uint32_t id, uint64_t ts,
 	struct ent *b, *victim = NULL;
 	uint32_t h;
 
+	/* the key is hashed whole: its tail padding (sw_addr is 8-aligned,
+	 * 36 bytes of fields in 40) must not be stack garbage, or one
+	 * datagram's fragments land in different buckets */
+	memset(&key, 0, sizeof(key));
 	key.src = p->src;
 	key.dst = p->dst;
 	key.id = id;
