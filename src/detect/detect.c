@@ -34,6 +34,7 @@
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
 #define SVC_ENTS	1024	/* sources whose sensitive services are remembered */
+#define SVC_WAYS	4	/* ... in sets of this many (16 bytes each: a line) */
 #define REP_ENTS	1024	/* (source, target) pairs whose repeats are counted */
 #define REP_EVENTS	64	/* repeat events per pair and window before doublings only */
 
@@ -63,8 +64,10 @@ struct hot_ent {
 };
 
 /* The sensitive services (detect.sensitive-services) one source's first
- * contacts touched, direct mapped by the source's hash: a collision
- * forgets the older source, which then reports fewer services. */
+ * contacts touched, in sets of SVC_WAYS (one cache line) by the source's
+ * hash: a source is forgotten only when SVC_WAYS others of its set are
+ * newer (direct mapped, two decoys of one scan collided in a run in
+ * twenty and reported different services from run to run). */
 struct svc_ent {
 	uint64_t tag;		/* source address hash + class; 0: empty */
 	uint32_t bits;		/* bit i: the list's entry i */
@@ -111,7 +114,7 @@ struct sw_detect {
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	struct sw_services svc;	/* detect.sensitive-services; read-only */
-	struct svc_ent svct[SVC_ENTS];
+	struct svc_ent svct[SVC_ENTS] __rte_cache_aligned;
 	struct rep_ent rep[REP_ENTS];
 	/* per-burst scratch, filled in passes 1 and 2 */
 	struct sw_role_info role[SW_BURST_MAX];
@@ -348,9 +351,20 @@ has_ports(uint8_t cls)
 }
 
 static inline struct svc_ent *
+svc_set(struct sw_detect *d, uint64_t tag)
+{
+	return &d->svct[((tag >> 20) % (SVC_ENTS / SVC_WAYS)) * SVC_WAYS];
+}
+
+static inline struct svc_ent *
 svc_find(struct sw_detect *d, uint64_t tag)
 {
-	return &d->svct[(tag >> 20) % SVC_ENTS];
+	struct svc_ent *set = svc_set(d, tag);
+
+	for (unsigned i = 0; i < SVC_WAYS; i++)
+		if (set[i].tag == tag)
+			return &set[i];
+	return NULL;
 }
 
 /* A first contact of a sensitive service: remember it for the source. */
@@ -360,6 +374,16 @@ svc_note(struct sw_detect *d, const struct sw_role_info *r, uint64_t ha, uint32_
 	uint64_t tag = (ha + r->cls) | 1;
 	struct svc_ent *e = svc_find(d, tag);
 
+	if (e == NULL) {
+		/* the empty or the oldest of the set */
+		struct svc_ent *set = svc_set(d, tag);
+
+		e = &set[0];
+		for (unsigned i = 1; i < SVC_WAYS; i++)
+			if (set[i].until_s < e->until_s)
+				e = &set[i];
+		e->tag = 0;
+	}
 	if (e->tag != tag || e->until_s < now_s) {
 		e->tag = tag;
 		e->bits = 0;
@@ -376,7 +400,7 @@ svc_event(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	uint64_t tag = (sw_sketch_hash_addr(d->seed, r->scanner) + r->cls) | 1;
 	const struct svc_ent *e = svc_find(d, tag);
 
-	if (!has_ports(r->cls) || e->tag != tag || e->bits == 0)
+	if (!has_ports(r->cls) || e == NULL || e->bits == 0)
 		return false;
 	event_of(ev, SW_EV_SERVICES, w, p, r);
 	ev->v[0] = (uint16_t)e->bits;
