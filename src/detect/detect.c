@@ -36,6 +36,7 @@
 #define SVC_ENTS	1024	/* sources whose sensitive services are remembered */
 #define SVC_WAYS	4	/* ... in sets of this many (16 bytes each: a line) */
 #define REP_ENTS	1024	/* (source, target) pairs whose repeats are counted */
+#define REP_WAYS	4	/* ... in sets of this many (16 bytes each: a line) */
 #define REP_EVENTS	64	/* repeat events per pair and window before doublings only */
 
 /* events carry the sketch's counters */
@@ -115,7 +116,7 @@ struct sw_detect {
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	struct sw_services svc;	/* detect.sensitive-services; read-only */
 	struct svc_ent svct[SVC_ENTS] __rte_cache_aligned;
-	struct rep_ent rep[REP_ENTS];
+	struct rep_ent rep[REP_ENTS] __rte_cache_aligned;
 	/* per-burst scratch, filled in passes 1 and 2 */
 	struct sw_role_info role[SW_BURST_MAX];
 	struct sw_key key[SW_BURST_MAX];
@@ -691,10 +692,22 @@ count_repeat(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	     const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
 {
 	uint64_t tag = (pr->ha * 0x9e3779b97f4a7c15ULL ^ pr->hb) | 1;
-	struct rep_ent *e = &d->rep[(tag >> 22) % REP_ENTS];
+	struct rep_ent *set = &d->rep[((tag >> 22) % (REP_ENTS / REP_WAYS)) * REP_WAYS];
+	struct rep_ent *e = NULL;
 	uint32_t k, delta;
 	struct sw_event ev;
 
+	/* the pair's entry, else the set's empty or oldest (as svc_note) */
+	for (unsigned i = 0; i < REP_WAYS && e == NULL; i++)
+		if (set[i].tag == tag)
+			e = &set[i];
+	if (e == NULL) {
+		e = &set[0];
+		for (unsigned i = 1; i < REP_WAYS; i++)
+			if (set[i].tag == 0 || (e->tag != 0 && set[i].start_s < e->start_s))
+				e = &set[i];
+		e->tag = 0;
+	}
 	if (e->tag != tag || now_s - e->start_s >= d->rep_win_s) {
 		e->tag = tag;
 		e->count = 0;
