@@ -1808,6 +1808,28 @@ clients_resetting_a_server_do_not_make_it_a_scanner(void)
 	wk_free(k);
 }
 
+/* SCANNER's SYN (seq) to TARGET, the SYN-ACK (window synack_win, acking
+ * seq + 1), then SCANNER's bare RST at rst_seq. */
+static void
+syn_synack_rst(struct wk *k, uint16_t sport, uint16_t dport, uint16_t syn_win,
+	       uint16_t synack_win, uint16_t ip_id, uint32_t seq, uint32_t rst_seq)
+{
+	struct frame f;
+	struct tcpx syn = { .sport = sport, .dport = dport, .win = syn_win, .ip_id = ip_id,
+			    .seq = seq, .flags = SW_TCP_SYN };
+	struct tcpx synack = { .sport = dport, .dport = sport, .win = synack_win, .ip_id = ip_id,
+			       .seq = 7000, .ack = seq + 1, .flags = SW_TCP_SYN | SW_TCP_ACK };
+	struct tcpx rst = { .sport = sport, .dport = dport, .win = 0, .ip_id = 0,
+			    .seq = rst_seq, .flags = SW_TCP_RST };
+
+	tcp4(&f, SCANNER, TARGET, &syn);
+	wk_send(k, &f);
+	tcp4(&f, TARGET, SCANNER, &synack);
+	wk_send(k, &f);
+	tcp4(&f, SCANNER, TARGET, &rst);
+	wk_send(k, &f);
+}
+
 /* A client that connected to a high port and later resets its own
  * connection (RST without ACK, after data) is not the server's answer to
  * an ACK probe: the client's own contact is on record. */
@@ -1818,24 +1840,8 @@ clients_resetting_their_own_connections_are_not_answers(void)
 	struct sw_addr server = v4(TARGET);
 	unsigned suspects = 0;
 
-	for (uint16_t i = 0; i < 40; i++) {
-		struct frame f;
-		uint16_t cport = (uint16_t)(2330 + i);
-		struct tcpx syn = { .sport = cport, .dport = 2869, .win = 16384, .ip_id = i,
-				    .seq = 1000, .flags = SW_TCP_SYN };
-		struct tcpx synack = { .sport = 2869, .dport = cport, .win = 8192, .ip_id = i,
-				       .seq = 5000, .ack = 1001,
-				       .flags = SW_TCP_SYN | SW_TCP_ACK };
-		struct tcpx rst = { .sport = cport, .dport = 2869, .win = 0, .ip_id = 0,
-				    .seq = 1723, .flags = SW_TCP_RST };
-
-		tcp4(&f, SCANNER, TARGET, &syn);
-		wk_send(k, &f);
-		tcp4(&f, TARGET, SCANNER, &synack);
-		wk_send(k, &f);
-		tcp4(&f, SCANNER, TARGET, &rst);
-		wk_send(k, &f);
-	}
+	for (uint16_t i = 0; i < 40; i++)
+		syn_synack_rst(k, (uint16_t)(2330 + i), 2869, 16384, 8192, i, 1000, 1723);
 	wk_flush(k);
 	for (unsigned i = 0; i < k->nev; i++)
 		suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &server);
@@ -1861,24 +1867,10 @@ rst_of_own_probe_seen_across_a_second_in_one_burst(void)
 	unsigned suspects = 0;
 
 	for (uint16_t i = 0; i < 40; i++) {
-		struct frame f;
-		uint16_t sport = (uint16_t)(40000 + 7 * i);
 		uint32_t seq = 100000u * (i + 1);
-		struct tcpx syn = { .sport = sport, .dport = 3389, .win = 1024, .ip_id = i,
-				    .seq = seq, .flags = SW_TCP_SYN };
-		struct tcpx synack = { .sport = 3389, .dport = sport, .win = 64240, .ip_id = i,
-				       .seq = 7000, .ack = seq + 1,
-				       .flags = SW_TCP_SYN | SW_TCP_ACK };
-		struct tcpx rst = { .sport = sport, .dport = 3389, .win = 0, .ip_id = 0,
-				    .seq = seq + 1, .flags = SW_TCP_RST };
 
 		k->ts_ns += 300000000ULL;	/* the next round */
-		tcp4(&f, SCANNER, TARGET, &syn);
-		wk_send(k, &f);
-		tcp4(&f, TARGET, SCANNER, &synack);
-		wk_send(k, &f);
-		tcp4(&f, SCANNER, TARGET, &rst);
-		wk_send(k, &f);
+		syn_synack_rst(k, (uint16_t)(40000 + 7 * i), 3389, 1024, 64240, i, seq, seq + 1);
 	}
 	wk_flush(k);
 	for (unsigned i = 0; i < k->nev; i++)
