@@ -110,6 +110,11 @@ for a in alerts:
 rounds = [line.split() for line in open(os.path.join(out, "scanners.txt")) if line.strip()]
 failed_tools = [r for r in rounds if r[3] != "0"]
 check("every_scanner_ran", not failed_tools and len(rounds) >= 4, failed_tools[:5])
+retries = os.path.join(out, "scanner_retries.txt")
+if os.path.exists(retries):
+    # a tool that died of its own signal ran once more (scripts/soak.sh)
+    print("note: scanners run again after dying of a signal:",
+          [line.split() for line in open(retries) if line.strip()])
 missed = [(r[0], r[1], r[2]) for r in rounds if r[2] not in flagged]
 by_tool = {}
 for r in rounds:
