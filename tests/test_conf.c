@@ -335,6 +335,7 @@ static const char full_yaml[] =
 	"  depth: 3\n"
 	"  filter-bits: 20\n"
 	"  filter-capacity: 5000\n"
+	"  seed: 42\n"
 	"windows:\n"
 	"  fast: {window: 20, ports: 11, targets: 12, contacts: 31, icmp-targets: 13, protos: 6}\n"
 	"  medium:\n"

@@ -617,6 +617,34 @@ two_sketches_hash_the_same_key_differently(void)
 	sw_sketch_free(b);
 }
 
+/* sketch.seed: two starts with one fixed seed hash alike; 0 stays random. */
+static void
+fixed_seed_repeats_the_hashes(void)
+{
+	struct sw_sketch_conf sc = mkconf(false, 1024, 4, 16, 1000);
+	struct sw_sketch *a, *b, *c;
+	struct sw_key k;
+	struct sw_hash ha, hb, hc;
+
+	sc.seed = 7;
+	a = sw_sketch_create(&sc);
+	b = sw_sketch_create(&sc);
+	sc.seed = 8;
+	c = sw_sketch_create(&sc);
+	CHECK(a != NULL && b != NULL && c != NULL, "cannot create the sketches");
+	key_of(&k, 3, SW_K_TUPLE);
+	sw_sketch_hash(a, &k, &ha);
+	sw_sketch_hash(b, &k, &hb);
+	sw_sketch_hash(c, &k, &hc);
+	CHECK(sw_sketch_seed(a) == sw_sketch_seed(b) && ha.h1 == hb.h1 && ha.h2 == hb.h2,
+	      "one fixed seed, two hashes of one key");
+	CHECK(sw_sketch_seed(a) != sw_sketch_seed(c) && ha.h1 != hc.h1,
+	      "seeds 7 and 8 hash alike");
+	sw_sketch_free(a);
+	sw_sketch_free(b);
+	sw_sketch_free(c);
+}
+
 static void
 scrub_clears_stale_stamps_before_they_alias(void)
 {
@@ -718,6 +746,7 @@ main(void)
 	RUN(filter_false_positive_rate_is_near_the_printed_estimate);
 	RUN(addresses_of_two_subnets_do_not_collide);
 	RUN(two_sketches_hash_the_same_key_differently);
+	RUN(fixed_seed_repeats_the_hashes);
 	RUN(chosen_collisions_do_not_survive_a_new_seed);
 	RUN(scrub_clears_stale_stamps_before_they_alias);
 	RUN(key_seen_over_an_hour_ago_is_fresh_again);

@@ -75,9 +75,11 @@ CASES = ["nmap_syn_vertical", "nmap_horizontal", "nmap_udp", "nmap_fin", "nmap_s
 with tempfile.TemporaryDirectory() as d:
     for case in CASES:
         pcap = os.path.join(data, case + ".pcap")
-        whole, stats, _, _ = run(binary, pcap)
+        # one hash seed for both: with random seeds a filter false
+        # positive may hide one contact in one run and not the other
+        whole, stats, _, _ = run(binary, pcap, "--set", "sketch.seed=7")
         a, b = split(pcap, d, client_side)
-        two, stats2, _, err = run(binary, a, "-r", b)
+        two, stats2, _, err = run(binary, a, "-r", b, "--set", "sketch.seed=7")
         check("%s: two ports, same alerts as one" % case, summary(two) == summary(whole),
               "%s\nvs\n%s" % (summary(two)[:6], summary(whole)[:6]))
         check("%s: two ports, every packet" % case,

@@ -192,6 +192,7 @@ struct sw_conf {
 	uint32_t cms_depth;		/* sketch.depth */
 	uint32_t filter_bits_log2;	/* sketch.filter-bits: log2 of filter size */
 	uint32_t filter_capacity;	/* sketch.filter-capacity: contacts per window */
+	uint32_t sketch_seed;		/* sketch.seed: 0 = random per start */
 	struct sw_conf_timescale ts[SW_MAX_TIMESCALES]; /* windows.fast/... */
 	double trw_theta0;		/* detect.trw.benign-success */
 	double trw_theta1;		/* detect.trw.scanner-success */

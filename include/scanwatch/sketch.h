@@ -118,6 +118,7 @@ struct sw_sketch_conf {
 	uint32_t depth;		/* rows */
 	uint32_t filter_log2;	/* log2 of the filter's 16-bit cells */
 	uint32_t filter_capacity; /* first contacts per slow window, for the FPR estimate */
+	uint32_t seed;		/* hash seed; 0 = random per start */
 	uint32_t win_s[SW_TS];
 	int socket;		/* NUMA socket of the NIC */
 	bool prefault;		/* without hugepages: fault the arrays in at create
@@ -127,7 +128,8 @@ struct sw_sketch_conf {
 struct sw_sketch;
 
 /**
- * Allocate and zero a sketch (DPDK memory on c->socket); seeds are random.
+ * Allocate and zero a sketch (DPDK memory on c->socket); the hash seed is
+ * random unless c->seed fixes it.
  * @return NULL with errno set on failure
  */
 struct sw_sketch *sw_sketch_create(const struct sw_sketch_conf *c);

@@ -185,6 +185,10 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "log2 of the first-contact filter size in bits"),
 	KU32("sketch.filter-capacity", filter_capacity, 1, 1000000000, 1000000, 0,
 	     "first contacts per window the filter is sized for"),
+	KU32("sketch.seed", sketch_seed, 0, 4294967295u, 0, 0,
+	     "hash seed of the sketch and filter; 0 = random per start (an attacker "
+	     "cannot aim at collisions); fix it to make replays repeat their "
+	     "estimates exactly"),
 
 	WINDOW(0, "fast", 10, 10, 10, 30, 10, 5),
 	WINDOW(1, "medium", 300, 25, 25, 60, 25, 8),

@@ -169,6 +169,7 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		.depth = c->cms_depth,
 		.filter_log2 = c->filter_bits_log2,
 		.filter_capacity = c->filter_capacity,
+		.seed = c->sketch_seed,
 		.socket = socket,
 		.prefault = c->pcap[0] == '\0',
 	};

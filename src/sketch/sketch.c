@@ -39,8 +39,11 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 	}
 	s->c = *c;
 	s->ops = c->exact ? &sw_sketch_exact_ops : &sw_sketch_cm_ops;
-	/* Random per start: an attacker cannot aim for known collisions. */
-	s->seed = rte_rand();
+	/* Random per start: an attacker cannot aim for known collisions. A
+	 * fixed seed (sketch.seed) makes a replay repeat its estimates to the
+	 * last count, filter false positives included. */
+	s->seed = c->seed != 0 ? (c->seed + 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL :
+				 rte_rand();
 	for (unsigned t = 0; t < SW_TS; t++)
 		s->max_win = RTE_MAX(s->max_win, c->win_s[t]);
 	if (s->ops->init(s) != 0) {
