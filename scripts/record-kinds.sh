@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # record-kinds.sh — record REAL traffic for the abuse desk's distinctions and
-# fragmented scans (issue 12 items 2 and 4): writes tests/data/nmap_frag.pcap and
-# tests/data/kinds/hammering.pcap (kept out of
+# fragmented scans (issue 12 items 2 and 4): writes tests/data/nmap_frag.pcap,
+# tests/data/slow_filtered.pcap and tests/data/kinds/hammering.pcap (kept out of
 # scripts/accuracy.sh, see tests/test_kinds.py).
 #
 #   nmap_frag   nmap -sS through IP fragments: -f (8-byte fragments), -ff (16),
@@ -12,6 +12,8 @@
 #               times to one SSH port through the kernel's TCP stack), the same
 #               four sensitive ports of one host scanned 15 times over by nmap,
 #               and a narrow nmap sweep of SMB/RDP/SSH (knob-rattling).
+#
+# Usage: record-kinds.sh [CASE...]   (default: every case above)
 #
 # Lab: two namespaces (swkind-scan, swkind-tgt) joined by a veth pair, nothing
 # routed out of the machine; tcpdump records on the target side. The namespaces
@@ -32,6 +34,8 @@ TCPDUMP_PID=
 if [ -z "${SWKIND_BOUNDED:-}" ]; then
 	SWKIND_BOUNDED=1 exec timeout --kill-after=20 600 "$0" "$@"
 fi
+WANT=" ${*:-nmap_frag hammering slow_filtered} "
+want() { [[ $WANT == *" $1 "* ]]; }
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 . "$(dirname "$0")/netns.sh"
 
@@ -73,7 +77,7 @@ T ip -6 addr add fd00:99::5/64 dev vt1 nodad
 T ip link set vt1 up
 T ip route add local 10.99.7.0/27 dev lo
 T sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
-for a in 11 12 13 21 22 23; do S ip addr add 10.66.7.$a/16 dev vs1; done
+for a in 11 12 13 21 22 23 31 32 33 34; do S ip addr add 10.66.7.$a/16 dev vs1; done
 S ip -6 addr add fd00:66::14/64 dev vs1 nodad
 S ip link set vs1 up
 S ip route add 10.99.7.0/24 via 10.66.7.1 dev vs1 src 10.66.7.11
@@ -126,6 +130,7 @@ stop() {
 }
 NMAP="timeout 120 nmap -n -Pn -e vs1 --max-retries 1 -T4 -sS"
 
+if want nmap_frag; then
 log "nmap_frag"
 record nmap_frag
 S $NMAP -f -p 1-100 -S 10.66.7.11 10.99.7.5 >"$WORK/f1.log"
@@ -144,7 +149,9 @@ for port in range(1, 101):
 EOF2
 stop
 cp "$WORK/nmap_frag.pcap" "$OUT/nmap_frag.pcap"
+fi
 
+if want hammering; then
 log "hammering"
 record hammering
 # a connection storm: 120 connects through the kernel's stack to one SSH port,
@@ -170,4 +177,46 @@ done
 S $NMAP -p 22,445,3389 -S 10.66.7.23 10.99.7.1-30 >"$WORK/h3.log"
 stop
 cp "$WORK/hammering.pcap" "$OUT/kinds/hammering.pcap"
-log "done: $OUT/nmap_frag.pcap $OUT/kinds/hammering.pcap"
+fi
+if want slow_filtered; then
+log "slow_filtered"
+# 10.99.7.8-31 answer nothing: every TCP segment to them is dropped
+T nft -f - <<'EOF'
+table inet swkind {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		ip daddr 10.99.7.8/29 meta l4proto tcp drop
+		ip daddr 10.99.7.16/28 meta l4proto tcp drop
+	}
+}
+EOF
+record slow_filtered
+S timeout 40 $PY - <<'EOF' &
+import socket, time
+for i in range(35):
+    try:
+        s = socket.create_connection(("10.99.7.5", 80), timeout=2,
+                                     source_address=("10.66.7.31", 0))
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 10.99.7.5\r\nUser-Agent: curl/7.88.1\r\n"
+                  b"Accept: */*\r\nConnection: close\r\n\r\n")
+        s.recv(256)
+        s.close()
+    except OSError:
+        pass
+    time.sleep(1)
+EOF
+CLIENT=$!
+sleep 2
+S timeout 60 nmap -n -Pn -e vs1 -T2 -sS --max-retries 1 --top-ports 30 -S 10.66.7.32 10.99.7.10 \
+	>"$WORK/s1.log" &
+S timeout 30 hping3 -S -p ++100 -i 1 -c 15 -a 10.66.7.33 10.99.7.20 >"$WORK/s2.log" 2>&1 &
+S timeout 60 nmap -n -Pn -e vs1 -T2 -sS --max-retries 1 -p 445 -S 10.66.7.34 10.99.7.16-31 \
+	>"$WORK/s3.log" &
+wait $CLIENT || true
+sleep 3
+stop
+T nft delete table inet swkind
+cp "$WORK/slow_filtered.pcap" "$OUT/slow_filtered.pcap"
+fi
+
+log "done:$WANT"

@@ -326,6 +326,7 @@ static const char full_yaml[] =
 	"    scanner-success: 0.1\n"
 	"    false-positive: 0.001\n"
 	"    detection: 0.95\n"
+	"    timeout: 2.5\n"
 	"  decoy-sources: 6\n"
 	"  distributed-sources: 7\n"
 	"  sensitive-services: [ssh/22, smb/445, modbus/502]\n"

@@ -1880,6 +1880,103 @@ rst_of_own_probe_seen_across_a_second_in_one_burst(void)
 	wk_free(k);
 }
 
+/*
+ * detect.trw.timeout (Jung et al. 2004: an unanswered attempt is a
+ * failure). The scanner sends SYNs to ports of a host that answers
+ * nothing, 300 ms apart, while another client's connection is answered
+ * (the link carries answers). `answered` makes the target refuse each
+ * probe with a RST instead; `link_answers` leaves the client out (a tap
+ * that sees one direction). Returns the scanner's TIMEOUT suspects.
+ */
+static unsigned
+syns_left_unanswered(unsigned nprobes, bool answered, bool link_answers,
+		     struct sw_detect_stats *st)
+{
+	struct wk *k = wk_create();
+	struct sw_addr scanner = v4(SCANNER);
+	struct frame f;
+	unsigned n;
+
+	if (link_answers) {
+		tcp4s(&f, IP(10, 0, 0, 9), IP(10, 0, 0, 8), 40000, 443, SW_TCP_SYN);
+		wk_send(k, &f);
+		tcp4s(&f, IP(10, 0, 0, 8), IP(10, 0, 0, 9), 443, 40000, SW_TCP_SYN | SW_TCP_ACK);
+		wk_send(k, &f);
+	}
+	for (uint16_t i = 0; i < nprobes; i++) {
+		k->ts_ns += 300000000ULL;
+		tcp4s(&f, SCANNER, TARGET, 50000, (uint16_t)(1000 + i), SW_TCP_SYN);
+		wk_send(k, &f);
+		if (answered) {
+			tcp4s(&f, TARGET, SCANNER, (uint16_t)(1000 + i), 50000,
+			      SW_TCP_RST | SW_TCP_ACK);
+			wk_send(k, &f);
+		}
+	}
+	wk_flush(k);
+	/* time runs on past every timeout: the worker's tick expires them */
+	k->ts_ns += 5000000000ULL;
+	tcp4s(&f, IP(10, 0, 0, 9), IP(10, 0, 0, 8), 40000, 443, SW_TCP_ACK);
+	wk_send(k, &f);
+	wk_flush(k);
+	sw_detect_tick(k->w->det, k->w);
+	wk_drain(k);
+	n = count_ev(k, SW_EV_SUSPECT, &scanner, SW_SUSPECT_TIMEOUT);
+	*st = *sw_detect_stats(k->w->det);
+	wk_free(k);
+	return n;
+}
+
+static void
+unanswered_syns_are_failures_after_the_timeout(void)
+{
+	struct sw_detect_stats st;
+	unsigned n = syns_left_unanswered(4, false, true, &st);
+
+	/* four failures cross the sequential test (0.8/0.2, 1 %, 99 %) */
+	CHECK(n == 1, "%u TIMEOUT suspects after 4 unanswered SYNs", n);
+	CHECK(st.timeouts == 4, "timeouts %" PRIu64 " of 4", st.timeouts);
+	n = syns_left_unanswered(3, false, true, &st);
+	CHECK(n == 0 && st.timeouts == 3, "3 unanswered SYNs: %u suspects, %" PRIu64 " timeouts",
+	      n, st.timeouts);
+}
+
+static void
+refused_syns_do_not_time_out(void)
+{
+	struct sw_detect_stats st;
+	unsigned n = syns_left_unanswered(6, true, true, &st);
+
+	CHECK(n == 0 && st.timeouts == 0, "RST-refused SYNs: %u TIMEOUT suspects, %" PRIu64
+	      " timeouts", n, st.timeouts);
+	CHECK(st.negatives == 6, "negatives %" PRIu64 " of 6", st.negatives);
+}
+
+static void
+one_way_link_counts_no_timeouts(void)
+{
+	struct sw_detect_stats st;
+	unsigned n = syns_left_unanswered(8, false, false, &st);
+
+	CHECK(n == 0 && st.timeouts == 0, "one-way: %u suspects, %" PRIu64 " timeouts", n,
+	      st.timeouts);
+	CHECK(st.timeouts_one_way == 8, "timeouts_one_way %" PRIu64 " of 8", st.timeouts_one_way);
+}
+
+static void
+timeout_zero_keeps_only_refusals(void)
+{
+	struct sw_detect_stats st;
+	double keep = conf.trw_timeout_s;
+	unsigned n;
+
+	conf.trw_timeout_s = 0;
+	n = syns_left_unanswered(8, false, true, &st);
+	conf.trw_timeout_s = keep;
+	CHECK(n == 0 && st.timeouts == 0 && st.timeouts_one_way == 0 && st.timeouts_lost == 0,
+	      "detect.trw.timeout=0: %u suspects, %" PRIu64 " timeouts", n, st.timeouts);
+}
+
 static void
 non_ip_and_truncated_frames_are_counted_not_fatal(void)
 {
@@ -1981,6 +2078,10 @@ main(void)
 	RUN(clients_resetting_a_server_do_not_make_it_a_scanner);
 	RUN(clients_resetting_their_own_connections_are_not_answers);
 	RUN(rst_of_own_probe_seen_across_a_second_in_one_burst);
+	RUN(unanswered_syns_are_failures_after_the_timeout);
+	RUN(refused_syns_do_not_time_out);
+	RUN(one_way_link_counts_no_timeouts);
+	RUN(timeout_zero_keeps_only_refusals);
 	RUN(non_ip_and_truncated_frames_are_counted_not_fatal);
 	NOTE("%u tests, %u failed", n_tests, n_failed);
 

@@ -435,6 +435,9 @@ def case_storm(tmp):
                                          "-S", "10.78.4.1", "-e", VS, "-p", "1-500",
                                          "--max-retries", "0", "-T4", TARGET)
             time.sleep(0.01)
+        # the loop may end right after a rename: one more SIGHUP reopens
+        # eve.json, or the sensor writes on into the renamed file
+        sw.kill(signal.SIGHUP)
         if scanner:
             scanner.wait(60)
         time.sleep(3)

@@ -198,6 +198,7 @@ struct sw_conf {
 	double trw_theta1;		/* detect.trw.scanner-success */
 	double trw_alpha;		/* detect.trw.false-positive */
 	double trw_beta;		/* detect.trw.detection */
+	double trw_timeout_s;		/* detect.trw.timeout: unanswered = failed; 0 off */
 	uint32_t decoy_sources;		/* detect.decoy-sources */
 	uint32_t distributed_sources;	/* detect.distributed-sources */
 	struct sw_strlist services;	/* detect.sensitive-services: "name/port" */

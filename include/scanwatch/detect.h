@@ -161,6 +161,10 @@ struct sw_detect_stats {
 	uint64_t negatives;
 	uint64_t positives;
 	uint64_t suspects;	/* SUSPECT events raised */
+	uint64_t timeouts;	/* first contacts unanswered in detect.trw.timeout */
+	uint64_t timeouts_lost;	/* ... that fell off a full queue, not looked at */
+	uint64_t timeouts_one_way; /* ... not counted: no answer of the address
+				    * family came for a minute (a one-way tap) */
 };
 const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
 

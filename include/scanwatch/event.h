@@ -28,6 +28,7 @@ enum sw_ev_type {
 
 /* SUSPECT reason bits (src/detect/detect.c sets them as R_*). */
 #define SW_SUSPECT_TRW	0x08	/* decided by the sequential test, not a threshold */
+#define SW_SUSPECT_TIMEOUT 0x10	/* raised when a probe's answer timed out */
 
 struct sw_event {
 	uint64_t ts_ns;		/* packet time of the triggering packet */

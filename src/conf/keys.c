@@ -155,6 +155,9 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "TRW: accepted false-positive rate"),
 	KDBL("detect.trw.detection", trw_beta, 0, 1, 0.99, SW_CONF_OPEN,
 	     "TRW: required detection rate"),
+	KDBL("detect.trw.timeout", trw_timeout_s, 0, 600, 1, 0,
+	     "seconds after which a TCP or SCTP first contact nothing answered counts "
+	     "as a failure (Jung et al. 2004); 0 = only refusals count"),
 	KU32("detect.decoy-sources", decoy_sources, 2, 1000, 3, 0,
 	     "sources scanning one target in step that make a decoy scan"),
 	KU32("detect.distributed-sources", distributed_sources, 2, 1000, 5, 0,

@@ -185,6 +185,16 @@ const struct sw_counter sw_detect_counters[] = {
 	  .help = "Responses that accept a probe (SYN-ACK, reply)." },
 	{ C(det.suspects), .eve = "suspects", .tel = "suspects", .prom = "scanwatch_suspects_total",
 	  .help = "Suspect-source events the workers sent to the control thread to decide on." },
+	{ C(det.timeouts), .eve = "timeouts", .tel = "timeouts", .prom = "scanwatch_timeouts_total",
+	  .help = "TCP and SCTP first contacts left unanswered for detect.trw.timeout: "
+		  "failures of their source." },
+	{ C(det.timeouts_lost), .eve = "timeouts_lost", .tel = "timeouts_lost",
+	  .prom = "scanwatch_timeouts_lost_total",
+	  .help = "First contacts that fell off the full timeout queue unexamined." },
+	{ C(det.timeouts_one_way), .eve = "timeouts_one_way", .tel = "timeouts_one_way",
+	  .prom = "scanwatch_timeouts_one_way_total",
+	  .help = "Timed-out first contacts not counted: no answer of their address family "
+		  "came for a minute (a tap that carries one direction)." },
 	/* struct sw_decide_stats, the control thread's (src/detect/decide.c);
 	 * EVE also: stats.detect.alert and .alerts_suppressed (Suricata's) */
 	{ C(dec.alerts), .eve = "alerts", .tel = "alerts", .prom = "scanwatch_alerts_total",

@@ -162,6 +162,8 @@ on_suspect(struct sw_decide *dec, const struct sw_event *ev)
 	 * other workers hold now: with one worker (offline) the decision
 	 * depends on the packets alone, never on thread timing. */
 	t = ev->timescale;
+	if ((ev->reason & SW_SUSPECT_TIMEOUT) && ev->v[SW_F_ANSWERED] == 0)
+		r->unanswered = true;
 	global_est(dec, &ev->src, cls, now_s, ev->worker, &e);
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		e.v[t][f] += ev->v[f];

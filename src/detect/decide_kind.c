@@ -261,8 +261,10 @@ sw_decide_write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool
 	char sig[64], evidence[32];
 	const uint32_t *v = pd->est.v[pd->t];
 	/* filtered if nothing came back, judged on the counts being written
-	 * (responses lag the probes that decided) */
-	bool filtered = k != K_DISTRIBUTED && v[SW_F_FAILED] == 0 && v[SW_F_ANSWERED] == 0;
+	 * (responses lag the probes that decided); failures that are
+	 * timeouts (detect.trw.timeout) came back as nothing */
+	bool filtered = k != K_DISTRIBUTED && v[SW_F_ANSWERED] == 0 &&
+			(v[SW_F_FAILED] == 0 || r->unanswered);
 	uint64_t last_ns = RTE_MAX(r->last_ns, pd->ts_ns);
 	uint64_t span = last_ns > r->first_ns ? last_ns - r->first_ns : 0;
 	enum sw_tool tool = rec_tool(r);

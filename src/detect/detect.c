@@ -38,6 +38,11 @@
 #define REP_ENTS	1024	/* (source, target) pairs whose repeats are counted */
 #define REP_WAYS	4	/* ... in sets of this many (16 bytes each: a line) */
 #define REP_EVENTS	64	/* repeat events per pair and window before doublings only */
+#define PEND		16384	/* first contacts awaiting an answer (a power of two) */
+#define PEND_PER_SRC	8	/* ... at most this many of one source per fast window */
+#define PEND_EXPIRE	64	/* ... looked at per tick at most */
+#define ANSWERED_RECENTLY_S 60	/* timeouts count while answers of the address family
+				 * came this recently: a one-way tap sees none */
 
 /* events carry the sketch's counters */
 _Static_assert(SW_F__MAX <= RTE_DIM(((struct sw_event *)0)->v), "sw_event.v too short");
@@ -46,6 +51,7 @@ _Static_assert(SW_F__MAX <= RTE_DIM(((struct sw_event *)0)->v), "sw_event.v too 
 #define R_PORTS		0x02
 #define R_CONTACTS	0x04
 #define R_TRW		SW_SUSPECT_TRW	/* the control thread reads this one */
+#define R_TIMEOUT	SW_SUSPECT_TIMEOUT	/* ... and this: raised by a probe's timeout */
 
 struct hist_ent {
 	struct sw_addr src, dst;
@@ -56,6 +62,17 @@ struct hist_ent {
 	uint8_t pad[2];
 	uint64_t ts_ns;
 	uint32_t prev;		/* hpos + 1 of the previous entry of this chain; 0: none */
+};
+
+/* A TCP or SCTP first contact whose answer is awaited (detect.trw.timeout). */
+struct pend_ent {
+	struct sw_addr src, dst;
+	uint64_t ts_ns;
+	uint16_t port;
+	uint8_t cls, proto, technique;
+	uint8_t mask;		/* the scales it was a first contact in */
+	uint8_t v6;
+	uint8_t flags;		/* SW_EVF_* */
 };
 
 struct hot_ent {
@@ -109,6 +126,11 @@ struct sw_detect {
 	struct sw_detect_conf dc;
 	struct sw_detect_stats st;
 	unsigned hpos;
+	/* first contacts awaiting an answer, oldest at tail, in time order */
+	struct pend_ent *pend;
+	uint32_t pend_head, pend_tail;
+	uint64_t timeout_ns;		/* detect.trw.timeout; 0: off */
+	uint32_t answer_s[2];		/* last answer seen, IPv4 and IPv6 */
 	struct hist_ent hist[HIST];
 	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
@@ -182,8 +204,19 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		errno = ENOMEM;
 		return NULL;
 	}
+	d->timeout_ns = (uint64_t)(c->trw_timeout_s * 1e9);
+	if (d->timeout_ns != 0) {
+		d->pend = rte_malloc_socket("sw_pend", sizeof(*d->pend) * PEND,
+					    RTE_CACHE_LINE_SIZE, socket);
+		if (d->pend == NULL) {
+			rte_free(d);
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
 	d->sk = sw_sketch_create(&sc);
 	if (d->sk == NULL) {
+		rte_free(d->pend);
 		rte_free(d);
 		return NULL;
 	}
@@ -217,6 +250,7 @@ sw_detect_free(struct sw_detect *d)
 	if (d == NULL)
 		return;
 	sw_sketch_free(d->sk);
+	rte_free(d->pend);
 	rte_free(d);
 }
 
@@ -502,6 +536,46 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	}
 }
 
+/*
+ * Jung et al. 2004 (Fast portscan detection using sequential hypothesis
+ * testing, IEEE S&P) count a connection attempt that is rejected *or left
+ * unanswered* as a failure. TCP and SCTP connection attempts are awaited:
+ * a stack answers every one (SYN-ACK, RST, INIT-ACK, ABORT) unless a
+ * filter drops it or nothing lives at the address. UDP and echo requests
+ * are not: many a datagram draws no answer by design (syslog, NTP to a
+ * blocked pool, a stale DHT peer) and monitors ping hosts that are down.
+ */
+static inline bool
+awaits_answer(uint8_t technique)
+{
+	return technique == SW_T_SYN || technique == SW_T_CONNECT || technique == SW_T_SCTP_INIT;
+}
+
+/* Queue a first contact for its timeout; the oldest falls off a full
+ * queue, counted (a random-source flood: one contact per source, which no
+ * timeout could make a scanner anyway). */
+static void
+pend_push(struct sw_detect *d, const struct sw_pkt *p, const struct sw_role_info *r,
+	  unsigned fresh)
+{
+	struct pend_ent *pe = &d->pend[d->pend_head++ & (PEND - 1)];
+
+	if (d->pend_head - d->pend_tail > PEND) {
+		d->pend_tail++;
+		d->st.timeouts_lost++;
+	}
+	pe->src = *r->scanner;
+	pe->dst = *r->target;
+	pe->ts_ns = p->ts_ns;
+	pe->port = r->port;
+	pe->cls = r->cls;
+	pe->proto = r->proto;
+	pe->technique = r->technique;
+	pe->mask = (uint8_t)fresh;
+	pe->v6 = p->af == 6;
+	pe->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
+}
+
 static void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s)
@@ -530,6 +604,9 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	/* one bit test; rare branch (a listed service) */
 	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
 		svc_note(d, r, pr->ha, now_s);
+	if (d->timeout_ns != 0 && awaits_answer(r->technique) &&
+	    e.v[0][SW_F_CONTACTS] <= PEND_PER_SRC)
+		pend_push(d, p, r, fresh);
 
 	he = &d->hist[d->hpos % HIST];
 	{
@@ -592,6 +669,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_est e;
 	unsigned fresh;
 
+	d->answer_s[p->af == 6] = now_s;
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
 	fresh = sw_sketch_first(d->sk, &k, answer, now_s) & pr->mask;
@@ -976,8 +1054,67 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 	}
 }
 
+/*
+ * The first contacts whose detect.trw.timeout has passed without an
+ * answer (the answer key of count_response() never marked) are failures
+ * of their source: its cell counts them as refused ones and the
+ * sequential test runs on it. Only while answers of the address family
+ * are seen at all: a tap that carries one direction makes every contact
+ * look unanswered. The suspect is dated when the timeout ran out.
+ */
+static void
+expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
+{
+	uint32_t now_s = (uint32_t)(now_ns / 1000000000ULL);
+
+	for (unsigned n = 0; n < PEND_EXPIRE && d->pend_tail != d->pend_head; n++) {
+		const struct pend_ent *pe = &d->pend[d->pend_tail & (PEND - 1)];
+		uint64_t ha, hb, due = pe->ts_ns + d->timeout_ns;
+		struct sw_role_info r;
+		struct sw_pkt p;
+		struct sw_key k;
+		struct sw_hash h;
+		struct sw_est e;
+
+		if (due > now_ns)
+			break;
+		d->pend_tail++;
+		if (now_s - d->answer_s[pe->v6] > ANSWERED_RECENTLY_S) {
+			d->st.timeouts_one_way++;
+			continue;
+		}
+		ha = sw_sketch_hash_addr(d->seed, &pe->src);
+		hb = sw_sketch_hash_addr(d->seed, &pe->dst);
+		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h);
+		if (sw_sketch_seen(d->sk, &k, &h, now_s) != 0)
+			continue;
+		d->st.timeouts++;
+		key_hash(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, 0, pe->cls, 0, &h);
+		sw_sketch_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e);
+		memset(&r, 0, sizeof(r));
+		r.role = SW_ROLE_PROBE;
+		r.cls = pe->cls;
+		r.technique = pe->technique;
+		r.proto = pe->proto;
+		r.port = pe->port;
+		r.scanner = &pe->src;
+		r.target = &pe->dst;
+		memset(&p, 0, sizeof(p));
+		p.ts_ns = due;
+		p.flags = pe->flags ? SW_PKT_F_REASM : 0;
+		for (unsigned t = 0; t < SW_TS; t++) {
+			if ((pe->mask & (1u << t)) && trw_crossed(d, &e, t)) {
+				suspect(d, w, &p, &r, t, R_TRW | R_TIMEOUT, SW_FP_NONE, &e, true);
+				break;
+			}
+		}
+	}
+}
+
 void
 sw_detect_tick(struct sw_detect *d, struct sw_worker *w)
 {
 	sw_sketch_scrub(d->sk, (uint32_t)(w->last_ts_ns / 1000000000ULL));
+	if (d->pend_tail != d->pend_head)
+		expire_pending(d, w, w->last_ts_ns);
 }
