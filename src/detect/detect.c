@@ -38,7 +38,7 @@
 #define REP_ENTS	1024	/* (source, target) pairs whose repeats are counted */
 #define REP_WAYS	4	/* ... in sets of this many (16 bytes each: a line) */
 #define REP_EVENTS	64	/* repeat events per pair and window before doublings only */
-#define PEND		16384	/* first contacts awaiting an answer (a power of two) */
+#define PEND		65536	/* first contacts awaiting an answer (a power of two) */
 #define PEND_PER_SRC	8	/* ... at most this many of one source per fast window */
 #define PEND_EXPIRE	64	/* ... looked at per tick at most */
 #define ANSWERED_RECENTLY_S 60	/* timeouts count while answers of the address family
