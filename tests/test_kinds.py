@@ -9,6 +9,10 @@ Real captures from scripts/record-kinds.sh:
 - tests/data/nmap_frag.pcap: nmap -f, -ff, --mtu 8 and IPv6 8-byte
   fragments: every scan is caught and says fragmented; the headers were
   read across fragments (counters), none left as a parse error.
+- tests/data/slow_filtered.pcap: paced scans nothing answers (nmap -T2 of
+  a dropped host and of a dropped /28, hping3 at one SYN a second): decided
+  by the sequential test on timeouts (detect.trw.timeout), filtered, within
+  8 probes; with timeouts off, both nmap scans go unseen.
 And built fragments (scapy): overlapping bytes (the held ones win, counted)
 and a datagram whose header never completes (expired, counted).
 
@@ -33,6 +37,27 @@ def scans(alerts, src):
     return [a for a in alerts if a["src_ip"] == src and a["alert"]["gid"] == 122 and
             a["alert"]["metadata"]["scan"]["update"] == 0]
 
+
+# --- unanswered probes time out (detect.trw.timeout) ------------------------
+SLOW = os.path.join(data, "slow_filtered.pcap")
+PACED = ("10.66.7.32", "10.66.7.33", "10.66.7.34")
+alerts, stats, _, _ = run(binary, SLOW)
+for src in PACED:
+    first = scans(alerts, src)
+    m = first[0]["alert"]["metadata"]["scan"] if first else {}
+    check("paced_%s_decided_on_timeouts" % src, len(first) == 1 and
+          m["decided_by"] == "sequential-test" and m["filtered"] and m["answered"] == 0 and
+          m["probes"] <= 8, m)
+det = stats["scanwatch"]["detect"]
+check("timeouts_counted", det.get("timeouts", 0) >= 12 and det.get("timeouts_one_way") == 0,
+      {k: v for k, v in det.items() if k.startswith("timeouts")})
+check("client_not_alerted", not [a for a in alerts if a["src_ip"] == "10.66.7.31"],
+      [a["alert"]["signature"] for a in alerts if a["src_ip"] == "10.66.7.31"])
+alerts, stats, _, _ = run(binary, SLOW, "--set", "detect.trw.timeout=0")
+check("without_timeouts_paced_nmap_unseen",
+      not scans(alerts, "10.66.7.32") and not scans(alerts, "10.66.7.34") and
+      stats["scanwatch"]["detect"].get("timeouts") == 0,
+      sorted({a["src_ip"] for a in alerts}))
 
 # --- hammering and knob-rattling -------------------------------------------
 alerts, stats, _, _ = run(binary, os.path.join(data, "kinds", "hammering.pcap"))
