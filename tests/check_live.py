@@ -51,6 +51,11 @@ check("payload_excerpt_is_the_request",
       any("Nmap Scripting Engine" in a["alert"]["metadata"]["payload"]["excerpt"] for a in grab))
 check("http_client_not_alerted", not any(a["src_ip"] == "10.66.50.9" for a in alerts),
       "%r" % [a["src_ip"] for a in alerts])
+paced = [a for a in alerts if a["src_ip"] == "10.66.50.7" and "scan" in a["alert"]["metadata"]]
+check("paced_unanswered_scan_decided_on_timeouts", len(paced) >= 1 and
+      paced[0]["alert"]["metadata"]["scan"]["decided_by"] == "sequential-test" and
+      paced[0]["alert"]["metadata"]["scan"]["filtered"],
+      [a["alert"]["metadata"]["scan"] for a in paced[:1]])
 check("target_not_alerted", not any(a["src_ip"] == "10.66.50.2" for a in alerts))
 check("final_stats_written", stats is not None)
 if stats:

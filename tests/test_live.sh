@@ -69,8 +69,19 @@ ip netns exec "$S" timeout 60 nmap -n -Pn -sS -S 10.66.50.1 -e "vs$id" -p 1-300 
 # 10.66.50.5 (a connect scan: the kernel picks the source from the route)
 ip -n "$S" addr add 10.66.50.5/24 dev "vs$id"
 ip -n "$S" route replace 10.66.50.2/32 dev "vs$id" src 10.66.50.5
+# meanwhile a paced scan nothing answers: hping3, a SYN every 0.3 s from
+# 10.66.50.7 to ports of 10.66.50.77, an address no host holds (a static
+# neighbour entry puts the frames on the wire; the target drops them), to
+# be decided on timeouts (detect.trw.timeout)
+ip -n "$S" addr add 10.66.50.7/24 dev "vs$id"
+ip -n "$S" neigh replace 10.66.50.77 lladdr "$(ip -n "$T" -j link show "vt$id" | \
+	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')" dev "vs$id"
+ip netns exec "$S" timeout 20 hping3 -q -S -p ++1000 -i u300000 -c 8 -a 10.66.50.7 \
+	10.66.50.77 >/dev/null 2>&1 &
+paced=$!
 ip netns exec "$S" timeout 90 nmap -n -Pn -sT -sV --version-light -p 8080 \
 	--script http-title 10.66.50.2 >/dev/null
+wait "$paced" || true
 sleep 2
 kill -INT "$swpid"
 wait "$swpid" || { echo "FAIL scanwatch exit status $?"; cat "$out/stderr"; exit 1; }

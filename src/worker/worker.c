@@ -312,6 +312,11 @@ sw_worker_main(void *arg)
 				continue;
 			}
 			w->st.idle_polls++;
+			/* live: time runs on without packets (timeouts of
+			 * probes, the filter's scrub); an idle poll may spend
+			 * the clock read */
+			if (!w->offline)
+				w->last_ts_ns = clock_now_ns(&w->clock);
 			/* net_pcap reads the file inside rx_burst, so an empty
 			 * burst means the capture is exhausted; a few in a row
 			 * rule out a transient mbuf shortage. */
