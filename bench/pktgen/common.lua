@@ -252,7 +252,10 @@ local function trial(prof, tag, scale, secs, count)
 		pps[#pps + 1] = tostring(d.tx_pps or "?")
 	end
 	pktgen.stop(list)
-	pktgen.delay(500)
+	-- portStats("port") is the snapshot pktgen's stats timer takes once a
+	-- second (info->prev_stats), not the live counters: wait past the next
+	-- one, or up to a second of the trial's frames is missing from "sent"
+	pktgen.delay(1500)
 	local sent, errs = port_totals(ports)
 	local f = io.open(os.getenv("SW_OUT") or "/dev/null", "a")
 	if f then
