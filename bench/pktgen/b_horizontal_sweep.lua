@@ -12,4 +12,4 @@ package.path = package.path .. ";" .. dir .. "/?.lua"
 local sw = require "common"
 
 sw.horizontal(0)
-sw.main({ ports = { 0 }, pps = { 10000 }, size = { 64 } })
+sw.main({ ports = { 0 }, pps = { 10000 } })

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Print the path of a Pktgen-DPDK binary, building one when none is found.
 #   1. $PKTGEN, if set, or `pktgen` on the PATH (a user's own install)
-#   2. DIR/app/pktgen, if built before (DIR: $PKTGEN_BUILD or the argument)
+#   2. DIR/build/app/pktgen, if built before from the same patch (DIR:
+#      $PKTGEN_BUILD or the argument)
 #   3. otherwise build it into DIR from the vendored source
 #      ($PKTGEN_TARBALL, default ../shared/vendor/pktgen-dpdk-*.tar.gz beside
 #      the repository) with bench/pktgen/pktgen-23.06.patch applied. Nothing
@@ -20,7 +21,12 @@ if [ -n "${PKTGEN:-}" ]; then
 	echo "pktgen: PKTGEN=$PKTGEN is not executable" >&2; exit 77
 fi
 if command -v pktgen >/dev/null 2>&1; then command -v pktgen; exit 0; fi
-if [ -x "$dir/build/app/pktgen" ]; then echo "$dir/build/app/pktgen"; exit 0; fi
+# a build from an older pktgen-23.06.patch is rebuilt (the stamp holds the
+# patch's checksum): the pacing fixes are in the patch
+sum=$(sha256sum "$here/pktgen-23.06.patch" | cut -d' ' -f1)
+if [ -x "$dir/build/app/pktgen" ] && [ "$(cat "$dir/patch.sha256" 2>/dev/null)" = "$sum" ]; then
+	echo "$dir/build/app/pktgen"; exit 0
+fi
 
 tarball=${PKTGEN_TARBALL:-}
 if [ -z "$tarball" ]; then
@@ -52,4 +58,5 @@ if ! (meson setup "$dir/build" "$dir/src" -Denable_lua=true &&
 	echo "pktgen: build failed (log: $dir.log)" >&2
 	exit 77
 fi
+echo "$sum" >"$dir/patch.sha256"
 echo "$dir/build/app/pktgen"

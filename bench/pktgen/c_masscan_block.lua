@@ -15,4 +15,4 @@ package.path = package.path .. ";" .. dir .. "/?.lua"
 local sw = require "common"
 
 sw.block(0)
-sw.main({ ports = { 0 }, pps = { 1e12 }, size = { 64 } })
+sw.main({ ports = { 0 }, pps = { 1e12 } })

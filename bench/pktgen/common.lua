@@ -26,14 +26,23 @@ local sw = {}
 
 sw.link_mbps = tonumber(os.getenv("SW_LINK_MBPS") or "100000")
 
--- pktgen's rate is a percent of the link speed for a frame size (plus 24
--- bytes of preamble, gap and FCS: pktgen_wire_size); this is the inverse
-function sw.pct(pps, size)
-	local full = sw.link_mbps * 1e6 / ((size + 24) * 8)
+-- pktgen's rate is a percent of the link speed, and pktgen turns it into
+-- packets per second with the size of the port's single-packet template
+-- (pktgen_packet_rate(), pktgen_wire_size(): template size - 4 FCS + 24
+-- bytes of preamble, gap and FCS), even when the port sends a range of
+-- other sizes. The templates here keep pktgen's default 64 bytes (84 on
+-- the wire by that rule), so a rate in packets/s becomes the percent that
+-- pktgen turns back into the same packets/s, whatever frames the port
+-- sends (computed from the frames' own sizes, a range port of 64-1,514
+-- byte frames would send 9.7 times what it was asked). Nine decimals:
+-- at 100G a few hundred packets/s is 0.0002 %.
+sw.pace_wire = 64 - 4 + 24
+function sw.pct(pps)
+	local full = math.floor(sw.link_mbps * 1e6 / (sw.pace_wire * 8))
 	local p = pps * 100.0 / full
 
 	if p > 100 then p = 100 end
-	return string.format("%.6f", p)
+	return string.format("%.9f", p)
 end
 
 -- CLI commands pktgen's Lua bindings lack (TCP flags of the range
@@ -214,7 +223,7 @@ local function trial(prof, tag, scale, secs, count)
 	for i, p in ipairs(ports) do
 		local pps = prof.pps[i]
 		if i <= (prof.scaled or 1) then pps = pps * scale end
-		pktgen.set(tostring(p), "rate", sw.pct(pps, prof.size[i]))
+		pktgen.set(tostring(p), "rate", sw.pct(pps))
 		pktgen.set(tostring(p), "count", (i == 1) and count or 0)
 	end
 	pktgen.delay(200)
@@ -234,19 +243,30 @@ local function trial(prof, tag, scale, secs, count)
 	else
 		pktgen.delay(math.floor(secs * 1000))
 	end
+	-- the packets/s pktgen computed for each port from its percent (its
+	-- own view of the rate it paces by)
+	local info, pps = pktgen.portInfo(list), {}
+	for _, p in ipairs(ports) do
+		local i = info[p] or {}
+		local d = i.tx_debug or (i.info and i.info.tx_debug) or {}
+		pps[#pps + 1] = tostring(d.tx_pps or "?")
+	end
 	pktgen.stop(list)
-	pktgen.delay(500)
+	-- portStats("port") is the snapshot pktgen's stats timer takes once a
+	-- second (info->prev_stats), not the live counters: wait past the next
+	-- one, or up to a second of the trial's frames is missing from "sent"
+	pktgen.delay(1500)
 	local sent, errs = port_totals(ports)
 	local f = io.open(os.getenv("SW_OUT") or "/dev/null", "a")
 	if f then
-		f:write(string.format("%s sent=%d oerrors=%d secs=%.0f\n", tag, sent, errs,
-				      os.time() - t0))
+		f:write(string.format("%s sent=%d oerrors=%d secs=%.0f tx_pps=%s\n", tag, sent,
+				      errs, os.time() - t0, table.concat(pps, ",")))
 		f:close()
 	end
 end
 
--- prof = { ports = {0, ...}, pps = {pps per port}, size = {mean frame size
--- per port}, scaled = how many leading ports the sweep scales (default 1) }
+-- prof = { ports = {0, ...}, pps = {packets/s per port}, scaled = how many
+-- leading ports the sweep scales (default 1) }
 function sw.main(prof)
 	pktgen.screen("off")
 	trial(prof, os.getenv("SW_TAG") or "alone", tonumber(os.getenv("SW_SCALE") or "1"),

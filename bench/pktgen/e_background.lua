@@ -16,5 +16,5 @@ package.path = package.path .. ";" .. dir .. "/?.lua"
 local sw = require "common"
 
 sw.background(0, 1)
-sw.main({ ports = { 0, 1 }, pps = { 80000, 20000 }, size = { sw.background_size, 82 },
+sw.main({ ports = { 0, 1 }, pps = { 80000, 20000 },
 	  scaled = 2 })
