@@ -659,6 +659,17 @@ trw_crossed(const struct sw_detect *d, const struct sw_est *e, unsigned t)
 	return bad >= good && bad - good == d->dc.trw_failures;
 }
 
+/* The shortest of the scales in mask (those the failure counted in) whose
+ * sequential test crossed: it alone decides. -1: none. */
+static int
+trw_scale(const struct sw_detect *d, const struct sw_est *e, unsigned mask)
+{
+	for (unsigned t = 0; t < SW_TS; t++)
+		if ((mask & (1u << t)) && trw_crossed(d, e, t))
+			return (int)t;
+	return -1;
+}
+
 /* A response to a first contact: counted once per probed tuple. */
 static void
 count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
@@ -668,6 +679,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_key k;
 	struct sw_est e;
 	unsigned fresh;
+	int t;
 
 	d->answer_s[p->af == 6] = now_s;
 	if (unlikely(d->keyed))
@@ -695,13 +707,9 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	}
 	d->st.negatives++;
 	sw_sketch_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e);
-	for (unsigned t = 0; t < SW_TS; t++) {
-		/* The sequential test crossed its upper bound on this failure. */
-		if ((fresh & (1u << t)) && trw_crossed(d, &e, t)) {
-			suspect(d, w, p, r, t, R_TRW, SW_FP_NONE, &e, true);
-			break;	/* the shortest scale that decides is enough */
-		}
-	}
+	t = trw_scale(d, &e, fresh);
+	if (t >= 0)
+		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true);
 }
 
 /*
@@ -722,6 +730,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	struct sw_est e;
 	struct sw_role_info r;
 	unsigned answered;
+	int t;
 	uint64_t hs = sw_sketch_hash_addr(d->seed, &p->src);
 	uint64_t ht = sw_sketch_hash_addr(d->seed, &p->dst);
 
@@ -747,13 +756,9 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	r.target = &p->dst;
 	key_hash(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, 0, SW_C_TCP, 0, &h);
 	sw_sketch_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e);
-	for (unsigned t = 0; t < SW_TS; t++) {
-		if ((answered & (1u << t)) && trw_crossed(d, &e, t)) {
-			/* the source's own RST: masscan's stack shows in it */
-			suspect(d, w, p, &r, t, R_TRW, sw_fp_match(p), &e, true);
-			break;
-		}
-	}
+	t = trw_scale(d, &e, answered);
+	if (t >= 0)	/* the source's own RST: masscan's stack shows in it */
+		suspect(d, w, p, &r, (unsigned)t, R_TRW, sw_fp_match(p), &e, true);
 	return true;
 }
 
@@ -1075,6 +1080,7 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		struct sw_key k;
 		struct sw_hash h;
 		struct sw_est e;
+		int t;
 
 		if (due > now_ns)
 			break;
@@ -1102,12 +1108,9 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		memset(&p, 0, sizeof(p));
 		p.ts_ns = due;
 		p.flags = pe->flags ? SW_PKT_F_REASM : 0;
-		for (unsigned t = 0; t < SW_TS; t++) {
-			if ((pe->mask & (1u << t)) && trw_crossed(d, &e, t)) {
-				suspect(d, w, &p, &r, t, R_TRW | R_TIMEOUT, SW_FP_NONE, &e, true);
-				break;
-			}
-		}
+		t = trw_scale(d, &e, pe->mask);
+		if (t >= 0)
+			suspect(d, w, &p, &r, (unsigned)t, R_TRW | R_TIMEOUT, SW_FP_NONE, &e, true);
 	}
 }
 
