@@ -52,10 +52,17 @@ check("payload_excerpt_is_the_request",
 check("http_client_not_alerted", not any(a["src_ip"] == "10.66.50.9" for a in alerts),
       "%r" % [a["src_ip"] for a in alerts])
 paced = [a for a in alerts if a["src_ip"] == "10.66.50.7" and "scan" in a["alert"]["metadata"]]
-check("paced_unanswered_scan_decided_on_timeouts", len(paced) >= 1 and
-      paced[0]["alert"]["metadata"]["scan"]["decided_by"] == "sequential-test" and
-      paced[0]["alert"]["metadata"]["scan"]["filtered"],
-      [a["alert"]["metadata"]["scan"] for a in paced[:1]])
+# nothing answers 10.66.50.77: every failure the alert counts is a timeout.
+# One worker sees all eight probes and its sequential test decides; with
+# two, the kernel's fanout hashes each probe's flow to either worker, each
+# sees about half, and the control thread's merged count may decide first
+# (decided_by "threshold"): either way the failures are the timeouts'.
+want_workers = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+p0 = paced[0]["alert"]["metadata"]["scan"] if paced else {}
+check("paced_unanswered_scan_decided_on_timeouts", bool(paced) and
+      p0["filtered"] and p0["failed"] >= 2 and p0["answered"] == 0 and
+      (p0["decided_by"] == "sequential-test" or want_workers > 1),
+      "%r" % p0)
 check("target_not_alerted", not any(a["src_ip"] == "10.66.50.2" for a in alerts))
 check("final_stats_written", stats is not None)
 if stats:

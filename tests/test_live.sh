@@ -87,4 +87,5 @@ kill -INT "$swpid"
 wait "$swpid" || { echo "FAIL scanwatch exit status $?"; cat "$out/stderr"; exit 1; }
 swpid=
 
+cp "$out/eve.json" "${KEEP_EVE:-/dev/null}" 2>/dev/null || true
 /usr/bin/python3 "$here/check_live.py" "$out/eve.json" "$workers"
