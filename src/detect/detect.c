@@ -28,6 +28,8 @@
 #include <scanwatch/services.h>
 #include <scanwatch/worker.h>
 
+#include "../sketch/sketch_fast.h"
+
 #define HIST		256	/* recent first contacts kept for alert samples */
 #define HEADS		64	/* chains through hist, by source hash */
 #define SAMPLES		8	/* contact samples sent ahead of a suspect event */
@@ -134,6 +136,7 @@ struct sw_detect {
 	struct hist_ent hist[HIST];
 	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
+	uint32_t thr_min[SW_TS];	/* the lowest nonzero threshold of count_probe() per scale */
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	struct sw_services svc;	/* detect.sensitive-services; read-only */
@@ -231,6 +234,15 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 			errno = EINVAL;
 			return NULL;
 		}
+	}
+	for (unsigned t = 0; t < SW_TS; t++) {
+		const uint32_t thr[] = { d->dc.targets[t], d->dc.icmp_targets[t], d->dc.ports[t],
+					 d->dc.protos[t], d->dc.contacts[t] };
+
+		d->thr_min[t] = UINT32_MAX;
+		for (unsigned i = 0; i < RTE_DIM(thr); i++)
+			if (thr[i] != 0)
+				d->thr_min[t] = RTE_MIN(d->thr_min[t], thr[i]);
 	}
 	d->rep_step = RTE_MAX(1u, c->hammer_repeats / (nworkers ? nworkers : 1));
 	d->rep_win_s = c->hammer_window_s;
@@ -503,7 +515,7 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	sw_sketch_target_update(d->sk, &k, hd, u, now_s, &e);
+	sw_skf_target_update(d->sk, &k, hd, u, now_s, &e);
 
 	for (unsigned t = 0; t < SW_TS; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
@@ -590,15 +602,15 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	d->st.first_contacts++;
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
-	new_dst = sw_sketch_first(d->sk, &k, &pr->pair, now_s) & fresh;
+	new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s) & fresh;
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
-	new_port = sw_sketch_first(d->sk, &k, &pr->port, now_s) & fresh;
+	new_port = sw_skf_first(d->sk, &k, &pr->port, now_s) & fresh;
 
 	/* one visit of the source's cell for all three counters */
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_sketch_update(d->sk, &k, &pr->src,
+	sw_skf_update(d->sk, &k, &pr->src,
 			 sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
 			 sw_upd(SW_F_PORTS, new_port), now_s, &e);
 	/* one bit test; rare branch (a listed service) */
@@ -627,11 +639,18 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	he->ts_ns = p->ts_ns;
 
 	for (unsigned t = 0; t < SW_TS; t++) {
-		uint32_t tthr = r->cls == SW_C_ICMP ? d->dc.icmp_targets[t] : d->dc.targets[t];
-		uint32_t pthr = r->cls == SW_C_IP ? d->dc.protos[t] : d->dc.ports[t];
+		uint32_t tthr, pthr;
 
-		if (!(fresh & (1u << t)))
+		/* most first contacts are far below every threshold: one
+		 * compare of the largest counter (a count-min estimate may
+		 * put targets or ports above contacts) against the lowest */
+		if (!(fresh & (1u << t)) ||
+		    likely(RTE_MAX(e.v[t][SW_F_CONTACTS],
+				   RTE_MAX(e.v[t][SW_F_TARGETS], e.v[t][SW_F_PORTS])) <
+			   d->thr_min[t]))
 			continue;
+		tthr = r->cls == SW_C_ICMP ? d->dc.icmp_targets[t] : d->dc.targets[t];
+		pthr = r->cls == SW_C_IP ? d->dc.protos[t] : d->dc.ports[t];
 		reason = 0;
 		if ((new_dst & (1u << t)) && crossed(e.v[t][SW_F_TARGETS], tthr))
 			reason |= R_TARGETS;
@@ -684,7 +703,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	d->answer_s[p->af == 6] = now_s;
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
-	fresh = sw_sketch_first(d->sk, &k, answer, now_s) & pr->mask;
+	fresh = sw_skf_first(d->sk, &k, answer, now_s) & pr->mask;
 	if (fresh == 0)
 		return;
 	if (!negative && p->proto == IPPROTO_TCP &&
@@ -696,17 +715,17 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 		key_hash(d, &k, SW_K_ACKED, r->scanner, r->target, pr->ha, pr->hb, r->port,
 			 r->proto, p->tcp_ack, &ha);
-		sw_sketch_first(d->sk, &k, &ha, now_s);
+		sw_skf_first(d->sk, &k, &ha, now_s);
 	}
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	if (!negative) {
 		d->st.positives++;
-		sw_sketch_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e);
+		sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e);
 		return;
 	}
 	d->st.negatives++;
-	sw_sketch_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e);
+	sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e);
 	t = trw_scale(d, &e, fresh);
 	if (t >= 0)
 		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true);
@@ -736,13 +755,13 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 
 	key_hash(d, &k, SW_K_ACKED, &p->src, &p->dst, hs, ht, p->dport, p->proto, p->tcp_seq,
 		 &h);
-	answered = sw_sketch_seen(d->sk, &k, &h, now_s);
+	answered = sw_skf_seen(d->sk, &k, &h, now_s);
 	if (answered == 0)
 		return false;
 	if (p->payload_len != 0)
 		return true;	/* the close carries data: not an abort */
 	key_hash(d, &k, SW_K_ABORT, &p->src, &p->dst, hs, ht, p->dport, p->proto, 0, &h);
-	answered &= sw_sketch_first(d->sk, &k, &h, now_s);
+	answered &= sw_skf_first(d->sk, &k, &h, now_s);
 	if (answered == 0)
 		return true;
 
@@ -755,7 +774,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	r.scanner = &p->src;
 	r.target = &p->dst;
 	key_hash(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, 0, SW_C_TCP, 0, &h);
-	sw_sketch_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e);
+	sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e);
 	t = trw_scale(d, &e, answered);
 	if (t >= 0)	/* the source's own RST: masscan's stack shows in it */
 		suspect(d, w, p, &r, (unsigned)t, R_TRW, sw_fp_match(p), &e, true);
@@ -823,8 +842,11 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
 	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
 	if (d->dc.distributed_sources > 0)
 		key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0, &pr->dst);
-	sw_sketch_prefetch_probe(d->sk, &pr->pair, &pr->port, &pr->src,
-				 d->dc.distributed_sources > 0 ? &pr->dst : NULL);
+	sw_skf_prefetch_filter(d->sk, &pr->pair);
+	sw_skf_prefetch_filter(d->sk, &pr->port);
+	sw_skf_prefetch_cell(d->sk, &pr->src);
+	if (d->dc.distributed_sources > 0)
+		sw_skf_prefetch_target(d->sk, &pr->dst);
 }
 
 static void
@@ -834,9 +856,9 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
 
 	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto,
 		 0, &pr->pair);
-	sw_sketch_prefetch_filter(d->sk, &pr->pair);
+	sw_skf_prefetch_filter(d->sk, &pr->pair);
 	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
-	sw_sketch_prefetch_cell(d->sk, &pr->src);
+	sw_skf_prefetch_cell(d->sk, &pr->src);
 }
 
 /*
@@ -862,7 +884,7 @@ probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
 	    struct sw_key *k, const struct sw_hash *h, uint32_t ts)
 {
 	d->st.probes++;
-	pr->mask = sw_sketch_first(d->sk, k, h, ts);
+	pr->mask = sw_skf_first(d->sk, k, h, ts);
 	if (pr->mask) {
 		pr->act = ACT_PROBE;
 		prep_probe(d, r, pr);
@@ -907,11 +929,11 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	 * own connection (a client's reset after a close), answering nobody */
 	key_hash(d, &k, SW_K_TUPLE, &p->src, &p->dst, pr->hb, pr->ha, p->dport, p->proto, 0,
 		 &ah);
-	if (sw_sketch_seen(d->sk, &k, &ah, now_s))
+	if (sw_skf_seen(d->sk, &k, &ah, now_s))
 		return;
 	r->technique = SW_T_ACK;
 	d->st.probes++;
-	pr->mask = sw_sketch_first(d->sk, tk, th, now_s);
+	pr->mask = sw_skf_first(d->sk, tk, th, now_s);
 	if (pr->mask == 0)
 		return;
 	prep_probe(d, r, pr);
@@ -949,7 +971,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		pr->hb = sw_sketch_hash_addr(d->seed, r->target);
 		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
 			 r->port, r->proto, 0, &d->hash[i]);
-		sw_sketch_prefetch_filter(d->sk, &d->hash[i]);
+		sw_skf_prefetch_filter(d->sk, &d->hash[i]);
 	}
 
 	for (unsigned j = 0; j < m; j++) {
@@ -975,7 +997,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			struct sw_key rk;
 			struct sw_hash rh;
 
-			if (sw_sketch_refresh(d->sk, &d->key[i], &d->hash[i], ts)) {
+			if (sw_skf_refresh(d->sk, &d->key[i], &d->hash[i], ts)) {
 				if (p->proto == IPPROTO_TCP &&
 				    (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)))
 					pr->act = ACT_INITIATOR;
@@ -985,7 +1007,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			 * r->scanner is p->src here, so the hashes swap */
 			key_hash(d, &rk, SW_K_TUPLE, &p->dst, &p->src, pr->hb, pr->ha,
 				 r->cls == SW_C_IP ? p->proto : p->sport, p->proto, 0, &rh);
-			seen = sw_sketch_refresh(d->sk, &rk, &rh, ts);
+			seen = sw_skf_refresh(d->sk, &rk, &rh, ts);
 			if (seen) {
 				/* TCP: the target's side of an accepted flow, whose
 				 * SYN-ACK was the answer; nothing more to count */
@@ -1007,7 +1029,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		}
 		case SW_ROLE_NEG:
 		case SW_ROLE_POS:
-			pr->mask = sw_sketch_seen(d->sk, &d->key[i], &d->hash[i], ts);
+			pr->mask = sw_skf_seen(d->sk, &d->key[i], &d->hash[i], ts);
 			if (pr->mask) {
 				pr->act = ACT_RESPONSE;
 				prep_response(d, r, pr);
@@ -1092,11 +1114,11 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		ha = sw_sketch_hash_addr(d->seed, &pe->src);
 		hb = sw_sketch_hash_addr(d->seed, &pe->dst);
 		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h);
-		if (sw_sketch_seen(d->sk, &k, &h, now_s) != 0)
+		if (sw_skf_seen(d->sk, &k, &h, now_s) != 0)
 			continue;
 		d->st.timeouts++;
 		key_hash(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, 0, pe->cls, 0, &h);
-		sw_sketch_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e);
+		sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e);
 		memset(&r, 0, sizeof(r));
 		r.role = SW_ROLE_PROBE;
 		r.cls = pe->cls;

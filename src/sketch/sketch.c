@@ -39,6 +39,7 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 	}
 	s->c = *c;
 	s->ops = c->exact ? &sw_sketch_exact_ops : &sw_sketch_cm_ops;
+	s->keyed = s->ops->keyed;
 	/* Random per start: an attacker cannot aim for known collisions. A
 	 * fixed seed (sketch.seed) makes a replay repeat its estimates to the
 	 * last count, filter false positives included. */

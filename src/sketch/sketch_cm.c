@@ -18,11 +18,7 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
-#include "sketch_int.h"
-
-#define FILT_K		3	/* cells set per key, all in one cache line */
-#define FILT_LINE	32	/* 16-bit cells per 64-byte line */
-#define FILT_MOD	65535u	/* time stamps are (seconds mod 65535) + 1; 0 = empty */
+#include "sketch_fast.h"
 
 /*
  * The big arrays. On hugepages, DPDK memory (NUMA-local; rte_zmalloc skips
@@ -145,29 +141,16 @@ cm_describe(const struct sw_sketch *s, FILE *out)
 		s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
 }
 
-static inline uint16_t *
-filt_line(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	return s->filt + (size_t)(h->h1 & s->lines_mask) * FILT_LINE;
-}
-
-static inline struct sw_cell *
-cell_at(const struct sw_sketch *s, const struct sw_hash *h, unsigned row)
-{
-	return &s->cells[(size_t)row * s->c.width + ((h->h1 + row * h->h2) & s->wmask)];
-}
-
 static void
 cm_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
 {
-	rte_prefetch0(filt_line(s, h));
+	rte_prefetch0(cm_filt_line(s, h));
 }
 
-/* Row 0 only: a key owns its row-0 cell unless another live key does. */
 static void
 cm_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
 {
-	rte_prefetch0(cell_at(s, h, 0));
+	rte_prefetch0(cm_cell_at(s, h, 0));
 }
 
 static void
@@ -181,96 +164,42 @@ cm_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
 		  const struct sw_hash *port, const struct sw_hash *src,
 		  const struct sw_hash *dst)
 {
-	rte_prefetch0(filt_line(s, pair));
-	rte_prefetch0(filt_line(s, port));
-	rte_prefetch0(cell_at(s, src, 0));
+	rte_prefetch0(cm_filt_line(s, pair));
+	rte_prefetch0(cm_filt_line(s, port));
+	rte_prefetch0(cm_cell_at(s, src, 0));
 	if (dst != NULL)
 		rte_prefetch0(&s->tcells[dst->h1 & s->tmask]);
 }
 
-static inline uint16_t
-stamp(uint32_t now_s)
-{
-	return (uint16_t)(now_s % FILT_MOD + 1);
-}
-
-static inline uint32_t
-age(uint16_t cur, uint16_t cell)
-{
-	/* (cur - cell) mod 65535 for stamps in 1..65535, without a division;
-	 * a stamp a little ahead of cur is age 0 (SW_FUTURE_S): scrubbing
-	 * clears stamps long before they could alias into that range */
-	int32_t d = (int32_t)cur - (int32_t)cell;
-
-	d += (d >> 31) & (int32_t)FILT_MOD;
-	return d > (int32_t)(FILT_MOD - SW_FUTURE_S) ? 0 : (uint32_t)d;
-}
-
-/* Filter ------------------------------------------------------------------- */
+/* Filter (the tests are inline in sketch_fast.h) ---------------------------- */
 
 static unsigned
 cm_seen(const struct sw_sketch *s, const struct sw_key *k __rte_unused,
 	const struct sw_hash *h, uint32_t now_s)
 {
-	const uint16_t *line = filt_line(s, h);
-	uint16_t cur = stamp(now_s);
-	uint32_t oldest = 0;
-	unsigned mask = 0;
-
-	for (unsigned i = 0; i < FILT_K; i++) {
-		uint16_t c = line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)];
-
-		if (c == 0)
-			return 0;
-		oldest = RTE_MAX(oldest, age(cur, c));
-	}
-	for (unsigned t = 0; t < SW_TS; t++)
-		if (oldest < s->c.win_s[t])
-			mask |= 1u << t;
-	return mask;
+	return cm_seen_in(s, h, now_s);
 }
 
 static bool
 cm_mark(struct sw_sketch *s, const struct sw_key *k __rte_unused, const struct sw_hash *h,
 	uint32_t now_s)
 {
-	uint16_t *line = filt_line(s, h);
-	uint16_t cur = stamp(now_s);
-
-	for (unsigned i = 0; i < FILT_K; i++)
-		line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)] = cur;
+	cm_mark_in(s, h, now_s);
 	return true;
 }
 
-/* cm_seen() then cm_mark() in one visit of the line: the worker's test. */
 static int
 cm_first(struct sw_sketch *s, const struct sw_key *k __rte_unused, const struct sw_hash *h,
 	 uint32_t now_s)
 {
-	uint16_t *line = filt_line(s, h);
-	uint16_t cur = stamp(now_s);
-	uint32_t oldest = 0;
-	bool empty = false;
-	unsigned fresh = 0;
-
-	for (unsigned i = 0; i < FILT_K; i++) {
-		uint16_t *c = &line[(h->h2 >> (5 * i + 1)) & (FILT_LINE - 1)];
-
-		empty |= *c == 0;
-		oldest = RTE_MAX(oldest, age(cur, *c));
-		*c = cur;
-	}
-	for (unsigned t = 0; t < SW_TS; t++)
-		if (empty || oldest >= s->c.win_s[t])
-			fresh |= 1u << t;
-	return (int)fresh;
+	return (int)cm_first_in(s, h, now_s);
 }
 
 static void
 cm_scrub(struct sw_sketch *s, uint32_t now_s)
 {
 	uint32_t lines, n;
-	uint16_t cur = stamp(now_s);
+	uint16_t cur = cm_stamp(now_s);
 
 	if (now_s == s->scrub_s)
 		return;
@@ -286,7 +215,7 @@ cm_scrub(struct sw_sketch *s, uint32_t now_s)
 		uint16_t *line = s->filt + (size_t)s->scrub_line * FILT_LINE;
 
 		for (unsigned i = 0; i < FILT_LINE; i++)
-			if (line[i] != 0 && age(cur, line[i]) >= s->max_win)
+			if (line[i] != 0 && cm_age(cur, line[i]) >= s->max_win)
 				line[i] = 0;
 		s->scrub_line = (s->scrub_line + 1) & s->lines_mask;
 	}
@@ -326,122 +255,16 @@ cm_scrub(struct sw_sketch *s, uint32_t now_s)
  * has (sw_sketch_describe prints the capacity).
  */
 
-static inline bool
-cell_free(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s)
-{
-	if (c->tag == 0)
-		return true;
-	for (unsigned t = 0; t < SW_TS; t++)
-		if (sw_cell_live(s, &c->ts[t], t, now_s))
-			return false;
-	return true;
-}
-
-static inline void
-cell_claim(struct sw_cell *c, uint32_t tag, uint32_t now_s)
-{
-	for (unsigned t = 0; t < SW_TS; t++) {
-		memset(c->ts[t].v, 0, sizeof(c->ts[t].v));
-		c->ts[t].start = now_s;
-	}
-	c->tag = tag;
-}
-
-/*
- * A live owner so light that taking its cell costs it at most one first
- * contact: one contact and at most one answer in the longest window. A
- * flood of spoofed sources (one SYN each) owns cells only until the next
- * source needs them, instead of filling the table and pushing every key
- * into the shared count-min rows, where the flood's mass would inflate
- * them. A source that probes once per longest window during a flood can
- * lose its single count this way; anything heavier keeps its cell.
- */
-static inline bool
-cell_light(const struct sw_cell *c)
-{
-#ifdef __SSE2__
-	/* no counter above one: every field, bit 0 aside, zero in all three
-	 * windows (lanes 0-1 are the start, left out) */
-	const __m128i above1 = _mm_setr_epi16(0, 0, -2, -2, -2, -2, -2, -2);
-	__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)&c->ts[0]),
-				 _mm_or_si128(_mm_loadu_si128((const __m128i *)&c->ts[1]),
-					      _mm_loadu_si128((const __m128i *)&c->ts[2])));
-
-	RTE_BUILD_BUG_ON(SW_TS != 3);
-	v = _mm_and_si128(v, above1);
-	return _mm_movemask_epi8(_mm_cmpeq_epi16(v, _mm_setzero_si128())) == 0xffff;
-#else
-	uint16_t max = 0;
-
-	for (unsigned t = 0; t < SW_TS; t++)
-		for (unsigned f = 0; f < SW_F__MAX; f++)
-			max = RTE_MAX(max, c->ts[t].v[f]);
-	return max <= 1;
-#endif
-}
-
-/* The cell k owns, claiming one if it can; NULL: k is a spilled key. */
-static struct sw_cell *
-owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
-{
-	struct sw_cell *c0 = cell_at(s, h, 0);
-	bool deeper = false;
-
-	s->lines++;
-	if (c0->tag == h->h2)
-		return c0;
-	/* a key that passed row 0 recently may own a row below */
-	if (c0->spill_s != 0 && now_s - c0->spill_s < s->max_win) {
-		deeper = true;
-		for (unsigned r = 1; r < s->c.depth; r++) {
-			struct sw_cell *c = cell_at(s, h, r);
-
-			s->lines++;
-			if (c->tag == h->h2)
-				return c;
-		}
-	}
-	if (cell_free(s, c0, now_s)) {
-		cell_claim(c0, h->h2, now_s);
-		return c0;
-	}
-	/* not while a key passing it counts below (in a deeper row or the
-	 * shared rows): taking row 0 would drop that key's counts */
-	if (!deeper && cell_light(c0)) {
-		s->handovers++;
-		cell_claim(c0, h->h2, now_s);
-		return c0;
-	}
-	c0->spill_s = now_s;
-	for (unsigned r = 1; r < s->c.depth; r++) {
-		struct sw_cell *c = cell_at(s, h, r);
-
-		if (!deeper)
-			s->lines++;
-		if (c->tag == h->h2)
-			return c;
-	}
-	for (unsigned r = 1; r < s->c.depth; r++) {
-		struct sw_cell *c = cell_at(s, h, r);
-
-		if (cell_free(s, c, now_s)) {
-			cell_claim(c, h->h2, now_s);
-			return c;
-		}
-	}
-	return NULL;
-}
-
 /* Spilled keys: count-min over every row, conservative update. */
-static void
-cm_update(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
+void
+sw_cm_update_spilled(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
 	  struct sw_est *e)
 {
 	struct sw_cell *row[16];
 	unsigned d = s->c.depth;
 
 	for (unsigned r = 0; r < d; r++)
-		row[r] = cell_at(s, h, r);
+		row[r] = cm_cell_at(s, h, r);
 	for (unsigned t = 0; t < SW_TS; t++) {
 		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
 
@@ -477,28 +300,14 @@ static void
 cm_update_cell(struct sw_sketch *s, const struct sw_key *k __rte_unused,
 	       const struct sw_hash *h, sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
-	struct sw_cell *c = owned_cell(s, h, now_s);
-
-	if (c == NULL) {
-		cm_update(s, h, u, now_s, e);
-		return;
-	}
-	sw_cell_update(s, c, u, now_s);
-	sw_cell_read(s, c, now_s, e);
+	cm_update_in(s, h, u, now_s, e);
 }
 
 static void
 cm_target_update(struct sw_sketch *s, const struct sw_key *k __rte_unused,
 		 const struct sw_hash *h, sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
-	struct sw_cell *c;
-
-	/* one row: the cell's counters are the sum over the keys sharing it,
-	 * so every update raises them by one and no threshold is skipped */
-	c = &s->tcells[h->h1 & s->tmask];
-	s->lines++;
-	sw_cell_update(s, c, u, now_s);
-	sw_cell_read(s, c, now_s, e);
+	cm_target_update_in(s, h, u, now_s, e);
 }
 
 static void
@@ -506,7 +315,7 @@ cm_get(const struct sw_sketch *s, const struct sw_key *k __rte_unused,
        const struct sw_hash *h, uint32_t now_s, struct sw_est *e)
 {
 	for (unsigned r = 0; r < s->c.depth; r++) {
-		const struct sw_cell *c = cell_at(s, h, r);
+		const struct sw_cell *c = cm_cell_at(s, h, r);
 
 		if (c->tag == h->h2) {
 			sw_cell_read(s, c, now_s, e);
@@ -518,7 +327,7 @@ cm_get(const struct sw_sketch *s, const struct sw_key *k __rte_unused,
 			uint32_t min = UINT32_MAX;
 
 			for (unsigned r = 0; r < s->c.depth; r++) {
-				const struct sw_cell_ts *c = &cell_at(s, h, r)->ts[t];
+				const struct sw_cell_ts *c = &cm_cell_at(s, h, r)->ts[t];
 				uint32_t v = now_s - c->start >= s->c.win_s[t] ||
 					     now_s < c->start ? 0 : c->v[f];
 

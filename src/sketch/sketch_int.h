@@ -77,6 +77,7 @@ struct exact_seen;
 
 struct sw_sketch {
 	const struct sw_sketch_ops *ops;
+	bool keyed;			/* ops->keyed, read by sketch_fast.h */
 	struct sw_sketch_conf c;
 	uint64_t seed;
 	uint32_t max_win;		/* the longest window */
@@ -182,6 +183,45 @@ sw_cell_update(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, uint32_
 		sw_cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
 		sw_cell_ts_add(&c->ts[t], fb);
 	}
+}
+
+/*
+ * sw_cell_update() then sw_cell_read() in one pass over the windows: each
+ * window is loaded, expired, added to and unpacked once (the two passes
+ * loaded each twice and tested its age twice).
+ */
+static inline void
+sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, uint32_t now_s,
+		    struct sw_est *e)
+{
+#ifdef __SSE2__
+	const __m128i bit = _mm_setr_epi16(0, 0, 1, 2, 4, 8, 16, 32);
+	const __m128i zero = _mm_setzero_si128();
+
+	for (unsigned t = 0; t < SW_TS; t++) {
+		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
+		__m128i *p = (__m128i *)&c->ts[t];
+		__m128i v = _mm_loadu_si128(p);
+
+		if (!sw_cell_live(s, &c->ts[t], t, now_s))
+			/* expired (or started after now_s): empty, and opened
+			 * now if this update counts in it */
+			v = fb != 0 ? _mm_cvtsi32_si128((int)now_s) : zero;
+		if (fb != 0) {
+			__m128i inc = _mm_min_epi16(_mm_and_si128(_mm_set1_epi16((short)fb), bit),
+						    _mm_set1_epi16(1));
+
+			v = _mm_adds_epu16(v, inc);
+			_mm_storeu_si128(p, v);
+		}
+		_mm_storel_epi64((__m128i *)&e->v[t][0],
+				 _mm_srli_si128(_mm_unpacklo_epi16(v, zero), 8));
+		_mm_storeu_si128((__m128i *)&e->v[t][2], _mm_unpackhi_epi16(v, zero));
+	}
+#else
+	sw_cell_update(s, c, u, now_s);
+	sw_cell_read(s, c, now_s, e);
+#endif
 }
 
 #endif /* SW_SKETCH_INT_H */
