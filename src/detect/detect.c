@@ -31,7 +31,7 @@
 #include "../sketch/sketch_fast.h"
 
 #define HIST		256	/* recent first contacts kept for alert samples */
-#define HEADS		64	/* chains through hist, by source hash */
+#define HEADS		256	/* chains through hist, by source address hash */
 #define SAMPLES		8	/* contact samples sent ahead of a suspect event */
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
@@ -349,11 +349,14 @@ event_of(struct sw_event *ev, enum sw_ev_type type, const struct sw_worker *w,
 	ev->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 }
 
-/* The chain of recent first contacts a source's entries are on. */
+/* The chain of recent first contacts a source's entries are on, by the
+ * source's address hash: the address's own bits put whole prefixes on one
+ * chain (every source of a /8 on one with IPv4, whose first octet the low
+ * bits held), and samples_of() walked all HIST entries for each suspect. */
 static inline uint32_t *
-hist_head(struct sw_detect *d, const struct sw_addr *src)
+hist_head(struct sw_detect *d, uint64_t ha)
 {
-	return &d->head[(src->w[0] ^ src->w[1] ^ src->w[2] ^ src->w[3]) % HEADS];
+	return &d->head[(ha >> 40) % HEADS];
 }
 
 /* The source's recent first contacts as CONTACT events in out[]; returns
@@ -366,7 +369,7 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 
 	/* Newest first, along the source's chain: the entries of the last
 	 * HIST first contacts whose source hashes like this one. */
-	for (uint32_t pos = *hist_head(d, src); pos != 0 && d->hpos - (pos - 1) <= HIST &&
+	for (uint32_t pos = *hist_head(d, sw_sketch_hash_addr(d->seed, src)); pos != 0 && d->hpos - (pos - 1) <= HIST &&
 	     sent < SAMPLES;) {
 		const struct hist_ent *h = &d->hist[(pos - 1) % HIST];
 		struct sw_event *ev = &out[sent];
@@ -622,7 +625,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	he = &d->hist[d->hpos % HIST];
 	{
-		uint32_t *head = hist_head(d, r->scanner);
+		uint32_t *head = hist_head(d, pr->ha);
 
 		he->prev = *head;
 		*head = ++d->hpos;
