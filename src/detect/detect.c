@@ -33,6 +33,7 @@
 #define HIST		256	/* recent first contacts kept for alert samples */
 #define HEADS		256	/* chains through hist, by source address hash */
 #define SAMPLES		8	/* contact samples sent ahead of a suspect event */
+#define HEAVY		1024	/* heavy-source hints (a power of two) */
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
 #define SVC_ENTS	1024	/* sources whose sensitive services are remembered */
@@ -117,7 +118,8 @@ struct prep {
 	struct sw_hash pair;	/* probe: (src, dst); response: the answer key */
 	struct sw_hash port;	/* probe: (src, port) */
 	struct sw_hash src;	/* the source's cell */
-	struct sw_hash dst;	/* probe: the target's cell */
+	struct sw_hash dst;	/* probe: the target's cell, when dst_hashed */
+	bool dst_hashed;	/* probe: dst hashed and prefetched (not a known heavy source) */
 };
 
 struct sw_detect {
@@ -136,6 +138,10 @@ struct sw_detect {
 	struct hist_ent hist[HIST];
 	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
+	/* sources recently past a contacts threshold (their cell's h2, by h1):
+	 * pass 2 skips hashing and prefetching their targets' cells, which
+	 * count_target() leaves alone for them; only a hint, the cell decides */
+	uint32_t heavy[HEAVY];
 	uint32_t thr_min[SW_TS];	/* the lowest nonzero threshold of count_probe() per scale */
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
@@ -147,6 +153,7 @@ struct sw_detect {
 	struct sw_key key[SW_BURST_MAX];
 	struct sw_hash hash[SW_BURST_MAX];
 	struct prep prep[SW_BURST_MAX];
+	uint32_t tsec[SW_BURST_MAX];	/* the packet's second */
 };
 
 uint32_t
@@ -506,9 +513,18 @@ hot_find(struct sw_detect *d, const struct sw_addr *dst)
 	return &d->hot[(dst->w[3] ^ dst->w[1]) % HOT];
 }
 
+/*
+ * Per-target counting for distributed scans: distinct sources and first
+ * contacts of each target, and the contacts of a watched ("hot") target
+ * for the control thread. A distributed scan is many light sources; a
+ * source past a contacts threshold (heavy) is a block scanner on its own
+ * and leaves the target's cell alone (a line and ~100 instructions per
+ * first contact of a scan flood), though its contacts to a watched
+ * target are still reported.
+ */
 static void
 count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	     const struct sw_role_info *r, unsigned fresh, unsigned new_src,
+	     const struct sw_role_info *r, unsigned fresh, unsigned new_src, bool heavy,
 	     const struct sw_hash *hd, uint32_t now_s)
 {
 	struct sw_key k;
@@ -516,6 +532,8 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_est e;
 	struct hot_ent *hot = hot_find(d, r->target);
 
+	if (heavy)
+		goto watched;
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
 	sw_skf_target_update(d->sk, &k, hd, u, now_s, &e);
@@ -539,6 +557,7 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		emit(w, &ev);
 		break;
 	}
+watched:
 	if (hot->until_s >= now_s && hot->budget > 0 &&
 	    memcmp(&hot->dst, r->target, sizeof(hot->dst)) == 0) {
 		struct sw_event ev;
@@ -666,8 +685,22 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 			sent = true;
 		}
 	}
-	if (d->dc.distributed_sources > 0)
-		count_target(d, w, p, r, fresh, new_dst, &pr->dst, now_s);
+	if (d->dc.distributed_sources > 0) {
+		bool heavy = e.v[0][SW_F_CONTACTS] > d->dc.contacts[0] ||
+			     e.v[1][SW_F_CONTACTS] > d->dc.contacts[1] ||
+			     e.v[2][SW_F_CONTACTS] > d->dc.contacts[2];
+		uint32_t *hint = &d->heavy[pr->src.h1 & (HEAVY - 1)];
+		struct sw_hash hd = pr->dst;
+
+		if (heavy)
+			*hint = pr->src.h2;
+		else if (*hint == pr->src.h2)
+			*hint = 0;
+		if (!heavy && !pr->dst_hashed)	/* the hint was stale */
+			key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0,
+				 &hd);
+		count_target(d, w, p, r, fresh, new_dst, heavy, &hd, now_s);
+	}
 }
 
 /* The sequential test (Jung et al. 2004) on the source's counters after a
@@ -843,12 +876,14 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
 	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
 		 &pr->port);
 	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
-	if (d->dc.distributed_sources > 0)
+	pr->dst_hashed = d->dc.distributed_sources > 0 &&
+			 d->heavy[pr->src.h1 & (HEAVY - 1)] != pr->src.h2;
+	if (pr->dst_hashed)
 		key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0, &pr->dst);
 	sw_skf_prefetch_filter(d->sk, &pr->pair);
 	sw_skf_prefetch_filter(d->sk, &pr->port);
 	sw_skf_prefetch_cell(d->sk, &pr->src);
-	if (d->dc.distributed_sources > 0)
+	if (pr->dst_hashed)
 		sw_skf_prefetch_target(d->sk, &pr->dst);
 }
 
@@ -970,6 +1005,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		if (r->role == SW_ROLE_NONE)
 			continue;
 		idx[m++] = (uint16_t)i;
+		d->tsec[i] = (uint32_t)(pkts[i].ts_ns / 1000000000ULL);
 		pr->ha = sw_sketch_hash_addr(d->seed, r->scanner);
 		pr->hb = sw_sketch_hash_addr(d->seed, r->target);
 		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
@@ -982,7 +1018,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		struct sw_role_info *r = &d->role[i];
 		const struct sw_pkt *p = &pkts[i];
 		struct prep *pr = &d->prep[i];
-		uint32_t ts = (uint32_t)(p->ts_ns / 1000000000ULL);
+		uint32_t ts = d->tsec[i];
 		unsigned seen;
 
 		pr->act = ACT_NONE;
@@ -1059,7 +1095,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		const struct prep *pr = &d->prep[i];
 		const struct sw_role_info *r = &d->role[i];
 		const struct sw_pkt *p = &pkts[i];
-		uint32_t ts = (uint32_t)(p->ts_ns / 1000000000ULL);
+		uint32_t ts = d->tsec[i];
 
 		switch (pr->act) {
 		case ACT_PROBE:

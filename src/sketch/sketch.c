@@ -45,8 +45,12 @@ sw_sketch_create(const struct sw_sketch_conf *c)
 	 * last count, filter false positives included. */
 	s->seed = c->seed != 0 ? (c->seed + 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL :
 				 rte_rand();
-	for (unsigned t = 0; t < SW_TS; t++)
+	for (unsigned t = 0; t < SW_TS; t++) {
 		s->max_win = RTE_MAX(s->max_win, c->win_s[t]);
+		/* a 16-bit stamp tells ages up to 0xffff - SW_FUTURE_S: a longer
+		 * window sees a key fresh only once its cells are empty */
+		s->fthr[t] = RTE_MIN(c->win_s[t], 0xffffu - SW_FUTURE_S) + SW_FUTURE_S;
+	}
 	if (s->ops->init(s) != 0) {
 		sw_sketch_free(s);
 		errno = ENOMEM;

@@ -19,7 +19,7 @@
 
 #define FILT_K		3	/* cells set per key, all in one cache line */
 #define FILT_LINE	32	/* 16-bit cells per 64-byte line */
-#define FILT_MOD	65535u	/* time stamps are (seconds mod 65535) + 1; 0 = empty */
+#define FILT_AGE_MAX	(0xffffu - SW_FUTURE_S)	/* the oldest age a stamp tells */
 
 static inline uint16_t *
 cm_filt_line(const struct sw_sketch *s, const struct sw_hash *h)
@@ -33,33 +33,50 @@ cm_cell_at(const struct sw_sketch *s, const struct sw_hash *h, unsigned row)
 	return &s->cells[(size_t)row * s->c.width + ((h->h1 + row * h->h2) & s->wmask)];
 }
 
+/* A filter cell holds the second it was set, mod 2^16; 0 is empty, so the
+ * second that is 0 mod 2^16 is stamped 1 (once in 18 hours, one second
+ * read one second younger). */
 static inline uint16_t
 cm_stamp(uint32_t now_s)
 {
-	return (uint16_t)(now_s % FILT_MOD + 1);
+	uint16_t v = (uint16_t)now_s;
+
+	return v != 0 ? v : 1;
 }
 
+/*
+ * The cell's age plus SW_FUTURE_S, in 16 bits: a stamp up to SW_FUTURE_S
+ * seconds ahead of cur (marked by a later packet of the burst, a clock
+ * stepping back) falls below SW_FUTURE_S, i.e. younger than age 0, and
+ * every real age keeps its order. Two instructions where the modular
+ * age of 65535 stamps took seven (callgrind); scrubbing clears stamps long
+ * before they could wrap into the future range.
+ */
+static inline uint32_t
+cm_sage(uint16_t cur, uint16_t cell)
+{
+	return (uint16_t)(cur + SW_FUTURE_S - cell);
+}
+
+/* The age in seconds (0 for a stamp ahead of cur): the scrub's test. */
 static inline uint32_t
 cm_age(uint16_t cur, uint16_t cell)
 {
-	/* (cur - cell) mod 65535 for stamps in 1..65535, without a division;
-	 * a stamp a little ahead of cur is age 0 (SW_FUTURE_S): scrubbing
-	 * clears stamps long before they could alias into that range */
-	int32_t d = (int32_t)cur - (int32_t)cell;
+	uint32_t a = cm_sage(cur, cell);
 
-	d += (d >> 31) & (int32_t)FILT_MOD;
-	return d > (int32_t)(FILT_MOD - SW_FUTURE_S) ? 0 : (uint32_t)d;
+	return a < SW_FUTURE_S ? 0 : a - SW_FUTURE_S;
 }
 
-/* The scales at which a key whose oldest filter cell is `oldest` seconds
- * old (UINT32_MAX: a cell was empty) is fresh: bit t when the key was not
- * seen within window t. */
+/* The scales at which a key whose oldest filter cell has shifted age
+ * `oldest` (cm_sage; UINT32_MAX: a cell was empty) is fresh: bit t when
+ * the key was not seen within window t (s->fthr[t], the window shifted
+ * alike). */
 static inline unsigned
 cm_fresh(const struct sw_sketch *s, uint32_t oldest)
 {
 	RTE_BUILD_BUG_ON(SW_TS != 3);
-	return (unsigned)(oldest >= s->c.win_s[0]) | (unsigned)(oldest >= s->c.win_s[1]) << 1 |
-	       (unsigned)(oldest >= s->c.win_s[2]) << 2;
+	return (unsigned)(oldest >= s->fthr[0]) | (unsigned)(oldest >= s->fthr[1]) << 1 |
+	       (unsigned)(oldest >= s->fthr[2]) << 2;
 }
 
 /* The key's FILT_K cells in its line, from h2 (bits 1-15, five per cell). */
@@ -68,11 +85,11 @@ cm_fresh(const struct sw_sketch *s, uint32_t oldest)
 	uint16_t *c1 = &(line)[((h)->h2 >> 6) & (FILT_LINE - 1)];	\
 	uint16_t *c2 = &(line)[((h)->h2 >> 11) & (FILT_LINE - 1)]
 
-/* The age of the key's oldest cell, UINT32_MAX when one is empty. */
+/* The shifted age of the key's oldest cell, UINT32_MAX when one is empty. */
 static inline uint32_t
 cm_oldest(uint16_t cur, uint16_t a, uint16_t b, uint16_t c)
 {
-	uint32_t o = RTE_MAX(cm_age(cur, a), RTE_MAX(cm_age(cur, b), cm_age(cur, c)));
+	uint32_t o = RTE_MAX(cm_sage(cur, a), RTE_MAX(cm_sage(cur, b), cm_sage(cur, c)));
 
 	return a == 0 || b == 0 || c == 0 ? UINT32_MAX : o;
 }

@@ -81,6 +81,7 @@ struct sw_sketch {
 	struct sw_sketch_conf c;
 	uint64_t seed;
 	uint32_t max_win;		/* the longest window */
+	uint32_t fthr[SW_TS];		/* filter: window + SW_FUTURE_S, at most 0xffff */
 	uint64_t lines;			/* worker-side lines touched (sw_sketch_lines) */
 	uint64_t overflows;		/* exact twin: keys dropped, table full */
 	uint64_t handovers;		/* light owners' cells given to another key */
