@@ -1888,6 +1888,61 @@ rst_of_own_probe_seen_across_a_second_in_one_burst(void)
  * probe with a RST instead; `link_answers` leaves the client out (a tap
  * that sees one direction). Returns the scanner's TIMEOUT suspects.
  */
+/* TARGET events (a watched target) about dst */
+static unsigned
+count_target_ev(const struct wk *k, const struct sw_addr *dst)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < k->nev; i++)
+		n += k->ev[i].type == SW_EV_TARGET && addr_eq(&k->ev[i].dst, dst);
+	return n;
+}
+
+/* Three SYNs from src to three ports of dst. */
+static void
+three_syns(struct wk *k, uint32_t src, uint32_t dst)
+{
+	struct frame f;
+
+	for (uint16_t p = 0; p < 3; p++) {
+		tcp4s(&f, src, dst, 40000, (uint16_t)(1000 + p), SW_TCP_SYN);
+		wk_send(k, &f);
+	}
+}
+
+/*
+ * A distributed scan is many light sources on one target: a source past a
+ * contacts threshold is a block scanner on its own and does not count
+ * among a target's sources (count_target), so four light sources and a
+ * heavy one watch no target, and a fifth light one does.
+ */
+static void
+heavy_source_does_not_count_among_a_targets_sources(void)
+{
+	struct wk *k = wk_create();
+	const uint32_t heavy = IP(10, 1, 0, 1), tgt = IP(10, 9, 9, 9);
+	struct sw_addr t = v4(tgt);
+	struct frame f;
+
+	CHECK(conf.distributed_sources == 5, "distributed-sources %u", conf.distributed_sources);
+	for (unsigned i = 0; i < conf.ts[0].contacts + 10; i++) {
+		tcp4s(&f, heavy, IP(10, 2, (uint8_t)(i >> 8), (uint8_t)i), 40000, 80, SW_TCP_SYN);
+		wk_send(k, &f);
+	}
+	three_syns(k, heavy, tgt);
+	for (unsigned s = 1; s <= 4; s++)
+		three_syns(k, IP(10, 3, 0, s), tgt);
+	wk_flush(k);
+	CHECK(count_target_ev(k, &t) == 0, "a heavy source and four light ones: %u TARGET events",
+	      count_target_ev(k, &t));
+	three_syns(k, IP(10, 3, 0, 5), tgt);
+	wk_flush(k);
+	CHECK(count_target_ev(k, &t) == 1, "five light sources: %u TARGET events",
+	      count_target_ev(k, &t));
+	wk_free(k);
+}
+
 static unsigned
 syns_left_unanswered(unsigned nprobes, bool answered, bool link_answers,
 		     struct sw_detect_stats *st)
@@ -2079,6 +2134,7 @@ main(void)
 	RUN(clients_resetting_their_own_connections_are_not_answers);
 	RUN(rst_of_own_probe_seen_across_a_second_in_one_burst);
 	RUN(unanswered_syns_are_failures_after_the_timeout);
+	RUN(heavy_source_does_not_count_among_a_targets_sources);
 	RUN(refused_syns_do_not_time_out);
 	RUN(one_way_link_counts_no_timeouts);
 	RUN(timeout_zero_keeps_only_refusals);

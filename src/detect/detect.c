@@ -376,8 +376,8 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 
 	/* Newest first, along the source's chain: the entries of the last
 	 * HIST first contacts whose source hashes like this one. */
-	for (uint32_t pos = *hist_head(d, sw_sketch_hash_addr(d->seed, src)); pos != 0 && d->hpos - (pos - 1) <= HIST &&
-	     sent < SAMPLES;) {
+	for (uint32_t pos = *hist_head(d, sw_sketch_hash_addr(d->seed, src));
+	     pos != 0 && d->hpos - (pos - 1) <= HIST && sent < SAMPLES;) {
 		const struct hist_ent *h = &d->hist[(pos - 1) % HIST];
 		struct sw_event *ev = &out[sent];
 
@@ -532,13 +532,12 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_est e;
 	struct hot_ent *hot = hot_find(d, r->target);
 
-	if (heavy)
-		goto watched;
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	sw_skf_target_update(d->sk, &k, hd, u, now_s, &e);
+	if (!heavy)
+		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e);
 
-	for (unsigned t = 0; t < SW_TS; t++) {
+	for (unsigned t = 0; t < SW_TS && !heavy; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
 
 		if (!(new_src & (1u << t)) || sources != d->dc.distributed_sources ||
@@ -557,7 +556,6 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		emit(w, &ev);
 		break;
 	}
-watched:
 	if (hot->until_s >= now_s && hot->budget > 0 &&
 	    memcmp(&hot->dst, r->target, sizeof(hot->dst)) == 0) {
 		struct sw_event ev;
