@@ -5,10 +5,15 @@ Usage: check_soak.py OUT SECONDS
 OUT holds eve.json (alerts and a stats event every stats.interval), rss.txt
 (time, VmRSS kB every 2 s), scanners.txt (round, tool, source, exit status),
 iface.json (ip -s -j link of the target interface after the load stopped),
-caps.txt / caps_end.txt (every thread's credentials), exit_status.
+caps.txt / caps_end.txt (every thread's credentials), exit_status, and the
+evidence captures (evidence/, on by default with an output directory).
 """
 import json
 import os
+import shutil
+import socket
+import struct
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -132,6 +137,48 @@ check("target_not_flagged", "10.77.0.2" not in flagged)
 others = sorted(ip for ip in flagged if ip not in scanner_ips)
 check("no_benign_replay_source_flagged", not others,
       [(ip, flagged[ip][0]["alert"]["signature"]) for ip in others[:5]])
+
+# -- evidence captures on the live path (issue 14 item 1) ---------------------------
+def records(path):
+    """Frames of a classic pcap file (scanwatch writes nanosecond ones)."""
+    with open(path, "rb") as f:
+        b = f.read()
+    if len(b) < 24 or b[:4] not in (b"\x4d\x3c\xb2\xa1", b"\xd4\xc3\xb2\xa1"):
+        return None
+    out, off = [], 24
+    while off + 16 <= len(b):
+        incl, = struct.unpack_from("<I", b, off + 8)
+        out.append(b[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return out if off == len(b) else None
+
+
+scan_alerts = [a for a in alerts if a["alert"]["gid"] == 122]
+unnamed = [a["src_ip"] for a in scan_alerts if not a["alert"]["metadata"]["scan"].get("evidence")]
+check("every_scan_alert_names_its_evidence_capture", not unnamed, unnamed[:8])
+bad_ev = []
+for src in sorted({a["src_ip"] for a in scan_alerts}):
+    rels = {a["alert"]["metadata"]["scan"].get("evidence") for a in scan_alerts
+            if a["src_ip"] == src} - {None}
+    for rel in rels:
+        path = os.path.join(out, rel)
+        recs = records(path) if os.path.isfile(path) else None
+        addr = socket.inet_pton(socket.AF_INET6 if ":" in src else socket.AF_INET, src)
+        if not recs:
+            bad_ev.append((src, rel, "missing, empty or not a whole pcap"))
+        elif not all(addr in r for r in recs):
+            bad_ev.append((src, rel, "holds packets of other hosts"))
+        elif shutil.which("tcpdump"):
+            p = subprocess.run(["tcpdump", "-n", "-r", path], capture_output=True, text=True,
+                               timeout=60)
+            if p.returncode != 0:
+                bad_ev.append((src, rel, p.stderr[-200:]))
+check("evidence_capture_per_flagged_source_holds_its_packets", not bad_ev, bad_ev[:5])
+check("evidence_no_errors", sw.get("evidence_errors") == 0 and
+      sw.get("evidence_files") == len({a["src_ip"] for a in scan_alerts}),
+      {k: v for k, v in sw.items() if k.startswith("evidence")})
+print("note evidence: %s" % ", ".join("%s=%s" % (k[9:], v) for k, v in sorted(sw.items())
+                                       if k.startswith("evidence_")))
 
 # -- privileges -------------------------------------------------------------------
 for name in ("caps.txt", "caps_end.txt"):
