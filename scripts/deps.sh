@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what scanwatch needs from Debian 12's packages, skipping what is
-# already there. Usage: scripts/deps.sh [build|test|record]
+# already there. Usage: scripts/deps.sh [build|test|record|bench]
 #   build   compiler, meson, DPDK, Hyperscan, jemalloc, libyaml, librdkafka,
 #           libmicrohttpd (the -dev packages pull in the runtime libraries:
 #           libmicrohttpd12, librdkafka1, ...)
@@ -46,8 +46,32 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "scanwatch: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-# another apt-get (unattended-upgrades, a second shell) holds dpkg's lock:
-# wait for it, up to 10 minutes, instead of failing at once
-lock=(-o DPkg::Lock::Timeout=600)
-apt-get "${lock[@]}" update -qq
-apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# apt-get, waiting up to 10 minutes while another apt-get or dpkg
+# (unattended-upgrades, apt-daily, a second shell) holds the package
+# manager's lock, instead of failing at once. DPkg::Lock::Timeout covers
+# dpkg's locks only: `apt-get update` takes /var/lib/apt/lists/lock and
+# still fails at once on it (apt 2.6: "Could not get lock
+# /var/lib/apt/lists/lock"), so a failure that names a lock is retried.
+apt_wait() {
+	local err rc said= deadline=$((SECONDS + 600))
+	err=$(mktemp)
+	while :; do
+		rc=0
+		apt-get -o DPkg::Lock::Timeout=600 "$@" 2>"$err" || rc=$?
+		if [ "$rc" -ne 0 ] && [ "$SECONDS" -lt "$deadline" ] &&
+		   grep -q -e 'Could not get lock' -e 'Unable to lock' -e 'Unable to acquire' "$err"; then
+			[ -n "$said" ] || echo "scanwatch: waiting for the package manager:" \
+				"$(grep -m1 'Could not get lock' "$err" | sed 's/^E: //')" >&2
+			said=1
+			sleep 5
+			continue
+		fi
+		cat "$err" >&2
+		rm -f "$err"
+		return "$rc"
+	done
+}
+
+apt_wait update -qq
+apt_wait install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

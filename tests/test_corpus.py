@@ -4,7 +4,9 @@
 For each file: exit 0 (or, for a link type scanwatch does not read, exit 2
 with the link type named); no sanitizer report; capture.packets equal to
 Wireshark's own count (tcpdump --count, libpcap as an independent reader: a
-damaged file counts what it reads before the damage); no link type read in silence; no
+damaged file counts what it reads before the damage, names the damage on
+stderr and counts it in stats.scanwatch.capture_file_damaged, a whole file
+counts none); no link type read in silence; no
 scan alert, since these captures hold protocol samples, not scans (one that
 does is listed in SCANS with why).
 
@@ -138,6 +140,9 @@ with tempfile.TemporaryDirectory(prefix="swcorpus-") as tmp:
             print("# %s: ip %d non_ip %d invalid %d" % (
                 name, stats["scanwatch"]["ip"], stats["scanwatch"]["non_ip"],
                 stats["decoder"]["invalid"]), flush=True)
+        check("%s: no read error counted on whole files" % name,
+              stats is not None and stats["scanwatch"].get("capture_file_damaged") == 0,
+              stats and stats["scanwatch"].get("capture_file_damaged"))
         check("%s: no scan alert" % name, not scans, scans[:20])
 
     for f, rel, n, damaged, lt in alone:
@@ -157,6 +162,10 @@ with tempfile.TemporaryDirectory(prefix="swcorpus-") as tmp:
         check("%s: %d packets, as libpcap counts" % (rel, n), got == n, got)
         if damaged:
             check("%s: damage named" % rel, "is damaged" in p.stderr, p.stderr[-1000:])
+        # the read error is counted in stats too (one: reading stops there)
+        check("%s: read errors counted in stats" % rel,
+              stats is not None and stats["scanwatch"].get("capture_file_damaged") == int(damaged),
+              stats and stats["scanwatch"].get("capture_file_damaged"))
         if rel in KNOWN_FP and scans:
             print("# known false positive, %s: %s (%s)" % (rel, scans, KNOWN_FP[rel]))
             continue

@@ -9,7 +9,8 @@
 - evidence.source-kb: no file above it, the drops counted;
 - evidence.total-kb: the directory stays within it, the oldest files (an
   earlier run's first) removed, counted;
-- evidence.enabled: no turns it off; bad budgets are refused by name.
+- evidence.enabled: no turns it off; bad budgets are refused by name;
+- output.dir turns them on as -l does; files 0640, the directory 0750.
 Usage: test_evidence.py SCANWATCH DATA_DIR
 """
 import datetime
@@ -139,6 +140,22 @@ for case in CASES:
 
 slow = os.path.join(data, "slow_scan.pcap")
 quick = os.path.join(data, "quickstart.pcap")
+
+# On by default with output.dir too (not only -l); under umask 0 the files
+# are 0640 and the directory 0750, as eve.json and the log directory: they
+# hold internal hosts' packets.
+with tempfile.TemporaryDirectory(prefix="swevid-") as d:
+    out = os.path.join(d, "out")
+    p = subprocess.run([binary, "-r", quick, "--set", "output.dir=" + out], capture_output=True,
+                       text=True, timeout=300, preexec_fn=lambda: os.umask(0))
+    ev = os.path.join(out, "evidence")
+    files = sorted(os.listdir(ev)) if os.path.isdir(ev) else []
+    check("output_dir_turns_evidence_on", p.returncode == 0 and files, (p.returncode, p.stderr[-300:]))
+    if files:
+        modes = {f: oct(os.stat(os.path.join(ev, f)).st_mode & 0o777) for f in files}
+        check("evidence_files_0640", all(m == oct(0o640) for m in modes.values()), modes)
+        check("evidence_dir_0750", os.stat(ev).st_mode & 0o777 == 0o750,
+              oct(os.stat(ev).st_mode & 0o777))
 
 # After the alert: at most evidence.packets, the rest counted as late.
 with tempfile.TemporaryDirectory(prefix="swevid-") as d:

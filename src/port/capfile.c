@@ -106,15 +106,22 @@ damaged(struct sw_capfile *cf, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The records of a pcap file of version 2.MINOR. Files older than 2.3 hold
+ * the captured and the original length the other way round, and 2.3 files
+ * either way; libpcap (sf-pcap.c) swaps them back, in 2.3 files when the
+ * captured length is the larger, and so must this walk, or it finds records
+ * (and damage) where libpcap reads none.
+ */
 static int
-walk_pcap(FILE *f, struct sw_capfile *cf, bool swap)
+walk_pcap(FILE *f, struct sw_capfile *cf, bool swap, uint16_t minor)
 {
 	uint8_t h[16];
 	uint64_t off = 24;
 
 	for (;;) {
 		size_t n = fread(h, 1, sizeof(h), f);
-		uint32_t caplen;
+		uint32_t caplen, len;
 
 		if (n == 0)
 			return 0;
@@ -124,6 +131,9 @@ walk_pcap(FILE *f, struct sw_capfile *cf, bool swap)
 			return 0;
 		}
 		caplen = u32(h + 8, swap);
+		len = u32(h + 12, swap);
+		if (minor < 3 || (minor == 3 && caplen > len))
+			caplen = len;
 		if (caplen > MAX_CAPLEN) {
 			damaged(cf, "record %llu at byte %llu claims %u bytes, more than any "
 				"capture holds", (unsigned long long)cf->records + 1,
@@ -276,7 +286,7 @@ sw_capfile_probe(const char *path, struct sw_capfile *cf, char *err, size_t errl
 			rc = -1;
 			goto out;
 		}
-		rc = walk_pcap(f, cf, swap);
+		rc = walk_pcap(f, cf, swap, u16(h + 6, swap));
 	} else if (n >= 4 && magic == PCAPNG_SHB) {
 		cf->format = "pcapng";
 		if (fseeko(f, 0, SEEK_SET) != 0) {

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer harness: a capture file through the offline worker path. The
- * input is a pcap file. scanwatch has no capture reader of its own: -r
- * hands the file to DPDK's net_pcap, which opens it with libpcap and
- * copies each record into an mbuf (chained when it does not fit one),
- * whatever the file's link type. This harness does the same with libpcap
- * on the input bytes and then runs what scanwatch does with the mbufs:
- * sw_worker_burst() (parse, roles, first-contact counting, events) with
- * detection and the shipped payload rules attached, bursts of up to 32,
- * sw_detect_tick() between bursts, the event and match rings drained.
- * Record timestamps come from the input, so time runs backwards, jumps
- * decades or stands still as the fuzzer likes.
+ * input is a pcap or pcapng file. scanwatch -r first walks its headers and
+ * records itself (sw_capfile_probe(), port/capfile.c: format, link type,
+ * where a damaged file stops); a refused file ends the run there. Then
+ * DPDK's net_pcap opens it with libpcap and copies each record into an
+ * mbuf (chained when it does not fit one), and the worker reads frames of
+ * the file's link type up to the last whole record. This harness does the
+ * same: the probe on the input (through a memfd), libpcap on its bytes,
+ * then what scanwatch does with the mbufs: sw_worker_burst() (parse of
+ * the link type, fragment reassembly, roles, first-contact counting,
+ * events) with detection and the shipped payload rules attached, bursts
+ * of up to 32, sw_detect_tick() between bursts, the event and match rings
+ * drained. Record timestamps come from the input, so time runs backwards,
+ * jumps decades or stands still as the fuzzer likes.
+ *
+ * Besides the sanitizers it checks the probe's promises: the link type it
+ * accepts is one the parser knows, its records fit in the file, and on a
+ * file it calls whole libpcap reads exactly its count of records (what
+ * the stats would show against an independent reader).
  *
  * Needs DPDK memory: EAL starts once, without hugepages, PCI or
  * telemetry, with a file prefix of its own. Detection state lives across
@@ -21,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -33,9 +42,11 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include <scanwatch/capfile.h>
 #include <scanwatch/conf.h>
 #include <scanwatch/detect.h>
 #include <scanwatch/event.h>
+#include <scanwatch/frag.h>
 #include <scanwatch/match.h>
 #include <scanwatch/worker.h>
 
@@ -71,6 +82,7 @@ static void
 teardown(void)
 {
 	sw_matcher_free(matcher);
+	sw_frag_free(w->frag);
 	sw_detect_free(w->det);
 	rte_ring_free(w->ring);
 	rte_free(w);
@@ -112,7 +124,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	w->ring = rte_ring_create_elem("fuzz_events", sizeof(struct sw_event), 4096,
 				       SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->det = sw_detect_create(&conf, 1, SOCKET_ID_ANY);
-	FUZZ_CHECK(w->ring != NULL && w->det != NULL, "detection set-up failed");
+	/* as sw_worker_create() gives a worker with detection */
+	w->frag = sw_frag_create(SOCKET_ID_ANY);
+	FUZZ_CHECK(w->ring != NULL && w->det != NULL && w->frag != NULL,
+		   "detection set-up failed");
 	matcher = sw_matcher_create(&conf, &w, 1, err, sizeof(err));
 	FUZZ_CHECK(matcher != NULL, "payload rules: %s", err);
 	atexit(teardown);
@@ -149,6 +164,37 @@ to_mbuf(const struct pcap_pkthdr *h, const uint8_t *bytes)
 	return head;
 }
 
+/*
+ * sw_capfile_probe() on the input, which reads a path: a memfd holds the
+ * bytes. False when scanwatch would refuse the file; then the message must
+ * say something.
+ */
+static bool
+probe(const uint8_t *data, size_t size, struct sw_capfile *cf)
+{
+	char path[64], err[512];
+	int fd, rc;
+
+	fd = memfd_create("fuzz_capture", MFD_CLOEXEC);
+	FUZZ_CHECK(fd >= 0, "memfd_create");
+	FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "memfd write");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	err[0] = '\0';
+	rc = sw_capfile_probe(path, cf, err, sizeof(err));
+	close(fd);
+	if (rc != 0) {
+		FUZZ_CHECK(err[0] != '\0', "a file refused without a message");
+		return false;
+	}
+	FUZZ_CHECK(sw_capfile_link_of(cf->linktype) == (int)cf->link,
+		   "link type %u taken as link %d", cf->linktype, (int)cf->link);
+	FUZZ_CHECK(cf->size == size && cf->records <= size / 16,
+		   "%llu records in a file of %zu bytes (size read %llu)",
+		   (unsigned long long)cf->records, size, (unsigned long long)cf->size);
+	FUZZ_CHECK(!cf->damaged || cf->damage[0] != '\0', "damaged without saying where");
+	return true;
+}
+
 static void
 burst(struct rte_mbuf **pkts, uint16_t n)
 {
@@ -179,11 +225,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pcap_pkthdr *h;
 	const uint8_t *bytes;
 	uint16_t n = 0;
+	uint64_t got = 0;
+	struct sw_capfile cf;
 	pcap_t *pc;
 	FILE *f;
+	int rc = 0;
 
 	if (size == 0)
 		return 0;
+	if (!probe(data, size, &cf))
+		return 0;	/* scanwatch refuses the file before EAL */
+	w->link = (uint8_t)cf.link;
 	f = fmemopen((void *)(uintptr_t)data, size, "rb");
 	FUZZ_CHECK(f != NULL, "fmemopen");
 	/* as net_pcap opens it (drivers/net/pcap) */
@@ -192,9 +244,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(f);
 		return 0;
 	}
-	while (pcap_next_ex(pc, &h, &bytes) == 1) {
-		struct rte_mbuf *m = to_mbuf(h, bytes);
+	while ((!cf.damaged || got < cf.records) && (rc = pcap_next_ex(pc, &h, &bytes)) == 1) {
+		struct rte_mbuf *m;
 
+		got++;
+		m = to_mbuf(h, bytes);
 		if (m == NULL)
 			continue;
 		pkts[n++] = m;
@@ -205,6 +259,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (n > 0)
 		burst(pkts, n);
+	/* a file the probe calls whole: libpcap reads every record it
+	 * counted and no more (a damaged one is cut at cf.records above) */
+	if (!cf.damaged)
+		FUZZ_CHECK(got == cf.records && rc != 1,
+			   "%s file: libpcap read %llu records, the probe counted %llu",
+			   cf.format, (unsigned long long)got, (unsigned long long)cf.records);
 	pcap_close(pc);	/* closes f */
 	FUZZ_CHECK(rte_mempool_in_use_count(pool) == 0, "%u mbufs not freed",
 		   rte_mempool_in_use_count(pool));
