@@ -1,0 +1,25 @@
+#!/bin/sh
+# Instructions per packet of the worker path (sw_worker_burst) and of
+# detection (sw_detect_burst), from callgrind: a count that does not move
+# with the machine's load, for before/after comparisons of hot-path
+# changes. BUILD: a build with debug info, e.g.
+#   meson setup build-prof --buildtype=release -Dc_args=-g
+# Usage: bench/instr.sh BUILD [flood|background|scan]
+set -eu
+b=${1:?usage: $0 BUILD [flood|background|scan]} mix=${2:-flood}
+command -v valgrind >/dev/null || { echo "$0: valgrind is not installed" >&2; exit 2; }
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+# one lcore: no control loop, no two-worker rows; 200,000 packets per pass
+valgrind --tool=callgrind --callgrind-out-file="$out" "$b/bench/scanwatch-bench" \
+	--packets 200000 --mix "$mix" --lcores 0 >/dev/null 2>&1
+# the calls of sw_worker_burst (one per 32-packet burst of the detect row)
+# and of sw_detect_burst, with their inclusive instruction counts
+tree=$(callgrind_annotate --tree=calling "$out" 2>/dev/null)
+set -- $(echo "$tree" | grep -aE '>   .*worker\.c:sw_worker_burst \(' | head -1 |
+	sed -E 's/^ *([0-9,]+) .*\(([0-9,]+)x\).*/\1 \2/' | tr -d ,)
+wb=$1 calls=$2
+db=$(echo "$tree" | grep -aE '>   .*detect\.c:sw_detect_burst \(' | head -1 |
+	sed -E 's/^ *([0-9,]+) .*/\1/' | tr -d ,)
+pkts=$((calls * 32))
+echo "$mix: $pkts packets through sw_worker_burst; instructions per packet: worker path $((wb / pkts)), detection $((db / pkts))"
