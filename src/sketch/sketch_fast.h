@@ -19,7 +19,6 @@
 
 #define FILT_K		3	/* cells set per key, all in one cache line */
 #define FILT_LINE	32	/* 16-bit cells per 64-byte line */
-#define FILT_AGE_MAX	(0xffffu - SW_FUTURE_S)	/* the oldest age a stamp tells */
 
 static inline uint16_t *
 cm_filt_line(const struct sw_sketch *s, const struct sw_hash *h)
