@@ -132,6 +132,23 @@ cm_seen_in(const struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 	return ~cm_fresh(s, cm_oldest(cm_stamp(now_s), *c0, *c1, *c2)) & ((1u << SW_TS) - 1);
 }
 
+/* Test, and when seen mark again: the seen mask before the mark. */
+static inline unsigned
+cm_refresh_in(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
+{
+	uint16_t *line = cm_filt_line(s, h);
+	uint16_t cur = cm_stamp(now_s);
+	CM_CELLS(line, h);
+	unsigned seen = ~cm_fresh(s, cm_oldest(cur, *c0, *c1, *c2)) & ((1u << SW_TS) - 1);
+
+	if (seen != 0) {
+		*c0 = cur;
+		*c1 = cur;
+		*c2 = cur;
+	}
+	return seen;
+}
+
 static inline bool
 cm_cell_free(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s)
 {
@@ -317,15 +334,10 @@ static __rte_always_inline unsigned
 sw_skf_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	       uint32_t now_s)
 {
-	unsigned seen;
-
 	if (unlikely(s->keyed))
 		return sw_sketch_refresh(s, k, h, now_s);
 	s->lines++;
-	seen = cm_seen_in(s, h, now_s);
-	if (seen != 0)
-		cm_mark_in(s, h, now_s);
-	return seen;
+	return cm_refresh_in(s, h, now_s);
 }
 
 static __rte_always_inline void
