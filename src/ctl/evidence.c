@@ -559,6 +559,13 @@ seen:
 		x->wgen[i] = x->held[i].gen;
 }
 
+void
+sw_evid_ctl_publish(struct sw_evid_ctl *x)
+{
+	if (x != NULL && x->dirty)
+		publish(x);
+}
+
 static unsigned
 drain_ring(struct sw_evid_ctl *x, struct sw_evid_worker *e)
 {
