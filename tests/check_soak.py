@@ -187,6 +187,11 @@ check("evidence_capture_per_flagged_source_is_its_own", not bad_ev, bad_ev[:5])
 # moved past them when the flag arrived: a control thread stalled longer
 # than the history lasts) nor a packet after it (the scan had ended)
 check("evidence_capture_not_empty", not empty_ev, empty_ev[:5])
+# and never silently: every capture without a packet from before the alert
+# is counted (an empty one among them) and named on stderr
+check("evidence_empty_capture_counted",
+      len(empty_ev) <= sw.get("evidence_history_none", 0),
+      {"empty": len(empty_ev), "evidence_history_none": sw.get("evidence_history_none")})
 check("evidence_no_errors", sw.get("evidence_errors") == 0 and
       sw.get("evidence_files") == len({a["src_ip"] for a in scan_alerts}),
       {k: v for k, v in sw.items() if k.startswith("evidence")})

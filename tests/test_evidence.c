@@ -7,9 +7,13 @@
  */
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -20,6 +24,7 @@
 #include <scanwatch/evidence.h>
 #include <scanwatch/worker.h>
 
+#include "ctl/evidence.h"
 #include "check.h"
 #include "eal.h"
 
@@ -317,6 +322,144 @@ full_ring_is_counted_not_waited_on(void)
 	rig_down(&r);
 }
 
+/* A directory of its own for the control side's files, removed after. */
+static int
+ctl_up(struct rig *r, char *dir, size_t len, struct sw_evid_ctl **x)
+{
+	char err[256];
+
+	snprintf(dir, len, "/tmp/sw-test-evidence-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(r->c.log_dir, sizeof(r->c.log_dir), "%s", dir);
+	*x = sw_evid_ctl_open(&r->c, &r->w, 1, err, sizeof(err));
+	if (*x == NULL)
+		NOTE("%s", err);
+	return *x == NULL ? -1 : 0;
+}
+
+static void
+ctl_down(struct sw_evid_ctl *x, const char *dir)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d;
+
+	sw_evid_ctl_free(x);
+	snprintf(path, sizeof(path), "%s/evidence", dir);
+	d = opendir(path);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/evidence/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	snprintf(path, sizeof(path), "%s/evidence", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+static long
+file_size(const char *dir, const char *rel)
+{
+	char path[512];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/*
+ * Sources whose probes the history (64 records here) no longer holds when
+ * the worker takes them up: A's have all left (its capture holds the pcap
+ * header only), B's first has (one of its two kept), C's are all there.
+ * Live (the worker adopts) or offline (the worker ended first and the
+ * finish walks its history), A and B are counted, C is not.
+ */
+static void
+probes_gone_from_the_history_are_counted(bool worker_done)
+{
+	struct sw_addr A = v4(0x0a420001), B = v4(0x0a420002), C = v4(0x0a420003);
+	struct sw_addr D = v4(0x0a420004), T = v4(0x0a630001);
+	const uint64_t S = 1000000000ULL;
+	char dir[64], fa[160];
+	struct sw_evid_ctl *x;
+	struct sw_evid_stats st;
+	const char *rel;
+	struct frame f;
+	struct rig r;
+
+	if (rig_up(&r, 64) != 0 || ctl_up(&r, dir, sizeof(dir), &x) != 0) {
+		CHECK(0, "rig");
+		return;
+	}
+	for (uint8_t t = 1; t <= 3; t++) {			/* A: tags 1..3 */
+		frame_of(&f, A, T, 6, SW_TCP_SYN, 60, t);
+		sw_evidence_pkt(r.e, &f.m, &f.p, SW_LINK_ETH);
+	}
+	frame_of(&f, B, T, 6, SW_TCP_SYN, 60, 5);		/* B's first */
+	sw_evidence_pkt(r.e, &f.m, &f.p, SW_LINK_ETH);
+	for (unsigned t = 10; t < 110; t++) {			/* another source's */
+		frame_of(&f, D, T, 17, 0, 60, (uint8_t)t);
+		sw_evidence_pkt(r.e, &f.m, &f.p, SW_LINK_ETH);
+	}
+	frame_of(&f, B, T, 6, SW_TCP_SYN, 60, 110);		/* B's second */
+	sw_evidence_pkt(r.e, &f.m, &f.p, SW_LINK_ETH);
+	frame_of(&f, C, T, 6, SW_TCP_SYN, 60, 120);		/* C's */
+	sw_evidence_pkt(r.e, &f.m, &f.p, SW_LINK_ETH);
+	frame_of(&f, C, T, 6, SW_TCP_SYN, 60, 121);
+	sw_evidence_pkt(r.e, &f.m, &f.p, SW_LINK_ETH);
+	CHECK(sw_evidence_hist_from_ns(r.e) == 49 * S, "history reaches back to %" PRIu64,
+	      sw_evidence_hist_from_ns(r.e));
+
+	rel = sw_evid_ctl_flag(x, &A, 1 * S);
+	snprintf(fa, sizeof(fa), "%s", rel != NULL ? rel : "");
+	sw_evid_ctl_flag(x, &B, 5 * S);
+	sw_evid_ctl_flag(x, &C, 120 * S);
+	r.w->done = worker_done;
+	sw_evid_ctl_drain(x);				/* published */
+	sw_evid_ctl_stats(x, &st);
+	CHECK(st.history_none == 0 && st.history_short == 0, "counted before the worker took "
+	      "them up: none %" PRIu64 " short %" PRIu64, st.history_none, st.history_short);
+	if (worker_done) {
+		sw_evid_ctl_finish(x);			/* walks the history */
+	} else {
+		sw_evidence_quiescent(r.w);		/* adopts: sends B's and C's */
+		sw_evid_ctl_drain(x);
+	}
+	sw_evid_ctl_stats(x, &st);
+	CHECK(st.history == 3, "history packets written %" PRIu64, st.history);
+	CHECK(st.history_none == 1, "captures with none of their probes %" PRIu64,
+	      st.history_none);
+	CHECK(st.history_short == 1, "captures short of their first probes %" PRIu64,
+	      st.history_short);
+	CHECK(file_size(dir, fa) == 24, "%s: %ld bytes (the pcap header alone)", fa,
+	      file_size(dir, fa));
+	/* nothing counted twice: later drains and the finish settle nothing more */
+	sw_evid_ctl_drain(x);
+	if (!worker_done)
+		sw_evid_ctl_finish(x);
+	sw_evid_ctl_stats(x, &st);
+	CHECK(st.history_none == 1 && st.history_short == 1, "counted again: %" PRIu64
+	      " %" PRIu64, st.history_none, st.history_short);
+	ctl_down(x, dir);
+	rig_down(&r);
+}
+
+static void
+probes_gone_from_the_history_are_counted_live(void)
+{
+	probes_gone_from_the_history_are_counted(false);
+}
+
+static void
+probes_gone_from_the_history_are_counted_offline(void)
+{
+	probes_gone_from_the_history_are_counted(true);
+}
+
 int
 main(void)
 {
@@ -327,6 +470,8 @@ main(void)
 	RUN(adoption_hands_over_new_sources_probes_then_copies_their_packets);
 	RUN(history_keeps_the_newest_in_order);
 	RUN(full_ring_is_counted_not_waited_on);
+	RUN(probes_gone_from_the_history_are_counted_live);
+	RUN(probes_gone_from_the_history_are_counted_offline);
 	NOTE("%u tests, %u failed", n_tests, n_failed);
 	test_eal_cleanup();
 	return n_failed != 0;

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -166,6 +167,16 @@ try:
           (len(out), len(pk) - len(out)) in q.stdout, q.stdout[-800:])
     check("evidence_absent_is_said", "Evidence captures: none found" in
           rep("--source", "10.66.0.15", eve).stdout)
+    # a capture holding the pcap header alone (the source's probes had left
+    # the sensor's history when it started): said, not taken for none
+    empty = os.path.join(evdir, "10.66.0.15-empty.pcap")
+    with open(empty, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 128, 1))
+    p = rep("--source", "10.66.0.15", eve)
+    check("empty_evidence_says_why", p.returncode == 0 and "10.66.0.15-empty.pcap" in p.stdout
+          and "evidence_history_none" in p.stdout and "none found" not in p.stdout,
+          p.stdout[-800:])
+    os.unlink(empty)
     with open(os.path.join(evdir, "10.66.0.15-x.pcap"), "w") as f:
         f.write("this is not a capture file, only text")
     p = rep("--source", "10.66.0.15", eve)

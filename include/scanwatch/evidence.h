@@ -92,6 +92,8 @@ struct sw_evid_worker {
 	struct sw_flagset *pub __rte_cache_aligned;
 	/* written by the worker, read by ctl */
 	uint64_t seen_gen __rte_cache_aligned;	/* generation of `set` */
+	uint64_t adopt_from_ns;		/* at the last adoption, the history's oldest
+					 * record's time (0: none overwritten yet) */
 	uint64_t copies;		/* records put on the ring */
 	uint64_t ring_drops;		/* records lost to a full ring */
 	uint64_t suspects;		/* offline: detection's suspects at the last sync */
@@ -291,6 +293,14 @@ unsigned sw_evidence_hist_walk(const struct sw_evid_worker *e, const struct sw_f
 			       void *arg);
 
 /**
+ * Packet time of the oldest record the history holds once it has wrapped,
+ * 0 while nothing has been overwritten: probes of a source older than
+ * that may have left it. The worker's (adoption) or, once it is done, the
+ * control thread's.
+ */
+uint64_t sw_evidence_hist_from_ns(const struct sw_evid_worker *e);
+
+/**
  * Build a flagged set of n addresses (gens[i] the generation that first
  * published addrs[i]) as generation gen, on any socket.
  * @return the table (rte_free() it), or NULL when out of memory
@@ -304,6 +314,10 @@ struct sw_evid_stats {
 	uint64_t files;		/* capture files created */
 	uint64_t packets;	/* packets written */
 	uint64_t history;	/* of them, probes from before the decision */
+	uint64_t history_none;	/* captures that got none of their source's
+				 * packets from the histories */
+	uint64_t history_short;	/* captures that got some, but the histories
+				 * had moved past the source's first probe */
 	uint64_t bytes;		/* bytes written, pcap headers included */
 	uint64_t copies;	/* records the workers put on their rings */
 	uint64_t ring_drops;	/* records lost to a full worker ring */

@@ -108,6 +108,14 @@ const struct sw_counter sw_worker_counters[] = {
 	{ C(evid.history), .eve = "evidence_history_packets", .tel = "evidence_history_packets",
 	  .prom = "scanwatch_evidence_history_packets_total",
 	  .help = "Of them, probes from before the decision (the workers' histories)." },
+	{ C(evid.history_none), .eve = "evidence_history_none", .tel = "evidence_history_none",
+	  .prom = "scanwatch_evidence_history_none_total",
+	  .help = "Captures that got none of their source's packets from before the alert: "
+		  "they had left the workers' histories (evidence.history) or none was kept." },
+	{ C(evid.history_short), .eve = "evidence_history_short",
+	  .tel = "evidence_history_short", .prom = "scanwatch_evidence_history_short_total",
+	  .help = "Captures that got some of their source's packets from before the alert, "
+		  "its earliest probes having left the workers' histories (evidence.history)." },
 	{ C(evid.bytes), .eve = "evidence_bytes", .tel = "evidence_bytes",
 	  .prom = "scanwatch_evidence_bytes_total",
 	  .help = "Bytes written to evidence captures, pcap headers included." },

@@ -267,9 +267,13 @@ sw_ctl_drain(struct sw_ctl *ctl)
 {
 	unsigned total = 0;
 
-	for (unsigned i = 0; i < ctl->nw; i++)
+	/* the sources alerts flag are published as soon as they are
+	 * written, before the next worker's events: every probe a worker
+	 * records meanwhile pushes the sources' own out of its history */
+	for (unsigned i = 0; i < ctl->nw; i++) {
 		total += drain_worker(ctl, i);
-	/* after the events: an alert they raised is published at once */
+		sw_evid_ctl_publish(ctl->evid);
+	}
 	total += sw_evid_ctl_drain(ctl->evid);
 	if (ctl->offline)
 		for (unsigned i = 0; i < ctl->nw; i++)
@@ -315,8 +319,12 @@ sw_ctl_run(struct sw_ctl *ctl)
 		 * the events naming it have been read */
 		if (nothing_pending(ctl))
 			sw_matcher_poll(ctl->matcher);
-		if (ctl->dec != NULL)
+		if (ctl->dec != NULL) {
 			sw_decide_tick(ctl->dec);
+			/* held alerts it wrote: their sources to the workers now,
+			 * not after the stats, a sleep and every worker's events */
+			sw_evid_ctl_publish(ctl->evid);
+		}
 		if (sw_hup) {
 			sw_hup = 0;
 			sw_outputs_reopen(ctl->out);

@@ -39,6 +39,7 @@
 #define EV_RETIRED	64	/* replaced tables waiting for the workers */
 #define PCAP_HDR	24
 #define PCAP_REC	16
+#define EV_SAY		10	/* captures short of their probes said on stderr */
 
 struct esrc;
 
@@ -56,11 +57,23 @@ struct efile {
 struct esrc {
 	struct esrc *next;		/* hash chain */
 	TAILQ_ENTRY(esrc) act;		/* captured now, oldest flag first */
+	TAILQ_ENTRY(esrc) wait;		/* its history not yet all in */
 	struct sw_addr a;
 	uint64_t gen;			/* generation that first published it */
+	uint64_t first_ns;		/* its first probe (the alert's first_seen) */
 	struct efile *f;
 	uint32_t after;			/* packets written since the alert */
+	uint32_t hist;			/* history records that came for it */
 	bool active;			/* in the published set */
+	bool waiting;			/* on the wait list */
+	bool short_;			/* a history had moved past its first probe */
+};
+
+/* What a worker held when looked at, and how far back its history
+ * reached when it took that generation up. */
+struct held {
+	uint64_t gen;
+	uint64_t from_ns;
 };
 
 TAILQ_HEAD(efile_list, efile);
@@ -86,6 +99,10 @@ struct sw_evid_ctl {
 	unsigned nret;
 	struct efile_list files;
 	struct esrc_list active;
+	struct esrc_list wait;		/* sources whose histories are not all in */
+	struct held *held;		/* per worker: what it holds now */
+	uint64_t *wgen;			/* per worker: generation seen held at the last drain */
+	unsigned said;			/* short captures said on stderr */
 	struct esrc *bucket[EV_BUCKETS];
 	char rel[160];			/* sw_evid_ctl_flag()'s answer */
 	struct sw_evid_stats st;
@@ -144,6 +161,8 @@ file_remove(struct sw_evid_ctl *x, struct efile *f, bool counted)
 
 		src_stop(x, s);
 		src_unlink(x, s);
+		if (s->waiting)
+			TAILQ_REMOVE(&x->wait, s, wait);
 		free(s);
 	}
 	if (f->fp != NULL)
@@ -283,6 +302,9 @@ sw_evid_ctl_flag(struct sw_evid_ctl *x, const struct sw_addr *src, uint64_t firs
 		s->f->src = s;
 		s->a = *src;
 		s->gen = x->gen + 1;	/* the next table published */
+		s->first_ns = first_ns;
+		s->waiting = true;
+		TAILQ_INSERT_TAIL(&x->wait, s, wait);
 		s->next = x->bucket[bucket_of(src)];
 		x->bucket[bucket_of(src)] = s;
 		s->active = true;
@@ -315,6 +337,8 @@ rec_write(struct sw_evid_ctl *x, struct esrc *s, const struct sw_evid_rec *r)
 
 	if (hist && s->gen <= r->gen)
 		return;		/* the sender had it already: sent then */
+	if (hist)
+		s->hist++;
 	if (!hist && (!s->active || s->after >= x->c->evid_packets)) {
 		x->st.late++;
 		return;
@@ -443,6 +467,105 @@ publish(struct sw_evid_ctl *x)
 	x->cur = s;
 }
 
+/*
+ * Before a drain: the generation each worker holds (acquire: the history
+ * records it sent on taking it up are on its ring before that, so this
+ * drain reads them) and its history's reach then (a later adoption's, if
+ * it took up two since: a later, so the more cautious, time).
+ */
+static void
+held_load(struct sw_evid_ctl *x)
+{
+	for (unsigned i = 0; i < x->nw; i++) {
+		const struct sw_evid_worker *e = x->w[i]->evid;
+
+		x->held[i].gen = __atomic_load_n(&e->seen_gen, __ATOMIC_ACQUIRE);
+		x->held[i].from_ns = __atomic_load_n(&e->adopt_from_ns, __ATOMIC_RELAXED);
+	}
+}
+
+/* A capture whose probes from before the alert are all in: one that got
+ * none of them, or not the earliest, is counted and said (the first
+ * EV_SAY) so that an empty or thin file is never a silent loss. */
+static void
+settle(struct sw_evid_ctl *x, struct esrc *s)
+{
+	char addr[64];
+
+	TAILQ_REMOVE(&x->wait, s, wait);
+	s->waiting = false;
+	if (s->hist > 0 && !s->short_)
+		return;
+	if (s->hist == 0)
+		x->st.history_none++;
+	else
+		x->st.history_short++;
+	if (x->said >= EV_SAY) {
+		if (x->said++ == EV_SAY)
+			fprintf(stderr, "scanwatch: evidence: further captures short of their "
+				"probes are counted only (evidence_history_none, "
+				"evidence_history_short)\n");
+		return;
+	}
+	x->said++;
+	sw_addr_str(&s->a, addr, sizeof(addr));
+	if (s->hist > 0)
+		fprintf(stderr, "scanwatch: evidence: evidence/%s holds %u of %s's packets from "
+			"before the alert; its earlier probes had left the workers' histories "
+			"(evidence.history: %u probe headers each) before the capture started\n",
+			s->f->name, s->hist, addr, x->c->evid_history);
+	else if (s->short_)
+		fprintf(stderr, "scanwatch: evidence: evidence/%s holds none of %s's packets "
+			"from before the alert: they had left the workers' histories "
+			"(evidence.history: %u probe headers each) before the capture started\n",
+			s->f->name, addr, x->c->evid_history);
+	else
+		fprintf(stderr, "scanwatch: evidence: evidence/%s holds none of %s's packets "
+			"from before the alert: the workers' histories held none (they keep "
+			"probe-shaped packets; see evidence_ring_drops)\n", s->f->name, addr);
+}
+
+/*
+ * After a drain: a worker that took up new generations tells, for their
+ * sources, whether its history still reached back to their first probe;
+ * a source every worker has taken up has all its history records in.
+ * A worker that is done takes nothing up: its sources wait for the
+ * finish, which walks its history itself.
+ */
+static void
+history_check(struct sw_evid_ctl *x)
+{
+	uint64_t min = UINT64_MAX;
+	struct esrc *s, *next;
+
+	if (TAILQ_EMPTY(&x->wait))
+		goto seen;
+	for (unsigned i = 0; i < x->nw; i++) {
+		const struct held *h = &x->held[i];
+
+		if (h->gen > x->wgen[i] && h->from_ns != 0)
+			TAILQ_FOREACH(s, &x->wait, wait)
+				if (s->gen > x->wgen[i] && s->gen <= h->gen &&
+				    h->from_ns > s->first_ns)
+					s->short_ = true;
+		min = RTE_MIN(min, h->gen);
+	}
+	for (s = TAILQ_FIRST(&x->wait); s != NULL && s->gen <= min; s = next) {
+		next = TAILQ_NEXT(s, wait);	/* in generation order */
+		settle(x, s);
+	}
+seen:
+	for (unsigned i = 0; i < x->nw; i++)
+		x->wgen[i] = x->held[i].gen;
+}
+
+void
+sw_evid_ctl_publish(struct sw_evid_ctl *x)
+{
+	if (x != NULL && x->dirty)
+		publish(x);
+}
+
 static unsigned
 drain_ring(struct sw_evid_ctl *x, struct sw_evid_worker *e)
 {
@@ -476,8 +599,10 @@ sw_evid_ctl_drain(struct sw_evid_ctl *x)
 
 	if (x == NULL)
 		return 0;
+	held_load(x);
 	for (unsigned i = 0; i < x->nw; i++)
 		total += drain_ring(x, x->w[i]->evid);
+	history_check(x);
 	if (total > 0)
 		flush_all(x);
 	if (x->dirty)
@@ -520,8 +645,10 @@ sw_evid_ctl_finish(struct sw_evid_ctl *x)
 
 	if (x == NULL)
 		return;
+	held_load(x);
 	for (unsigned i = 0; i < x->nw; i++)
 		drain_ring(x, x->w[i]->evid);
+	history_check(x);
 	/* sources the workers never saw flagged (they ended first, as an
 	 * offline worker usually does): their probes from the histories */
 	all = table_of(x, true, x->gen + 1);
@@ -530,11 +657,18 @@ sw_evid_ctl_finish(struct sw_evid_ctl *x)
 	} else {
 		for (unsigned i = 0; i < x->nw; i++) {
 			struct walk wk = { .x = x, .since = x->w[i]->evid->seen_gen };
+			uint64_t from = sw_evidence_hist_from_ns(x->w[i]->evid);
+			struct esrc *s;
 
+			TAILQ_FOREACH(s, &x->wait, wait)
+				if (s->gen > wk.since && from > s->first_ns)
+					s->short_ = true;
 			sw_evidence_hist_walk(x->w[i]->evid, all, wk.since, finish_one, &wk);
 		}
 		rte_free(all);
 	}
+	while (!TAILQ_EMPTY(&x->wait))
+		settle(x, TAILQ_FIRST(&x->wait));
 	TAILQ_FOREACH(f, &x->files, age)
 		if (f->fp != NULL) {
 			if (fclose(f->fp) != 0)
@@ -603,6 +737,7 @@ sw_evid_ctl_open(const struct sw_conf *c, struct sw_worker **w, unsigned nw, cha
 	x->linktype = sw_evidence_linktype(nw > 0 ? w[0]->rxq[0].link : 0);
 	TAILQ_INIT(&x->files);
 	TAILQ_INIT(&x->active);
+	TAILQ_INIT(&x->wait);
 	snprintf(x->dir, sizeof(x->dir), "%s/evidence", c->log_dir);
 	for (unsigned i = 0; i < nw; i++)
 		if (w[i]->evid == NULL) {
@@ -610,7 +745,9 @@ sw_evid_ctl_open(const struct sw_conf *c, struct sw_worker **w, unsigned nw, cha
 			goto fail;
 		}
 	x->buf = malloc((size_t)EV_DRAIN * (nw > 0 ? w[0]->evid->stride : 64));
-	if (x->buf == NULL) {
+	x->wgen = calloc(nw > 0 ? nw : 1, sizeof(*x->wgen));
+	x->held = calloc(nw > 0 ? nw : 1, sizeof(*x->held));
+	if (x->buf == NULL || x->wgen == NULL || x->held == NULL) {
 		snprintf(err, errlen, "out of memory for evidence captures");
 		goto fail;
 	}
@@ -659,6 +796,8 @@ sw_evid_ctl_free(struct sw_evid_ctl *x)
 			x->w[i]->evid->pub = NULL;
 	rte_free(x->cur);
 	free(x->buf);
+	free(x->wgen);
+	free(x->held);
 	free(x);
 }
 

@@ -33,6 +33,12 @@ struct sw_evid_ctl *sw_evid_ctl_open(const struct sw_conf *c, struct sw_worker *
 const char *sw_evid_ctl_flag(struct sw_evid_ctl *x, const struct sw_addr *src,
 			     uint64_t first_ns);
 
+/** Publish the sources flagged since the last publication, if any: at
+ *  once after the alerts that flagged them, before anything else the
+ *  control thread does (every record drained costs the workers' histories
+ *  time that the sources' probes may not have). */
+void sw_evid_ctl_publish(struct sw_evid_ctl *x);
+
 /** Publish what changed, write what the workers sent, free what no worker
  *  holds any more. @return records handled */
 unsigned sw_evid_ctl_drain(struct sw_evid_ctl *x);

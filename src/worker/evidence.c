@@ -118,12 +118,28 @@ adopt_one(void *arg, const struct sw_evid_rec *r, uint64_t gen)
 	enqueue(e, &buf.r);
 }
 
+uint64_t
+sw_evidence_hist_from_ns(const struct sw_evid_worker *e)
+{
+	const struct sw_evid_rec *r;
+
+	if (e->hpos <= (uint64_t)e->hmask + 1)
+		return 0;
+	r = (const struct sw_evid_rec *)(const void *)
+		(e->hist + (size_t)(e->hpos & e->hmask) * e->stride);
+	return r->ts_ns;
+}
+
 void
 sw_evidence_adopt(struct sw_evid_worker *e, struct sw_flagset *s)
 {
 	/* the probes that led to the decision: before any copy of a later packet */
 	sw_evidence_hist_walk(e, s, e->seen_gen, adopt_one, e);
 	e->set = s->n > 0 ? s : NULL;
+	/* how far back the history reached, for the control thread to tell
+	 * whether the new sources' first probes had left it (published by
+	 * the release below) */
+	__atomic_store_n(&e->adopt_from_ns, sw_evidence_hist_from_ns(e), __ATOMIC_RELAXED);
 	/* after the switch: the control thread may free the table held before */
 	__atomic_store_n(&e->seen_gen, s->gen, __ATOMIC_RELEASE);
 }
