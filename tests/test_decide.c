@@ -99,18 +99,34 @@ on_payload(void *arg, const struct sw_payload_alert *a)
 	return 0;
 }
 
+/* env.flag: sources flagged, and how many alerts were written by then */
+static struct sw_addr flagged[8];
+static unsigned nflagged, seen_at_flag;
+
+static void
+on_flag(void *arg, const struct sw_addr *src, uint64_t first_ns)
+{
+	(void)arg;
+	(void)first_ns;
+	if (nflagged < sizeof(flagged) / sizeof(flagged[0]))
+		flagged[nflagged] = *src;
+	nflagged++;
+	seen_at_flag = nseen;
+}
+
 static struct sw_decide *
 start(void)
 {
 	struct sw_decide_env env = {
 		.nw = 2, .iface = ifaces, .offline = true, .eps = 0.0001, .delta = 0.02,
-		.scan = on_scan, .payload = on_payload,
+		.scan = on_scan, .payload = on_payload, .flag = on_flag,
 	};
 	char err[256] = "";
 	struct sw_decide *dec = sw_decide_create(&conf, &env, err, sizeof(err));
 
 	CHECK(dec != NULL, "sw_decide_create: %s", err);
 	nseen = 0;
+	nflagged = 0;
 	refuse = false;
 	return dec;
 }
@@ -275,6 +291,28 @@ test_suppress_and_update(void)
 	CHECK(nseen == 3 && seen[2].scan.h.update == 0 && st->alerts == 2,
 	      "after the suppression period: %u records, update %u", nseen,
 	      nseen == 3 ? seen[2].scan.h.update : 99);
+	sw_decide_free(dec);
+}
+
+/* A new scanner is flagged to env.flag when it is decided, before its
+ * alert's hold ends (evidence captures start there); an update or a
+ * suppressed repeat flags nothing. */
+static void
+test_flag_at_decision(void)
+{
+	struct sw_decide *dec = start();
+	struct sw_addr a = ip4("10.0.0.3");
+
+	feed(dec, suspect("10.0.0.3", "10.0.0.9", 80, T0, 0, 20, 1, 20, 20, 0));
+	CHECK(nflagged == 1 && nseen == 0 && memcmp(&flagged[0], &a, sizeof(a)) == 0,
+	      "at the decision: %u flagged, %u alerts written", nflagged, nseen);
+	advance(dec, T0 + 2 * NS);
+	CHECK(nseen == 1 && seen_at_flag == 0, "alert %u, written after the flag", nseen);
+	feed(dec, suspect("10.0.0.3", "10.0.0.9", 81, T0 + 10 * NS, 0, 25, 1, 25, 25, 0));
+	feed(dec, suspect("10.0.0.3", "10.0.0.9", 83, T0 + 80 * NS, 0, 40, 1, 40, 40, 0));
+	advance(dec, T0 + 82 * NS);
+	CHECK(nseen == 2 && seen[1].scan.h.update == 1 && nflagged == 1,
+	      "a repeat and an update: %u flagged", nflagged);
 	sw_decide_free(dec);
 }
 
@@ -802,6 +840,7 @@ main(void)
 	RUN(test_intent_and_services);
 	RUN(test_hammering);
 	RUN(test_suppress_and_update);
+	RUN(test_flag_at_decision);
 	RUN(test_decoy);
 	RUN(test_distributed);
 	RUN(test_allowlist);

@@ -95,6 +95,18 @@ ctl_scan_alert(void *arg, const struct sw_scan_alert *a)
 	return rc;
 }
 
+/* A scanner decided, its alert held for correlation: its evidence capture
+ * starts now, so the workers' histories need only reach back to the
+ * decision, not to the end of the hold (the alert finds the same file). */
+static void
+ctl_flag(void *arg, const struct sw_addr *src, uint64_t first_ns)
+{
+	struct sw_ctl *ctl = arg;
+
+	if (ctl->evid != NULL)
+		(void)sw_evid_ctl_flag(ctl->evid, src, first_ns);
+}
+
 static int
 ctl_payload_alert(void *arg, const struct sw_payload_alert *a)
 {
@@ -118,6 +130,7 @@ decide_start(struct sw_ctl *ctl, char *err, size_t errlen)
 		.est = ctl_est,
 		.scan = ctl_scan_alert,
 		.payload = ctl_payload_alert,
+		.flag = ctl_flag,
 		.arg = ctl,
 	};
 

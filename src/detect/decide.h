@@ -44,6 +44,13 @@ struct sw_decide_env {
 	 *  (counted as a format error, not as an alert) */
 	int (*scan)(void *arg, const struct sw_scan_alert *a);
 	int (*payload)(void *arg, const struct sw_payload_alert *a);
+	/**
+	 * A source was just decided a scanner (a new alert, not an update):
+	 * its alert is held for correlation before scan() writes it, and the
+	 * caller may start watching the source now (evidence captures, whose
+	 * worker history reaches back a bounded number of probes). NULL: none.
+	 */
+	void (*flag)(void *arg, const struct sw_addr *src, uint64_t first_ns);
 	void *arg;
 };
 

@@ -77,6 +77,11 @@ sw_decide_propose(struct sw_decide *dec, struct rec *r, enum sw_kind k, const st
 	ks->pend = *p;
 	ks->pending = true;
 	dec->npending++;
+	/* a new scanner (not an update, not an allowlisted source): its
+	 * watchers need not wait for the hold */
+	if (dec->env.flag != NULL && !p->allowlisted &&
+	    (ks->last_alert_ns == 0 || p->ts_ns >= ks->last_alert_ns + sw_decide_suppress_ns(dec)))
+		dec->env.flag(dec->env.arg, &r->src, r->first_ns != 0 ? r->first_ns : p->ts_ns);
 }
 
 void
