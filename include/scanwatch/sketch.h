@@ -202,16 +202,7 @@ sw_sketch_hash_mix(uint64_t seed, uint64_t ha, uint64_t hb, uint16_t port, uint8
 	h->h2 = (uint32_t)(x >> 32) | 1;
 }
 
-/** Prefetch what a filter test and a cell update of h will touch. */
-void sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h);
-void sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h);
-
-/** What a first contact's counting touches, in one call: the (source,
- *  target) and (source, port) filter lines, the source's cell and, when
- *  dst is not NULL, the target's cell. */
-void sw_sketch_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
-			      const struct sw_hash *port, const struct sw_hash *src,
-			      const struct sw_hash *dst);
+/* The worker's prefetches are inline, in src/sketch/sketch_fast.h. */
 
 /**
  * Test and set in the first-contact filter.
@@ -253,7 +244,6 @@ void sw_sketch_update(struct sw_sketch *s, const struct sw_key *k, const struct 
  * (an overestimate starts it early, never late), and keeping them apart
  * keeps the sources' cells exact. One line per update, prefetched.
  */
-void sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h);
 void sw_sketch_target_update(struct sw_sketch *s, const struct sw_key *k,
 			     const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
 			     struct sw_est *e);

@@ -112,32 +112,6 @@ sw_sketch_hash(const struct sw_sketch *s, const struct sw_key *k, struct sw_hash
 			   k->seq, h);
 }
 
-void
-sw_sketch_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	s->ops->prefetch_filter(s, h);
-}
-
-void
-sw_sketch_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	s->ops->prefetch_cell(s, h);
-}
-
-void
-sw_sketch_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	s->ops->prefetch_target(s, h);
-}
-
-void
-sw_sketch_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
-			 const struct sw_hash *port, const struct sw_hash *src,
-			 const struct sw_hash *dst)
-{
-	s->ops->prefetch_probe(s, pair, port, src, dst);
-}
-
 unsigned
 sw_sketch_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	       uint32_t now_s)

@@ -16,7 +16,6 @@
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 
 #include "sketch_fast.h"
 
@@ -139,36 +138,6 @@ cm_describe(const struct sw_sketch *s, FILE *out)
 		s->c.depth, s->c.width, s->tmask + 1, s->c.filter_log2,
 		sw_sketch_bytes(s) / 1048576.0, s->c.depth * s->c.width, eps, delta, fpr,
 		s->c.filter_capacity, s->c.win_s[SW_TS - 1]);
-}
-
-static void
-cm_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	rte_prefetch0(cm_filt_line(s, h));
-}
-
-static void
-cm_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	rte_prefetch0(cm_cell_at(s, h, 0));
-}
-
-static void
-cm_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
-{
-	rte_prefetch0(&s->tcells[h->h1 & s->tmask]);
-}
-
-static void
-cm_prefetch_probe(const struct sw_sketch *s, const struct sw_hash *pair,
-		  const struct sw_hash *port, const struct sw_hash *src,
-		  const struct sw_hash *dst)
-{
-	rte_prefetch0(cm_filt_line(s, pair));
-	rte_prefetch0(cm_filt_line(s, port));
-	rte_prefetch0(cm_cell_at(s, src, 0));
-	if (dst != NULL)
-		rte_prefetch0(&s->tcells[dst->h1 & s->tmask]);
 }
 
 /* Filter (the tests are inline in sketch_fast.h) ---------------------------- */
@@ -345,10 +314,6 @@ const struct sw_sketch_ops sw_sketch_cm_ops = {
 	.bytes = cm_bytes,
 	.bounds = cm_bounds,
 	.describe = cm_describe,
-	.prefetch_filter = cm_prefetch_filter,
-	.prefetch_cell = cm_prefetch_cell,
-	.prefetch_target = cm_prefetch_target,
-	.prefetch_probe = cm_prefetch_probe,
 	.seen = cm_seen,
 	.mark = cm_mark,
 	.first = cm_first,

@@ -60,11 +60,6 @@ x_describe(const struct sw_sketch *s, FILE *out)
 		"%u entries per table\n", x_bytes(s) / 1048576.0, s->xmask + 1);
 }
 
-static void
-x_prefetch(const struct sw_sketch *s __rte_unused, const struct sw_hash *h __rte_unused)
-{
-}
-
 static struct exact_seen *
 x_seen_entry(const struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
 	     bool insert)
@@ -135,13 +130,6 @@ x_mark(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h, uin
 	return true;
 }
 
-static void
-x_prefetch_probe(const struct sw_sketch *s __rte_unused, const struct sw_hash *pair __rte_unused,
-		 const struct sw_hash *port __rte_unused, const struct sw_hash *src __rte_unused,
-		 const struct sw_hash *dst __rte_unused)
-{
-}
-
 static int
 x_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h, uint32_t now_s)
 {
@@ -188,10 +176,6 @@ const struct sw_sketch_ops sw_sketch_exact_ops = {
 	.bytes = x_bytes,
 	.bounds = x_bounds,
 	.describe = x_describe,
-	.prefetch_filter = x_prefetch,
-	.prefetch_cell = x_prefetch,
-	.prefetch_target = x_prefetch,
-	.prefetch_probe = x_prefetch_probe,
 	.seen = x_seen,
 	.mark = x_mark,
 	.first = x_first,

@@ -43,12 +43,6 @@ struct sw_sketch_ops {
 	size_t (*bytes)(const struct sw_sketch *s);
 	void (*bounds)(const struct sw_sketch *s, double *eps, double *delta, double *fpr);
 	void (*describe)(const struct sw_sketch *s, FILE *out);
-	void (*prefetch_filter)(const struct sw_sketch *s, const struct sw_hash *h);
-	void (*prefetch_cell)(const struct sw_sketch *s, const struct sw_hash *h);
-	void (*prefetch_target)(const struct sw_sketch *s, const struct sw_hash *h);
-	void (*prefetch_probe)(const struct sw_sketch *s, const struct sw_hash *pair,
-			       const struct sw_hash *port, const struct sw_hash *src,
-			       const struct sw_hash *dst);
 	/* the seen mask (bit t: seen within window t), no change */
 	unsigned (*seen)(const struct sw_sketch *s, const struct sw_key *k,
 			 const struct sw_hash *h, uint32_t now_s);
