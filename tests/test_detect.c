@@ -1122,6 +1122,60 @@ hping3_icmp_and_udp_defaults(void)
 	CHECK_FP(&f, SW_FP_NONE, "UDP with data");
 }
 
+/*
+ * tcp_flow() asks sw_fp_match() about a bare ACK only when
+ * sw_fp_ack_possible() says its window could belong to a fingerprint.
+ * Every window, with the fields the ACK fingerprints rest on varied
+ * (TTL, DF, options and MSS as nmap's OS probes set them, masscan's IP
+ * ID, sequence and ack numbers): a match outside the pre-check would be
+ * an ACK probe the worker no longer looks at.
+ */
+static void
+every_ack_fingerprint_passes_the_window_precheck(void)
+{
+	static const uint8_t ttls[] = { 37, 59, 64, 128, 255 };
+	unsigned matched = 0, missed = 0, first_miss = 0;
+
+	for (unsigned win = 0; win <= UINT16_MAX; win++) {
+		for (unsigned v = 0; v < 5 * 2 * 2 * 2 * 2; v++) {
+			struct sw_pkt p = { 0 };
+			unsigned ttl = v % 5, df = v / 5 % 2, opts = v / 10 % 2;
+			unsigned ipid = v / 20 % 2, seq0 = v / 40 % 2;
+
+			p.flags = SW_PKT_F_IP | SW_PKT_F_L4 | (df ? SW_PKT_F_IP4_DF : 0);
+			p.af = 4;
+			p.proto = IPPROTO_TCP;
+			p.tcp_flags = SW_TCP_ACK;
+			p.ttl = ttls[ttl];
+			p.tcp_win = (uint16_t)win;
+			p.sport = 45000;
+			p.dport = 80;
+			p.dst.b[14] = 0x12;
+			p.dst.b[15] = 0x34;
+			p.tcp_seq = seq0 ? 0 : 0x01020304;
+			p.tcp_ack = 0x0a0b0c0d;
+			if (opts) {	/* nmap's T4/T6 layout, WS,NOP,MSS,TS,SACK */
+				p.flags |= SW_PKT_F_TCP_MSS;
+				p.tcp_mss = 265;
+				p.tcp_optlen = 20;
+				p.tcp_nopts = 4;
+				p.tcp_optsig = 0x31284;
+			}
+			/* masscan's: IP ID = low 16 bits of dst ^ dport ^ seq */
+			p.ip_id = ipid ? (uint16_t)(0x1234 ^ 80 ^ p.tcp_seq) : 7;
+			if (sw_fp_match(&p) == SW_FP_NONE)
+				continue;
+			matched++;
+			if (!sw_fp_ack_possible((uint16_t)win) && missed++ == 0)
+				first_miss = win;
+		}
+	}
+	/* the sweep reaches nmap's, hping3's and masscan's ACK shapes */
+	CHECK(matched >= 5, "only %u bare ACKs matched a fingerprint", matched);
+	CHECK(missed == 0, "%u fingerprinted bare ACKs fail sw_fp_ack_possible, the first "
+	      "with window %u", missed, first_miss);
+}
+
 static void
 ordinary_stacks_name_no_tool(void)
 {
@@ -2109,6 +2163,7 @@ main(void)
 	RUN(nmap_os_detection_ie_and_u1_probes);
 	RUN(hping3_tcp_defaults);
 	RUN(hping3_icmp_and_udp_defaults);
+	RUN(every_ack_fingerprint_passes_the_window_precheck);
 	RUN(ordinary_stacks_name_no_tool);
 	RUN(trw_needs_four_failures_with_default_parameters);
 	RUN(vertical_shape_is_portscan);

@@ -901,7 +901,7 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
  * A segment of an established TCP flow: ACK set, no SYN, RST or FIN, and
  * either payload (no scan technique sends data there) or the headers of no
  * scanner's ACK probe (sw_fp_match: nmap's and hping3's ACK and window
- * probes). Most of a link's packets; they touch no detection state. An
+ * probes; sw_fp_ack_possible() first, from the window alone). Most of a link's packets; they touch no detection state. An
  * ACK probe from any other tool is counted from the RST it draws (a RST
  * without ACK answers a segment that carried one, RFC 793 3.4), see
  * ACT_PROBE_NEG.
@@ -911,7 +911,8 @@ tcp_flow(const struct sw_pkt *p)
 {
 	return p->proto == IPPROTO_TCP &&
 	       (p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK &&
-	       (p->payload_len != 0 || sw_fp_match(p) == SW_FP_NONE);
+	       (p->payload_len != 0 || !sw_fp_ack_possible(p->tcp_win) ||
+		sw_fp_match(p) == SW_FP_NONE);
 }
 
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
