@@ -901,8 +901,9 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
  * A segment of an established TCP flow: ACK set, no SYN, RST or FIN, and
  * either payload (no scan technique sends data there) or the headers of no
  * scanner's ACK probe (sw_fp_match: nmap's and hping3's ACK and window
- * probes; sw_fp_ack_possible() first, from the window alone). Most of a link's packets; they touch no detection state. An
- * ACK probe from any other tool is counted from the RST it draws (a RST
+ * probes; sw_fp_ack_possible() first, from the window alone). Most of a
+ * link's packets; they touch no detection state. An ACK probe from any
+ * other tool is counted from the RST it draws (a RST
  * without ACK answers a segment that carried one, RFC 793 3.4), see
  * ACT_PROBE_NEG.
  */
