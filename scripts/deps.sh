@@ -25,7 +25,7 @@ build) ;;
 test)   pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool dpdk-dev
 	       rsyslog prometheus wireshark-common tshark clang-14 libfuzzer-14-dev
 	       debhelper dpkg-dev fakeroot systemd man-db chromium tmux liblua5.3-dev
-	       tcpreplay masscan zmap hping3 curl) ;;
+	       tcpreplay masscan zmap hping3 curl strace) ;;
 record) pkgs+=(python3 python3-scapy python3-jsonschema iproute2 tcpdump nmap ethtool rsyslog prometheus dpdk-dev
 	       clang-14 libfuzzer-14-dev
 	       tcpreplay masscan zmap hping3 curl dnsmasq tshark) ;;
