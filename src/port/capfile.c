@@ -120,6 +120,7 @@ struct rd {
 	FILE *f;
 	uint8_t *buf;
 	size_t pos, len;	/* the bytes not yet walked: buf[pos, len) */
+	bool eof;		/* a read found the end of the file */
 };
 
 /* Make n (<= RD_CHUNK) bytes available at buf + pos: how many there are
@@ -136,8 +137,7 @@ rd_fill(struct rd *r, size_t n)
 		size_t got = fread(r->buf + r->len, 1, RD_CHUNK - r->len, r->f);
 
 		if (got == 0) {
-			if (!ferror(r->f))
-				errno = EIO;	/* shorter than when it was measured */
+			r->eof = !ferror(r->f);
 			break;
 		}
 		r->len += got;
@@ -370,7 +370,11 @@ sw_capfile_probe(const char *path, struct sw_capfile *cf, char *err, size_t errl
 			 n > 3 ? h[3] : 0);
 		rc = -1;
 	}
-	if (rc != 0 && err[0] == '\0')
+	if (rc != 0 && err[0] == '\0' && r.eof)
+		snprintf(err, errlen, "cannot read %s: it ended before its size (%llu bytes) "
+			 "was read; was it written or cut while scanwatch started?", path,
+			 (unsigned long long)cf->size);
+	else if (rc != 0 && err[0] == '\0')
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 out:
 	free(r.buf);
