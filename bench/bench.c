@@ -627,6 +627,8 @@ drain(struct sw_worker *w)
  * slots of a ring sized to hold a whole pass.
  */
 static volatile bool ctl_stop;
+/* measure(): no control loop beside a one-worker row (the pair rows' baseline) */
+static bool ctl_off;
 
 static int
 ctl_main(void *arg)
@@ -879,7 +881,7 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 {
 	struct res rr[2][REPS];
 	size_t cms_bytes = sizeof(struct sw_cell) * conf.cms_width * conf.cms_depth;
-	bool ctl = nw == 1 && rte_lcore_count() >= 2 &&
+	bool ctl = nw == 1 && rte_lcore_count() >= 2 && !ctl_off &&
 		   (st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH);
 
 	for (unsigned rep = 0; rep < REPS; rep++) {
@@ -1033,11 +1035,18 @@ evid_table(enum mix mix, const char *name)
 	evid_mode = EV_OFF;
 }
 
+/* alone: cycles per packet of the same work on one worker, measured just
+ * before (0: this is that row) */
 static void
-pair_row(const char *what, const struct res *m, unsigned nw)
+pair_row(const char *what, const struct res *m, unsigned nw, double alone)
 {
-	printf("| %-44s | %6.2f | %6.2f | %7.1f | %7.1f |\n", what, mpps(&m[0]),
+	printf("| %-47s | %6.2f | %6.2f | %7.1f | %7.1f |", what, mpps(&m[0]),
 	       nw > 1 ? mpps(&m[1]) : 0.0, cpp(&m[0]), nw > 1 ? cpp(&m[1]) : 0.0);
+	if (nw > 1 && alone > 0)
+		printf(" %+5.1f%% | %+5.1f%% |\n", 100 * (cpp(&m[0]) / alone - 1),
+		       100 * (cpp(&m[1]) / alone - 1));
+	else
+		printf(" - | - |\n");
 	fflush(stdout);
 }
 
@@ -1291,20 +1300,31 @@ main(int argc, char **argv)
 	if (pairs) {
 		printf("\nAcross queues, scan mix, %u vCPUs (lcores 0 and 1 at once):\n\n",
 		       rte_lcore_count());
-		printf("| run | w0 Mpps | w1 Mpps | w0 cyc/pkt | w1 cyc/pkt |\n");
-		printf("|-----|-------:|-------:|--------:|--------:|\n");
+		double alone;
+
+		printf("| run | w0 Mpps | w1 Mpps | w0 cyc/pkt | w1 cyc/pkt | w0 vs alone | "
+		       "w1 vs alone |\n");
+		printf("|-----|-------:|-------:|--------:|--------:|------:|------:|\n");
+		/* alone as the pair runs: events drained between passes, no
+		 * control loop on the other lcore */
+		ctl_off = true;
+		measure(ST_DETECT, MIX_SCAN, 1, 0, true, m);
+		ctl_off = false;
+		alone = cpp(&m[0]);
+		pair_row("real path, 1 worker alone, fresh per pass", m, 1, 0);
 		measure(ST_DETECT, MIX_SCAN, 2, 0, true, m);
-		pair_row("real path, a sketch per worker, fresh per pass", m, 2);
+		pair_row("real path, a sketch per worker, fresh per pass", m, 2, alone);
 		measure(ST_STANDIN, MIX_SCAN, 1, CMS_PRIVATE, false, m);
-		pair_row("stand-in, 1 worker alone, private", m, 1);
+		alone = cpp(&m[0]);
+		pair_row("stand-in, 1 worker alone, private", m, 1, 0);
 		measure(ST_STANDIN, MIX_SCAN, 2, CMS_PRIVATE, false, m);
-		pair_row("stand-in, private arrays, plain ++", m, 2);
+		pair_row("stand-in, private arrays, plain ++", m, 2, alone);
 		measure(ST_STANDIN, MIX_SCAN, 2, CMS_PRIVATE_ATOMIC, false, m);
-		pair_row("stand-in, private arrays, atomic add", m, 2);
+		pair_row("stand-in, private arrays, atomic add", m, 2, alone);
 		measure(ST_STANDIN, MIX_SCAN, 2, CMS_SHARED, false, m);
-		pair_row("stand-in, one shared array, atomic, tuple key", m, 2);
+		pair_row("stand-in, one shared array, atomic, tuple key", m, 2, alone);
 		measure(ST_STANDIN, MIX_SCAN, 2, CMS_SHARED_SRC, false, m);
-		pair_row("stand-in, one shared array, atomic, source key", m, 2);
+		pair_row("stand-in, one shared array, atomic, source key", m, 2, alone);
 	}
 	printf("\nMemory backed by huge pages at the end: %ld MiB\n", thp_kib() / 1024);
 	rte_eal_cleanup();
