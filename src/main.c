@@ -323,6 +323,28 @@ eal_af_packet(struct eal_args *e, const struct sw_conf *c, const char *dev)
 	eal_add(e, "--vdev=%s", spec);
 }
 
+/*
+ * EAL memory of an offline run, in MiB (-m). Without hugepages EAL fills a
+ * memseg entry for each 4 KiB page of it at start: 512 MiB cost 6 MiB of
+ * entries, 1,500 page faults. So it is what this configuration takes from
+ * DPDK's heap: 64 MiB for the mbuf pool, the detection and match structures
+ * (about 11 MiB at the defaults; the sketch's big arrays are not in it),
+ * plus the rings and the evidence history, which grow with their keys, plus
+ * the exact twin's tables. -- -m N still decides.
+ */
+static unsigned
+offline_mem_mb(const struct sw_conf *c)
+{
+	uint64_t b = (uint64_t)c->ring_size * sizeof(struct sw_event) +
+		     (uint64_t)c->match_ring_size * sizeof(struct sw_match_event) +
+		     /* a record is the snap and a header, a cache line aligned */
+		     (uint64_t)(c->evid_history + c->evid_ring_size) * (c->evid_snaplen + 128);
+
+	if (c->sketch_mode == SW_MODE_EXACT)
+		b += (uint64_t)512 << 20;
+	return 64 + (unsigned)((b + (1 << 20) - 1) >> 20);
+}
+
 static void
 build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 {
@@ -354,8 +376,12 @@ build_eal(const struct args *a, const struct sw_conf *c, struct eal_args *e)
 		eal_add(e, "%s", "--no-pci");
 		eal_add(e, "%s", "--no-shconf");
 		eal_add(e, "%s", "--no-telemetry");
-		if (!eal_has(e, mem_opts))
-			eal_add(e, "%s", "-m512");
+		if (!eal_has(e, mem_opts)) {
+			char mb[16];
+
+			snprintf(mb, sizeof(mb), "%u", offline_mem_mb(c));
+			eal_add(e, "-m%s", mb);
+		}
 		if (!eal_has(e, prefix_opts)) {
 			eal_add(e, "--file-prefix=%s", prefix);
 			snprintf(runtime_dir, sizeof(runtime_dir), "/var/run/dpdk/%s", prefix);
