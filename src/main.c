@@ -618,6 +618,7 @@ main(int argc, char **argv)
 		probe_capture(conf.pcap, &capfile[0]);
 		if (conf.pcap2[0] != '\0')
 			probe_capture(conf.pcap2, &capfile[1]);
+		sw_port_offline_frames(RTE_MAX(capfile[0].max_caplen, capfile[1].max_caplen));
 	}
 	if (sw_priv_resolve(conf.run_as, conf.drop_caps == SW_YES, &priv, err, sizeof(err)) != 0)
 		die(2, "%s", err);

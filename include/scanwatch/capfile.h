@@ -21,6 +21,8 @@ struct sw_capfile {
 	uint32_t linktype;	/* LINKTYPE_* of the file (pcapng: every interface) */
 	enum sw_link link;
 	uint64_t records;	/* whole records before the end or the damage */
+	uint32_t max_caplen;	/* bytes of the longest of them (pcapng: its block's
+				 * length, a bound): mbufs net_pcap chains for it */
 	uint64_t size;		/* bytes in the file */
 	bool damaged;		/* the records stop before the file does */
 	char damage[256];	/* what and where, when damaged */

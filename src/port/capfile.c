@@ -214,6 +214,8 @@ walk_pcap(struct rd *r, struct sw_capfile *cf, bool swap, uint16_t minor)
 			return -1;
 		off += 16 + caplen;
 		cf->records++;
+		if (caplen > cf->max_caplen)
+			cf->max_caplen = caplen;
 	}
 }
 
@@ -289,6 +291,8 @@ walk_pcapng(struct rd *r, struct sw_capfile *cf, const char *path, char *err, si
 				break;
 			}
 			cf->records++;
+			if (len > cf->max_caplen)
+				cf->max_caplen = len;
 		}
 		if (rd_skip(r, (uint64_t)len - 8 - want) != 0)
 			return -1;

@@ -67,15 +67,29 @@ rss_fields(const struct sw_conf *c)
 	return hf;
 }
 
-/* Every RX descriptor can hold an mbuf, every lcore cache can hold some,
+static uint32_t offline_caplen = UINT16_MAX;
+
+void
+sw_port_offline_frames(uint32_t max_caplen)
+{
+	offline_caplen = max_caplen;
+}
+
+/*
+ * Every RX descriptor can hold an mbuf, every lcore cache can hold some,
  * and a burst can be in flight on each worker; round to 2^k - 1, which is
  * what the ring-based mempool handles best. Offline, net_pcap fills no
- * descriptors: it takes an mbuf per packet inside rx_burst, so the worker
- * holds at most a burst per file. */
+ * descriptors: it takes mbufs inside rx_burst, one per frame, or a chain
+ * for a frame longer than a data room (it copies at most 64 KiB of one),
+ * so the worker holds at most a burst of the longest frames per file.
+ */
 static unsigned
 pool_size(unsigned nports, uint16_t nq, const struct sw_conf *c)
 {
-	unsigned held = c->pcap[0] != '\0' ? nports * c->burst : nports * nq * c->rx_desc;
+	unsigned segs = (RTE_MIN(offline_caplen, (uint32_t)UINT16_MAX) +
+			 RTE_MBUF_DEFAULT_DATAROOM - 1) / RTE_MBUF_DEFAULT_DATAROOM;
+	unsigned held = c->pcap[0] != '\0' ? nports * c->burst * RTE_MAX(segs, 1u) :
+					     nports * nq * c->rx_desc;
 	unsigned n = held + rte_lcore_count() * (c->mbuf_cache + c->burst) + 1024;
 	unsigned p = 1;
 

@@ -16,6 +16,13 @@
 int sw_port_setup(const struct sw_conf *c, uint16_t nq, bool timestamps,
 		  char *err, size_t errlen);
 
+/**
+ * Offline, before sw_port_setup(): the longest record of the capture files.
+ * net_pcap chains mbufs for a frame longer than one holds, and the pool
+ * must hold a burst of the longest (64 KiB when never said).
+ */
+void sw_port_offline_frames(uint32_t max_caplen);
+
 /** Stop and close every port (flushing nothing: RX only). */
 void sw_port_close(void);
 
