@@ -39,8 +39,13 @@
 
 #include "priv/priv.h"
 
-#define DROP_ROUNDS	200	/* of DROP_WAIT_US each: 1 s for every thread */
+/* Every thread has 1 s to drop. A signalled thread that is not busy runs
+ * its handler within microseconds, so the first look is after 100 us and
+ * the waits double up to 5 ms (a first wait of 5 ms was 4% of an offline
+ * run of a small capture). */
+#define DROP_TOTAL_US	1000000
 #define DROP_WAIT_US	5000
+#define DROP_FIRST_US	100
 
 /* Read by the signal handler on every thread: set before the first signal. */
 static struct __user_cap_header_struct cap_hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -137,7 +142,8 @@ drop_all_threads(int sig, char *err, size_t errlen)
 	char bad[128] = "";
 
 	drop_self();
-	for (unsigned round = 0; round < DROP_ROUNDS; round++) {
+	for (unsigned waited = 0, wait = DROP_FIRST_US; waited < DROP_TOTAL_US;
+	     waited += wait, wait = wait * 2 < DROP_WAIT_US ? wait * 2 : DROP_WAIT_US) {
 		DIR *d = opendir("/proc/self/task");
 		struct dirent *de;
 		unsigned pending = 0;
@@ -161,7 +167,7 @@ drop_all_threads(int sig, char *err, size_t errlen)
 		closedir(d);
 		if (pending == 0)
 			return 0;
-		usleep(DROP_WAIT_US);
+		usleep(wait);
 	}
 	snprintf(err, errlen, "%s keeps its capabilities (does it block signal %d?); "
 		 "process.drop-capabilities: no runs with them", bad, sig);
