@@ -25,10 +25,12 @@
 #include <scanwatch/evidence.h>
 #include <scanwatch/worker.h>
 
-/* one record on the stack: the header and the largest snap length */
+/* one record on the stack: the header and the largest snap length, to a
+ * whole ring element (the ring copies e->stride bytes, a cache line
+ * multiple: 2112 for a snap length of 2048) */
 union rec_buf {
 	struct sw_evid_rec r;
-	uint8_t b[sizeof(struct sw_evid_rec) + SW_EVID_SNAP_MAX];
+	uint8_t b[RTE_ALIGN(sizeof(struct sw_evid_rec) + SW_EVID_SNAP_MAX, RTE_CACHE_LINE_SIZE)];
 	uint64_t align;
 };
 
