@@ -82,10 +82,11 @@ sw_port_offline_frames(uint32_t max_caplen)
  *
  * Offline, net_pcap fills no descriptors: it takes mbufs inside rx_burst,
  * one per frame, or a chain for a frame longer than a data room (it copies
- * at most 64 KiB of one). So what can be out of the pool is a burst of the
- * longest frames per file in the worker's hands and a full cache on each
- * lcore (up to 1.5 times its size, where it flushes): exactly that, no
- * margin: every mbuf is written at start, 0.6 of a 4 KiB page fault each.
+ * at most 64 KiB of one), and only the one worker's lcore takes or frees
+ * them. So what can be out of the pool is a burst of the longest frames
+ * per file in the worker's hands and its lcore's full cache (up to 1.5
+ * times its size, where it flushes): exactly that, no margin: every mbuf
+ * is written at start, 0.6 of a 4 KiB page fault each.
  */
 static unsigned
 pool_size(unsigned nports, uint16_t nq, const struct sw_conf *c)
@@ -96,8 +97,7 @@ pool_size(unsigned nports, uint16_t nq, const struct sw_conf *c)
 		unsigned segs = (RTE_MIN(offline_caplen, (uint32_t)UINT16_MAX) +
 				 RTE_MBUF_DEFAULT_DATAROOM - 1) / RTE_MBUF_DEFAULT_DATAROOM;
 
-		n = nports * c->burst * RTE_MAX(segs, 1u) +
-		    rte_lcore_count() * (c->mbuf_cache * 3 / 2 + c->burst);
+		n = nports * c->burst * RTE_MAX(segs, 1u) + c->mbuf_cache * 3 / 2 + c->burst;
 	} else {
 		n = nports * nq * c->rx_desc +
 		    rte_lcore_count() * (c->mbuf_cache + c->burst) + 1024;
