@@ -1123,6 +1123,49 @@ hping3_icmp_and_udp_defaults(void)
 }
 
 /*
+ * The worker's vector threshold test (sw_cross_mask) against the plain one
+ * (sw_crossed) for every 16-bit counter value (the sketch's counters
+ * saturate at 65,535) and 32-bit values around the edges, thresholds odd,
+ * even, powers of two, 1, off (0) and beyond any counter, in every lane.
+ */
+static void
+vector_threshold_test_matches_the_plain_one(void)
+{
+	static const uint32_t thr[] = { 1, 2, 3, 5, 6, 7, 12, 20, 24, 64, 100, 255, 256, 1000,
+					4096, 5000, 65535, 65536, 100000, 0, UINT32_MAX };
+	unsigned bad = 0, hits = 0;
+	uint32_t bad_v = 0, bad_t = 0;
+
+	for (unsigned i = 0; i < RTE_DIM(thr); i++) {
+		struct sw_cross c;
+
+		/* lane i % 4 carries thr[i]; the others a neighbour's */
+		for (unsigned l = 0; l < 4; l++)
+			sw_cross_set(&c, l, thr[(i + l) % RTE_DIM(thr)]);
+		for (uint64_t v = 0; v <= 0x10100; v++) {
+			uint32_t x = v <= 0x10000 ? (uint32_t)v : UINT32_MAX - (uint32_t)(v - 0x10001);
+			unsigned m = sw_cross_mask(&c, x, x, x, x);
+
+			for (unsigned l = 0; l < 4; l++) {
+				uint32_t t = thr[(i + l) % RTE_DIM(thr)];
+				bool want = sw_crossed(x, t);
+
+				hits += want;
+				if (want != !!(m & (1u << l)) && bad++ == 0) {
+					bad_v = x;
+					bad_t = t;
+				}
+			}
+		}
+	}
+	CHECK(bad == 0, "%u disagreements, first counter %u threshold %u", bad, bad_v, bad_t);
+	CHECK(hits > 500, "only %u crossings in the sweep", hits);
+	/* the definition itself: the threshold, then its doublings */
+	CHECK(sw_crossed(20, 20) && sw_crossed(40, 20) && sw_crossed(80, 20) && !sw_crossed(60, 20) &&
+	      !sw_crossed(19, 20) && !sw_crossed(20, 0), "sw_crossed");
+}
+
+/*
  * tcp_flow() asks sw_fp_match() about a bare ACK only when
  * sw_fp_ack_possible() says its window could belong to a fingerprint.
  * Every window, with the fields the ACK fingerprints rest on varied
@@ -2164,6 +2207,7 @@ main(void)
 	RUN(hping3_tcp_defaults);
 	RUN(hping3_icmp_and_udp_defaults);
 	RUN(every_ack_fingerprint_passes_the_window_precheck);
+	RUN(vector_threshold_test_matches_the_plain_one);
 	RUN(ordinary_stacks_name_no_tool);
 	RUN(trw_needs_four_failures_with_default_parameters);
 	RUN(vertical_shape_is_portscan);

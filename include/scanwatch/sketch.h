@@ -185,6 +185,33 @@ sw_sketch_hash_addr(uint64_t seed, const struct sw_addr *a)
 	return x ^ (x >> 32);
 }
 
+/* What a key's port, proto, kind and seq add to its hash: a worker
+ * computes it once for keys that fix them (sw_sketch_hash_fin). */
+static inline uint64_t
+sw_sketch_hash_part(uint64_t seed, uint16_t port, uint8_t proto, uint8_t kind, uint32_t seq)
+{
+	return (((uint64_t)seq << 32 | (uint32_t)port << 16 | (uint32_t)proto << 8 | kind) ^
+		seed) * 0x94d049bb133111ebULL;
+}
+
+/* The address hash b's share of a key's hash. */
+static inline uint64_t
+sw_sketch_hash_rot(uint64_t hb)
+{
+	return (hb << 31) | (hb >> 33);
+}
+
+/* The finaliser: x = ha ^ sw_sketch_hash_rot(hb) ^ sw_sketch_hash_part(). */
+static inline void
+sw_sketch_hash_fin(uint64_t x, struct sw_hash *h)
+{
+	x ^= x >> 32;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 29;
+	h->h1 = (uint32_t)x;
+	h->h2 = (uint32_t)(x >> 32) | 1;
+}
+
 static inline void
 sw_sketch_hash_mix(uint64_t seed, uint64_t ha, uint64_t hb, uint16_t port, uint8_t proto,
 		   uint8_t kind, uint32_t seq, struct sw_hash *h)
@@ -192,14 +219,8 @@ sw_sketch_hash_mix(uint64_t seed, uint64_t ha, uint64_t hb, uint16_t port, uint8
 	/* ha and hb are mixed already (sw_sketch_hash_addr): one multiply
 	 * round spreads the key's other parts over every bit, where fmix64's
 	 * two cost 5 x 8 instructions more per first contact (callgrind) */
-	uint64_t x = ha ^ ((hb << 31) | (hb >> 33)) ^
-		     (((uint64_t)seq << 32 | (uint32_t)port << 16 | (uint32_t)proto << 8 | kind) ^
-		      seed) * 0x94d049bb133111ebULL;
-	x ^= x >> 32;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 29;
-	h->h1 = (uint32_t)x;
-	h->h2 = (uint32_t)(x >> 32) | 1;
+	sw_sketch_hash_fin(ha ^ sw_sketch_hash_rot(hb) ^
+			   sw_sketch_hash_part(seed, port, proto, kind, seq), h);
 }
 
 /* The worker's prefetches are inline, in src/sketch/sketch_fast.h. */

@@ -126,6 +126,9 @@ struct sw_detect {
 	struct sw_sketch *sk;
 	uint64_t seed;		/* the sketch's hash seed */
 	uint64_t hzero;		/* hash of the all-zero address (one-address keys) */
+	/* what kind and class add to the hash of the keys that fix the rest
+	 * (key_hash_fixed): SW_K_SRC_DST, SW_K_SRC, SW_K_DST */
+	uint64_t kfix[SW_K_DST + 1][SW_C__MAX];
 	bool keyed;		/* keys are built only for the exact twin (sw_sketch_keyed) */
 	struct sw_detect_conf dc;
 	struct sw_detect_stats st;
@@ -142,7 +145,9 @@ struct sw_detect {
 	 * pass 2 skips hashing and prefetching their targets' cells, which
 	 * count_target() leaves alone for them; only a hint, the cell decides */
 	uint32_t heavy[HEAVY];
-	uint32_t thr_min[SW_TS];	/* the lowest nonzero threshold of count_probe() per scale */
+	/* count_probe()'s thresholds per class (0: ports, 1: ICMP, 2: IP
+	 * protocols) and scale, lanes targets, ports, contacts */
+	struct sw_cross cross[3][SW_TS];
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	struct sw_services svc;	/* detect.sensitive-services; read-only */
@@ -243,13 +248,15 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		}
 	}
 	for (unsigned t = 0; t < SW_TS; t++) {
-		const uint32_t thr[] = { d->dc.targets[t], d->dc.icmp_targets[t], d->dc.ports[t],
-					 d->dc.protos[t], d->dc.contacts[t] };
+		const uint32_t tthr[3] = { d->dc.targets[t], d->dc.icmp_targets[t], d->dc.targets[t] };
+		const uint32_t pthr[3] = { d->dc.ports[t], d->dc.ports[t], d->dc.protos[t] };
 
-		d->thr_min[t] = UINT32_MAX;
-		for (unsigned i = 0; i < RTE_DIM(thr); i++)
-			if (thr[i] != 0)
-				d->thr_min[t] = RTE_MIN(d->thr_min[t], thr[i]);
+		for (unsigned v = 0; v < 3; v++) {
+			sw_cross_set(&d->cross[v][t], 0, tthr[v]);
+			sw_cross_set(&d->cross[v][t], 1, pthr[v]);
+			sw_cross_set(&d->cross[v][t], 2, d->dc.contacts[t]);
+			sw_cross_set(&d->cross[v][t], 3, 0);
+		}
 	}
 	d->rep_step = RTE_MAX(1u, c->hammer_repeats / (nworkers ? nworkers : 1));
 	d->rep_win_s = c->hammer_window_s;
@@ -259,6 +266,13 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		static const struct sw_addr zero;
 
 		d->hzero = sw_sketch_hash_addr(d->seed, &zero);
+	}
+	for (unsigned c = 0; c < SW_C__MAX; c++) {
+		d->kfix[SW_K_SRC_DST][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c, SW_K_SRC_DST, 0);
+		d->kfix[SW_K_SRC][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c, SW_K_SRC, 0) ^
+				       sw_sketch_hash_rot(d->hzero);
+		d->kfix[SW_K_DST][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c, SW_K_DST, 0) ^
+				       sw_sketch_hash_rot(d->hzero);
 	}
 	return d;
 }
@@ -316,6 +330,23 @@ key_hash(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
 	}
 	sw_sketch_hash_mix(d->seed, ha, b != NULL ? hb : d->hzero, port, proto, (uint8_t)kind,
 			   seq, h);
+}
+
+/*
+ * key_hash() of a key whose port and seq are 0 and whose proto is its
+ * class (cls): the pair, the source's and the target's cells. The same
+ * hash, with the kind's and class's share taken from d->kfix (a multiply
+ * and some shifts fewer per key; test_detect's exact-twin runs compare).
+ * b is NULL for the one-address kinds (SW_K_SRC, SW_K_DST).
+ */
+static inline void
+key_hash_fixed(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
+	       const struct sw_addr *a, const struct sw_addr *b, uint64_t ha, uint64_t hb,
+	       uint8_t cls, struct sw_hash *h)
+{
+	if (unlikely(d->keyed))
+		make_key(k, kind, a, b, 0, cls);
+	sw_sketch_hash_fin(ha ^ (b != NULL ? sw_sketch_hash_rot(hb) : 0) ^ d->kfix[kind][cls], h);
 }
 
 static inline void
@@ -495,18 +526,6 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	d->st.suspects++;
 }
 
-/* A threshold is crossed when a counter reaches it, and again at each
- * doubling so the control thread can update a continuing scan. */
-static inline bool
-crossed(uint32_t v, uint32_t thr)
-{
-	/* v == thr * 2^k: then k is the distance between their top bits, and
-	 * one compare replaces two divisions (up to nine per first contact) */
-	if (v < thr || thr == 0)
-		return false;
-	return (uint64_t)thr << (__builtin_clz(thr) - __builtin_clz(v)) == v;
-}
-
 static struct hot_ent *
 hot_find(struct sw_detect *d, const struct sw_addr *dst)
 {
@@ -617,7 +636,9 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	unsigned new_dst, new_port, reason;
 	bool sent = false;
 	struct hist_ent *he;
+	const struct sw_cross *cx;
 	struct sw_est e;
+	sw_upd_t u;
 
 	d->st.first_contacts++;
 	if (unlikely(d->keyed))
@@ -630,9 +651,9 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	/* one visit of the source's cell for all three counters */
 	if (unlikely(d->keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	sw_skf_update(d->sk, &k, &pr->src,
-			 sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
-			 sw_upd(SW_F_PORTS, new_port), now_s, &e);
+	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
+	    sw_upd(SW_F_PORTS, new_port);
+	sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e);
 	/* one bit test; rare branch (a listed service) */
 	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
 		svc_note(d, r, pr->ha, now_s);
@@ -658,27 +679,21 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	he->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 	he->ts_ns = p->ts_ns;
 
+	/* Each scale: the counters this contact raised (new_dst and new_port
+	 * are within fresh) that reached their threshold or a doubling of
+	 * it, in one vector test (sw_cross_mask), where a test per counter
+	 * and scale took ~125 instructions per first contact (callgrind). */
+	RTE_BUILD_BUG_ON(R_TARGETS != 1 || R_PORTS != 2 || R_CONTACTS != 4);
+	cx = d->cross[r->cls == SW_C_ICMP ? 1 : r->cls == SW_C_IP ? 2 : 0];
+	RTE_BUILD_BUG_ON(SW_F_PORTS != SW_F_TARGETS + 1);
 	for (unsigned t = 0; t < SW_TS; t++) {
-		uint32_t tthr, pthr;
+		/* from u: targets and ports to bits 0-1, contacts to bit 2 */
+		unsigned raised = ((u >> (SW_UPD_SHIFT(t) + SW_F_TARGETS)) & 3u) |
+				  ((u >> (SW_UPD_SHIFT(t) + SW_F_CONTACTS)) & 1u) << 2;
 
-		/* most first contacts are far below every threshold: one
-		 * compare of the largest counter (a count-min estimate may
-		 * put targets or ports above contacts) against the lowest */
-		if (!(fresh & (1u << t)) ||
-		    likely(RTE_MAX(e.v[t][SW_F_CONTACTS],
-				   RTE_MAX(e.v[t][SW_F_TARGETS], e.v[t][SW_F_PORTS])) <
-			   d->thr_min[t]))
-			continue;
-		tthr = r->cls == SW_C_ICMP ? d->dc.icmp_targets[t] : d->dc.targets[t];
-		pthr = r->cls == SW_C_IP ? d->dc.protos[t] : d->dc.ports[t];
-		reason = 0;
-		if ((new_dst & (1u << t)) && crossed(e.v[t][SW_F_TARGETS], tthr))
-			reason |= R_TARGETS;
-		if ((new_port & (1u << t)) && crossed(e.v[t][SW_F_PORTS], pthr))
-			reason |= R_PORTS;
-		if (crossed(e.v[t][SW_F_CONTACTS], d->dc.contacts[t]))
-			reason |= R_CONTACTS;
-		if (reason) {
+		reason = sw_cross_mask(&cx[t], e.v[t][SW_F_TARGETS], e.v[t][SW_F_PORTS],
+				       e.v[t][SW_F_CONTACTS], 0) & raised;
+		if (unlikely(reason != 0)) {
 			suspect(d, w, p, r, t, reason, fp, &e, !sent);
 			sent = true;
 		}
@@ -695,7 +710,7 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		else if (*hint == pr->src.h2)
 			*hint = 0;
 		if (!heavy && !pr->dst_hashed)	/* the hint was stale */
-			key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0,
+			key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls,
 				 &hd);
 		count_target(d, w, p, r, fresh, new_dst, heavy, &hd, now_s);
 	}
@@ -807,7 +822,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	r.technique = SW_T_SYN;
 	r.scanner = &p->src;
 	r.target = &p->dst;
-	key_hash(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, 0, SW_C_TCP, 0, &h);
+	key_hash_fixed(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, SW_C_TCP, &h);
 	sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e);
 	t = trw_scale(d, &e, answered);
 	if (t >= 0)	/* the source's own RST: masscan's stack shows in it */
@@ -864,20 +879,20 @@ count_repeat(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 }
 
 /* Hash what a first contact will count and start loading it. */
-static void
+static __rte_always_inline void
 prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
 {
 	struct sw_key k;
 
-	key_hash(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, 0, r->cls, 0,
+	key_hash_fixed(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, r->cls,
 		 &pr->pair);
 	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
 		 &pr->port);
-	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
+	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src);
 	pr->dst_hashed = d->dc.distributed_sources > 0 &&
 			 d->heavy[pr->src.h1 & (HEAVY - 1)] != pr->src.h2;
 	if (pr->dst_hashed)
-		key_hash(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, 0, r->cls, 0, &pr->dst);
+		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst);
 	sw_skf_prefetch_filter(d->sk, &pr->pair);
 	sw_skf_prefetch_filter(d->sk, &pr->port);
 	sw_skf_prefetch_cell(d->sk, &pr->src);
@@ -893,7 +908,7 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
 	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto,
 		 0, &pr->pair);
 	sw_skf_prefetch_filter(d->sk, &pr->pair);
-	key_hash(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, 0, r->cls, 0, &pr->src);
+	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src);
 	sw_skf_prefetch_cell(d->sk, &pr->src);
 }
 
@@ -1156,7 +1171,7 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		if (sw_skf_seen(d->sk, &k, &h, now_s) != 0)
 			continue;
 		d->st.timeouts++;
-		key_hash(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, 0, pe->cls, 0, &h);
+		key_hash_fixed(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, pe->cls, &h);
 		sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e);
 		memset(&r, 0, sizeof(r));
 		r.role = SW_ROLE_PROBE;
