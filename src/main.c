@@ -31,6 +31,7 @@
 #include <scanwatch/match.h>
 #include <scanwatch/worker.h>
 #include "port/port.h"
+#include "port/tsc.h"
 #include "priv/priv.h"
 
 #define EAL_ARGS_MAX 128
@@ -634,7 +635,13 @@ main(int argc, char **argv)
 
 	sw_parse_vxlan_port = (uint16_t)conf.vxlan_port;
 	build_eal(&a, &conf, &eal);
+#ifdef SW_TSC_WRAP
+	sw_tsc_calibrating = true;
+#endif
 	rc = rte_eal_init(eal.argc, eal.argv);
+#ifdef SW_TSC_WRAP
+	sw_tsc_calibrating = false;
+#endif
 	if (rc < 0)
 		die(1, "DPDK EAL init failed: %s (see the EAL messages above)",
 		    rte_strerror(rte_errno));
