@@ -322,9 +322,9 @@ make_key(struct sw_key *k, enum sw_key_kind kind, const struct sw_addr *a,
 static inline void
 key_hash(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
 	 const struct sw_addr *a, const struct sw_addr *b, uint64_t ha, uint64_t hb,
-	 uint16_t port, uint8_t proto, uint32_t seq, struct sw_hash *h)
+	 uint16_t port, uint8_t proto, uint32_t seq, struct sw_hash *h, bool keyed)
 {
-	if (unlikely(d->keyed)) {
+	if (unlikely(keyed)) {
 		make_key(k, kind, a, b, port, proto);
 		k->seq = seq;
 	}
@@ -342,9 +342,9 @@ key_hash(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
 static inline void
 key_hash_fixed(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kind,
 	       const struct sw_addr *a, const struct sw_addr *b, uint64_t ha, uint64_t hb,
-	       uint8_t cls, struct sw_hash *h)
+	       uint8_t cls, struct sw_hash *h, bool keyed)
 {
-	if (unlikely(d->keyed))
+	if (unlikely(keyed))
 		make_key(k, kind, a, b, 0, cls);
 	sw_sketch_hash_fin(ha ^ (b != NULL ? sw_sketch_hash_rot(hb) : 0) ^ d->kfix[kind][cls], h);
 }
@@ -544,17 +544,17 @@ hot_find(struct sw_detect *d, const struct sw_addr *dst)
 static void
 count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	     const struct sw_role_info *r, unsigned fresh, unsigned new_src, bool heavy,
-	     const struct sw_hash *hd, uint32_t now_s)
+	     const struct sw_hash *hd, uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	sw_upd_t u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_src);
 	struct sw_est e;
 	struct hot_ent *hot = hot_find(d, r->target);
 
-	if (unlikely(d->keyed))
+	if (unlikely(keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
 	if (!heavy)
-		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e);
+		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e, keyed);
 
 	for (unsigned t = 0; t < SW_TS && !heavy; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
@@ -629,7 +629,7 @@ pend_push(struct sw_detect *d, const struct sw_pkt *p, const struct sw_role_info
 
 static void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s)
+	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
@@ -641,19 +641,19 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	sw_upd_t u;
 
 	d->st.first_contacts++;
-	if (unlikely(d->keyed))
+	if (unlikely(keyed))
 		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
-	new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s) & fresh;
-	if (unlikely(d->keyed))
+	new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s, keyed) & fresh;
+	if (unlikely(keyed))
 		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
-	new_port = sw_skf_first(d->sk, &k, &pr->port, now_s) & fresh;
+	new_port = sw_skf_first(d->sk, &k, &pr->port, now_s, keyed) & fresh;
 
 	/* one visit of the source's cell for all three counters */
-	if (unlikely(d->keyed))
+	if (unlikely(keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
 	    sw_upd(SW_F_PORTS, new_port);
-	sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e);
+	sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, keyed);
 	/* one bit test; rare branch (a listed service) */
 	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
 		svc_note(d, r, pr->ha, now_s);
@@ -711,8 +711,8 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 			*hint = 0;
 		if (!heavy && !pr->dst_hashed)	/* the hint was stale */
 			key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls,
-				 &hd);
-		count_target(d, w, p, r, fresh, new_dst, heavy, &hd, now_s);
+				 &hd, keyed);
+		count_target(d, w, p, r, fresh, new_dst, heavy, &hd, now_s, keyed);
 	}
 }
 
@@ -742,7 +742,7 @@ trw_scale(const struct sw_detect *d, const struct sw_est *e, unsigned mask)
 static void
 count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	       const struct sw_role_info *r, const struct prep *pr,
-	       const struct sw_hash *answer, bool negative, uint32_t now_s)
+	       const struct sw_hash *answer, bool negative, uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	struct sw_est e;
@@ -750,9 +750,9 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	int t;
 
 	d->answer_s[p->af == 6] = now_s;
-	if (unlikely(d->keyed))
+	if (unlikely(keyed))
 		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
-	fresh = sw_skf_first(d->sk, &k, answer, now_s) & pr->mask;
+	fresh = sw_skf_first(d->sk, &k, answer, now_s, keyed) & pr->mask;
 	if (fresh == 0)
 		return;
 	if (!negative && p->proto == IPPROTO_TCP &&
@@ -763,18 +763,18 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		struct sw_hash ha;
 
 		key_hash(d, &k, SW_K_ACKED, r->scanner, r->target, pr->ha, pr->hb, r->port,
-			 r->proto, p->tcp_ack, &ha);
-		sw_skf_first(d->sk, &k, &ha, now_s);
+			 r->proto, p->tcp_ack, &ha, keyed);
+		sw_skf_first(d->sk, &k, &ha, now_s, keyed);
 	}
-	if (unlikely(d->keyed))
+	if (unlikely(keyed))
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	if (!negative) {
 		d->st.positives++;
-		sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e);
+		sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e, keyed);
 		return;
 	}
 	d->st.negatives++;
-	sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e);
+	sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e, keyed);
 	t = trw_scale(d, &e, fresh);
 	if (t >= 0)
 		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true);
@@ -791,7 +791,7 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
  * whether p closes a contact the target accepted (counted or not).
  */
 static bool
-count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, uint32_t now_s)
+count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	struct sw_hash h;
@@ -803,14 +803,14 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	uint64_t ht = sw_sketch_hash_addr(d->seed, &p->dst);
 
 	key_hash(d, &k, SW_K_ACKED, &p->src, &p->dst, hs, ht, p->dport, p->proto, p->tcp_seq,
-		 &h);
-	answered = sw_skf_seen(d->sk, &k, &h, now_s);
+		 &h, keyed);
+	answered = sw_skf_seen(d->sk, &k, &h, now_s, keyed);
 	if (answered == 0)
 		return false;
 	if (p->payload_len != 0)
 		return true;	/* the close carries data: not an abort */
-	key_hash(d, &k, SW_K_ABORT, &p->src, &p->dst, hs, ht, p->dport, p->proto, 0, &h);
-	answered &= sw_skf_first(d->sk, &k, &h, now_s);
+	key_hash(d, &k, SW_K_ABORT, &p->src, &p->dst, hs, ht, p->dport, p->proto, 0, &h, keyed);
+	answered &= sw_skf_first(d->sk, &k, &h, now_s, keyed);
 	if (answered == 0)
 		return true;
 
@@ -822,8 +822,8 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	r.technique = SW_T_SYN;
 	r.scanner = &p->src;
 	r.target = &p->dst;
-	key_hash_fixed(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, SW_C_TCP, &h);
-	sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e);
+	key_hash_fixed(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, SW_C_TCP, &h, keyed);
+	sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e, keyed);
 	t = trw_scale(d, &e, answered);
 	if (t >= 0)	/* the source's own RST: masscan's stack shows in it */
 		suspect(d, w, p, &r, (unsigned)t, R_TRW, sw_fp_match(p), &e, true);
@@ -880,36 +880,36 @@ count_repeat(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 /* Hash what a first contact will count and start loading it. */
 static __rte_always_inline void
-prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
+prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, bool keyed)
 {
 	struct sw_key k;
 
 	key_hash_fixed(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, r->cls,
-		 &pr->pair);
+		 &pr->pair, keyed);
 	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
-		 &pr->port);
-	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src);
+		 &pr->port, keyed);
+	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src, keyed);
 	pr->dst_hashed = d->dc.distributed_sources > 0 &&
 			 d->heavy[pr->src.h1 & (HEAVY - 1)] != pr->src.h2;
 	if (pr->dst_hashed)
-		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst);
-	sw_skf_prefetch_filter(d->sk, &pr->pair);
-	sw_skf_prefetch_filter(d->sk, &pr->port);
-	sw_skf_prefetch_cell(d->sk, &pr->src);
+		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst, keyed);
+	sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
+	sw_skf_prefetch_filter(d->sk, &pr->port, keyed);
+	sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
 	if (pr->dst_hashed)
-		sw_skf_prefetch_target(d->sk, &pr->dst);
+		sw_skf_prefetch_target(d->sk, &pr->dst, keyed);
 }
 
 static void
-prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr)
+prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, bool keyed)
 {
 	struct sw_key k;
 
 	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto,
-		 0, &pr->pair);
-	sw_skf_prefetch_filter(d->sk, &pr->pair);
-	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src);
-	sw_skf_prefetch_cell(d->sk, &pr->src);
+		 0, &pr->pair, keyed);
+	sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
+	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src, keyed);
+	sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
 }
 
 /*
@@ -934,13 +934,13 @@ tcp_flow(const struct sw_pkt *p)
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
 static inline void
 probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
-	    struct sw_key *k, const struct sw_hash *h, uint32_t ts)
+	    struct sw_key *k, const struct sw_hash *h, uint32_t ts, bool keyed)
 {
 	d->st.probes++;
-	pr->mask = sw_skf_first(d->sk, k, h, ts);
+	pr->mask = sw_skf_first(d->sk, k, h, ts, keyed);
 	if (pr->mask) {
 		pr->act = ACT_PROBE;
-		prep_probe(d, r, pr);
+		prep_probe(d, r, pr, keyed);
 	}
 }
 
@@ -971,29 +971,29 @@ client_reset(const struct sw_pkt *p)
 static void
 rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	 struct sw_role_info *r, struct prep *pr, struct sw_key *tk, const struct sw_hash *th,
-	 uint32_t now_s)
+	 uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	struct sw_hash ah;
 
-	if (count_abort(d, w, p, now_s))
+	if (count_abort(d, w, p, now_s, keyed))
 		return;
 	/* the RST's sender had connected to the port it resets: it drops its
 	 * own connection (a client's reset after a close), answering nobody */
 	key_hash(d, &k, SW_K_TUPLE, &p->src, &p->dst, pr->hb, pr->ha, p->dport, p->proto, 0,
-		 &ah);
-	if (sw_skf_seen(d->sk, &k, &ah, now_s))
+		 &ah, keyed);
+	if (sw_skf_seen(d->sk, &k, &ah, now_s, keyed))
 		return;
 	r->technique = SW_T_ACK;
 	d->st.probes++;
-	pr->mask = sw_skf_first(d->sk, tk, th, now_s);
+	pr->mask = sw_skf_first(d->sk, tk, th, now_s, keyed);
 	if (pr->mask == 0)
 		return;
-	prep_probe(d, r, pr);
-	count_probe(d, w, p, r, pr, SW_FP_NONE, now_s);
+	prep_probe(d, r, pr, keyed);
+	count_probe(d, w, p, r, pr, SW_FP_NONE, now_s, keyed);
 	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto, 0,
-		 &ah);
-	count_response(d, w, p, r, pr, &ah, true, now_s);
+		 &ah, keyed);
+	count_response(d, w, p, r, pr, &ah, true, now_s, keyed);
 }
 
 /*
@@ -1003,8 +1003,9 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
  * prefetch the lines the counting will touch; 3. count, decide, raise
  * events.
  */
-void
-sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n)
+static __rte_always_inline void
+detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n,
+	     bool keyed)
 {
 	uint16_t idx[SW_BURST_MAX];	/* the packets passes 2 and 3 look at */
 	unsigned m = 0;
@@ -1024,8 +1025,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		pr->ha = sw_sketch_hash_addr(d->seed, r->scanner);
 		pr->hb = sw_sketch_hash_addr(d->seed, r->target);
 		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
-			 r->port, r->proto, 0, &d->hash[i]);
-		sw_skf_prefetch_filter(d->sk, &d->hash[i]);
+			 r->port, r->proto, 0, &d->hash[i], keyed);
+		sw_skf_prefetch_filter(d->sk, &d->hash[i], keyed);
 	}
 
 	for (unsigned j = 0; j < m; j++) {
@@ -1041,7 +1042,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		pr->mask = 0;
 		switch (r->role) {
 		case SW_ROLE_PROBE:
-			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts);
+			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts, keyed);
 			/* not new at the longest scale: tried before (hammering) */
 			pr->repeat = !(pr->mask & (1u << (SW_TS - 1))) &&
 				     (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
@@ -1051,7 +1052,7 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			struct sw_key rk;
 			struct sw_hash rh;
 
-			if (sw_skf_refresh(d->sk, &d->key[i], &d->hash[i], ts)) {
+			if (sw_skf_refresh(d->sk, &d->key[i], &d->hash[i], ts, keyed)) {
 				if (p->proto == IPPROTO_TCP &&
 				    (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)))
 					pr->act = ACT_INITIATOR;
@@ -1060,8 +1061,8 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 			/* the other direction: a reply (UDP) or the far side of a flow;
 			 * r->scanner is p->src here, so the hashes swap */
 			key_hash(d, &rk, SW_K_TUPLE, &p->dst, &p->src, pr->hb, pr->ha,
-				 r->cls == SW_C_IP ? p->proto : p->sport, p->proto, 0, &rh);
-			seen = sw_skf_refresh(d->sk, &rk, &rh, ts);
+				 r->cls == SW_C_IP ? p->proto : p->sport, p->proto, 0, &rh, keyed);
+			seen = sw_skf_refresh(d->sk, &rk, &rh, ts, keyed);
 			if (seen) {
 				/* TCP: the target's side of an accepted flow, whose
 				 * SYN-ACK was the answer; nothing more to count */
@@ -1074,19 +1075,19 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 				RTE_SWAP(pr->ha, pr->hb);
 				pr->act = ACT_RESPONSE;
 				pr->mask = seen;
-				prep_response(d, r, pr);
+				prep_response(d, r, pr, keyed);
 				break;
 			}
 			r->role = SW_ROLE_PROBE;
-			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts);
+			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts, keyed);
 			break;
 		}
 		case SW_ROLE_NEG:
 		case SW_ROLE_POS:
-			pr->mask = sw_skf_seen(d->sk, &d->key[i], &d->hash[i], ts);
+			pr->mask = sw_skf_seen(d->sk, &d->key[i], &d->hash[i], ts, keyed);
 			if (pr->mask) {
 				pr->act = ACT_RESPONSE;
-				prep_response(d, r, pr);
+				prep_response(d, r, pr, keyed);
 			} else if (p->proto == IPPROTO_TCP && r->role == SW_ROLE_NEG &&
 				   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST &&
 				   !client_reset(p)) {
@@ -1115,17 +1116,17 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		switch (pr->act) {
 		case ACT_PROBE:
 			/* a few compares, first contacts only */
-			count_probe(d, w, p, r, pr, sw_fp_match(p), ts);
+			count_probe(d, w, p, r, pr, sw_fp_match(p), ts, keyed);
 			break;
 		case ACT_RESPONSE:
-			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts);
+			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts, keyed);
 			break;
 		case ACT_RST_BARE:
-			rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts);
+			rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts, keyed);
 			break;
 		case ACT_ABORT:
 		case ACT_INITIATOR:
-			count_abort(d, w, p, ts);
+			count_abort(d, w, p, ts, keyed);
 			break;
 		default:
 			break;
@@ -1133,6 +1134,21 @@ sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, u
 		if (unlikely(pr->repeat))
 			count_repeat(d, w, p, r, pr, ts);
 	}
+}
+
+/*
+ * Two copies of the burst: the exact twin's (detect.mode: exact, the
+ * tests' reference) builds every key; the sketch's is compiled with keyed
+ * false, so none of the exact twin's tests (about 17 per first contact,
+ * 66 instructions a packet on the scan mix, bench/instr.sh) remain in it.
+ */
+void
+sw_detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n)
+{
+	if (unlikely(d->keyed))
+		detect_burst(d, w, pkts, n, true);
+	else
+		detect_burst(d, w, pkts, n, false);
 }
 
 /*
@@ -1147,6 +1163,7 @@ static void
 expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 {
 	uint32_t now_s = (uint32_t)(now_ns / 1000000000ULL);
+	bool keyed = d->keyed;
 
 	for (unsigned n = 0; n < PEND_EXPIRE && d->pend_tail != d->pend_head; n++) {
 		const struct pend_ent *pe = &d->pend[d->pend_tail & (PEND - 1)];
@@ -1167,12 +1184,12 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		}
 		ha = sw_sketch_hash_addr(d->seed, &pe->src);
 		hb = sw_sketch_hash_addr(d->seed, &pe->dst);
-		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h);
-		if (sw_skf_seen(d->sk, &k, &h, now_s) != 0)
+		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h, keyed);
+		if (sw_skf_seen(d->sk, &k, &h, now_s, keyed) != 0)
 			continue;
 		d->st.timeouts++;
-		key_hash_fixed(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, pe->cls, &h);
-		sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e);
+		key_hash_fixed(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, pe->cls, &h, keyed);
+		sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e, keyed);
 		memset(&r, 0, sizeof(r));
 		r.role = SW_ROLE_PROBE;
 		r.cls = pe->cls;

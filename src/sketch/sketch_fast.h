@@ -288,32 +288,32 @@ cm_target_update_in(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, ui
 /* The worker's calls ------------------------------------------------------ */
 
 static __rte_always_inline void
-sw_skf_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h)
+sw_skf_prefetch_filter(const struct sw_sketch *s, const struct sw_hash *h, bool keyed)
 {
-	if (likely(!s->keyed))
+	if (likely(!keyed))
 		rte_prefetch0(cm_filt_line(s, h));
 }
 
 /* Row 0 only: a key owns its row-0 cell unless another live key does. */
 static __rte_always_inline void
-sw_skf_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h)
+sw_skf_prefetch_cell(const struct sw_sketch *s, const struct sw_hash *h, bool keyed)
 {
-	if (likely(!s->keyed))
+	if (likely(!keyed))
 		rte_prefetch0(cm_cell_at(s, h, 0));
 }
 
 static __rte_always_inline void
-sw_skf_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h)
+sw_skf_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h, bool keyed)
 {
-	if (likely(!s->keyed))
+	if (likely(!keyed))
 		rte_prefetch0(&s->tcells[h->h1 & s->tmask]);
 }
 
 static __rte_always_inline unsigned
 sw_skf_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	     uint32_t now_s)
+	     uint32_t now_s, bool keyed)
 {
-	if (unlikely(s->keyed))
+	if (unlikely(keyed))
 		return sw_sketch_first(s, k, h, now_s);
 	s->lines++;
 	return cm_first_in(s, h, now_s);
@@ -321,9 +321,9 @@ sw_skf_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *
 
 static __rte_always_inline unsigned
 sw_skf_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	    uint32_t now_s)
+	    uint32_t now_s, bool keyed)
 {
-	if (unlikely(s->keyed))
+	if (unlikely(keyed))
 		return sw_sketch_seen(s, k, h, now_s);
 	s->lines++;
 	return cm_seen_in(s, h, now_s);
@@ -332,9 +332,9 @@ sw_skf_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h
 /* Test, and when seen set again: one visit of the line. */
 static __rte_always_inline unsigned
 sw_skf_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	       uint32_t now_s)
+	       uint32_t now_s, bool keyed)
 {
-	if (unlikely(s->keyed))
+	if (unlikely(keyed))
 		return sw_sketch_refresh(s, k, h, now_s);
 	s->lines++;
 	return cm_refresh_in(s, h, now_s);
@@ -342,9 +342,9 @@ sw_skf_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash
 
 static __rte_always_inline void
 sw_skf_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	      sw_upd_t u, uint32_t now_s, struct sw_est *e)
+	      sw_upd_t u, uint32_t now_s, struct sw_est *e, bool keyed)
 {
-	if (unlikely(s->keyed))
+	if (unlikely(keyed))
 		sw_sketch_update(s, k, h, u, now_s, e);
 	else
 		cm_update_in(s, h, u, now_s, e);
@@ -352,9 +352,9 @@ sw_skf_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash 
 
 static __rte_always_inline void
 sw_skf_target_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-		     sw_upd_t u, uint32_t now_s, struct sw_est *e)
+		     sw_upd_t u, uint32_t now_s, struct sw_est *e, bool keyed)
 {
-	if (unlikely(s->keyed))
+	if (unlikely(keyed))
 		sw_sketch_target_update(s, k, h, u, now_s, e);
 	else
 		cm_target_update_in(s, h, u, now_s, e);
