@@ -6,8 +6,9 @@
  * l3fwd's) instead of through sketch.c's entry points and the ops table,
  * whose two calls per use cost more instructions than the work (callgrind,
  * bench/README.md). sw_skf_*() fall back to those entry points for the
- * exact twin (s->keyed), so one caller serves both. Only src/detect
- * includes this; everything else uses <scanwatch/sketch.h>.
+ * exact twin (keyed, which is s->keyed: the caller compiles its path once
+ * for each value, src/detect/detect.c), so one caller serves both. Only
+ * src/detect includes this; everything else uses <scanwatch/sketch.h>.
  */
 #ifndef SW_SKETCH_FAST_H
 #define SW_SKETCH_FAST_H
