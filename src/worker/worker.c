@@ -82,6 +82,11 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 	unsigned ok = 0, ip = 0, nc = 0;
 	bool match = w->matcher != NULL;
+	/* read once: sw_parse() writes through a pointer into *w, so the
+	 * compiler would load these again for every packet */
+	const uint8_t link = w->link;
+	struct sw_evid_worker *const evid = w->evid;
+	struct sw_pkt *const meta = w->meta;
 	uint16_t i;
 
 	/* pass 1: parse; prefetch the frames a few packets ahead */
@@ -89,7 +94,7 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct sw_pkt *p = &w->meta[ok];
+		struct sw_pkt *p = &meta[ok];
 		enum sw_perr e;
 
 		if (i + SW_PREFETCH < n)
@@ -97,27 +102,32 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		bytes += m->pkt_len;
 		/* Headers live in the first segment; jumbo chains keep their
 		 * payload beyond it, which only the payload matcher reads. */
-		e = likely(w->link == SW_LINK_ETH) ?
+		e = likely(link == SW_LINK_ETH) ?
 		    sw_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p) :
-		    sw_parse_link(w->link, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
-		/* fragments: a transport header cut across them is read whole
-		 * (nmap -f); held pieces are IP packets, not parse errors */
-		if (unlikely(p->flags & SW_PKT_F_FRAG) && w->frag != NULL &&
-		    (sw_frag_cut(e, p) || (e == SW_PERR_OK && (p->flags & SW_PKT_F_FRAG_LATER))) &&
-		    sw_frag_input(w->frag, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, e,
-				  pkt_time_ns(w, m, now), p, &w->st.frag) != SW_FRAG_NOT)
-			e = SW_PERR_OK;
-		if (unlikely(e != SW_PERR_OK)) {
-			w->st.perr[e]++;
-			continue;
+		    sw_parse_link(link, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
+		/* fragments, errors and broken tunnels apart: one test */
+		if (unlikely(e != SW_PERR_OK || (p->flags & (SW_PKT_F_FRAG | SW_PKT_F_TUNNEL_BAD)))) {
+			/* fragments: a transport header cut across them is read
+			 * whole (nmap -f); held pieces are IP packets, not
+			 * parse errors */
+			if ((p->flags & SW_PKT_F_FRAG) && w->frag != NULL &&
+			    (sw_frag_cut(e, p) ||
+			     (e == SW_PERR_OK && (p->flags & SW_PKT_F_FRAG_LATER))) &&
+			    sw_frag_input(w->frag, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+					  e, pkt_time_ns(w, m, now), p, &w->st.frag) != SW_FRAG_NOT)
+				e = SW_PERR_OK;
+			if (e != SW_PERR_OK) {
+				w->st.perr[e]++;
+				continue;
+			}
+			/* a broken encapsulation: the outer packet goes on, counted */
+			if (p->flags & SW_PKT_F_TUNNEL_BAD)
+				w->st.perr[p->tunnel]++;
 		}
-		/* a broken encapsulation: the outer packet goes on, counted */
-		if (unlikely(p->flags & SW_PKT_F_TUNNEL_BAD))
-			w->st.perr[p->tunnel]++;
 		p->ts_ns = pkt_time_ns(w, m, now);
 		p->wire_len = m->pkt_len > UINT16_MAX ? UINT16_MAX : (uint16_t)m->pkt_len;
 		/* flagged sources' packets, probe headers: see bench/README.md */
-		sw_evidence_pkt(w->evid, m, p, w->link);
+		sw_evidence_pkt(evid, m, p, link);
 		ip += p->af != 0;
 		/* payload rules only look at packets that carry payload */
 		if (match && p->payload_len != 0 && (p->flags & SW_PKT_F_L4)) {
