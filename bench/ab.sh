@@ -6,6 +6,9 @@
 # e.g. a worktree of the base commit built with meson.
 # Usage: bench/ab.sh BEFORE_BUILD AFTER_BUILD [MIX] [ROUNDS] [PACKETS]
 #   bench/ab.sh /tmp/base/build build scan 3
+# Each round's rows, then per build and row the median and the minimum of
+# "x parse" over the rounds: on a busy VM one round can be off by a third,
+# and the median of several alternating rounds is what to compare.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 BEFORE_BUILD AFTER_BUILD [MIX] [ROUNDS] [PACKETS]" >&2; exit 2; }
 before=$1 after=$2 mix=${3:-scan} rounds=${4:-3} packets=${5:-4000000}
@@ -14,6 +17,8 @@ for b in "$before" "$after"; do
 done
 rt=""
 [ "$(id -u)" = 0 ] && command -v chrt >/dev/null && rt="chrt -f 50"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 printf '%-8s %-11s %9s %9s %9s\n' build row cyc/pkt "x parse" "x bare"
 for i in $(seq 1 "$rounds"); do
 	for b in "$before" "$after"; do
@@ -27,6 +32,21 @@ for i in $(seq 1 "$rounds"); do
 			if ($2 == "parse") parse = c
 			if ($2 == "detect")
 				printf "%-8s %-11s %9.1f %9.2f %9.2f\n", tag, $3, c, c / parse, c / bare
-		}'
+		}' | tee -a "$out"
 	done
 done
+echo
+printf '%-8s %-11s %14s %11s   %s\n' build row "median x parse" "min x parse" "rounds"
+sort -b -k2,2 -k1,1 -s "$out" | awk '
+	function flush() {
+		if (n == 0) return
+		# insertion sort of the n ratios: the median and the minimum
+		for (i = 2; i <= n; i++) { v = r[i]; j = i - 1
+			while (j > 0 && r[j] > v) { r[j + 1] = r[j]; j-- } r[j + 1] = v }
+		med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+		printf "%-8s %-11s %14.2f %11.2f   %s\n", b, w, med, r[1], all
+		n = 0; all = ""
+	}
+	{ if ($1 != b || $2 != w) { flush(); b = $1; w = $2 } r[++n] = $4; all = all " " $4 }
+	END { flush() }'
+
