@@ -126,7 +126,7 @@ enum sw_fp sw_fp_match(const struct sw_pkt *p);
 static inline bool
 sw_fp_ack_possible(uint16_t win)
 {
-	return (win & 511) == 0 || win == 1200;
+	return ((win & 511) == 0) | (win == 1200);	/* no branch: tcp_flow_sure() */
 }
 
 /** Guess the tool from header fields of a probe: sw_fp_tool[sw_fp_match(p)]. */
