@@ -1143,7 +1143,8 @@ vector_threshold_test_matches_the_plain_one(void)
 		for (unsigned l = 0; l < 4; l++)
 			sw_cross_set(&c, l, thr[(i + l) % RTE_DIM(thr)]);
 		for (uint64_t v = 0; v <= 0x10100; v++) {
-			uint32_t x = v <= 0x10000 ? (uint32_t)v : UINT32_MAX - (uint32_t)(v - 0x10001);
+			uint32_t x = v <= 0x10000 ? (uint32_t)v :
+						    UINT32_MAX - (uint32_t)(v - 0x10001);
 			unsigned m = sw_cross_mask(&c, x, x, x, x);
 
 			for (unsigned l = 0; l < 4; l++) {
@@ -1161,8 +1162,8 @@ vector_threshold_test_matches_the_plain_one(void)
 	CHECK(bad == 0, "%u disagreements, first counter %u threshold %u", bad, bad_v, bad_t);
 	CHECK(hits > 500, "only %u crossings in the sweep", hits);
 	/* the definition itself: the threshold, then its doublings */
-	CHECK(sw_crossed(20, 20) && sw_crossed(40, 20) && sw_crossed(80, 20) && !sw_crossed(60, 20) &&
-	      !sw_crossed(19, 20) && !sw_crossed(20, 0), "sw_crossed");
+	CHECK(sw_crossed(20, 20) && sw_crossed(40, 20) && sw_crossed(80, 20) &&
+	      !sw_crossed(60, 20) && !sw_crossed(19, 20) && !sw_crossed(20, 0), "sw_crossed");
 }
 
 /*

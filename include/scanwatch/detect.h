@@ -194,8 +194,8 @@ sw_cross_mask(const struct sw_cross *c, uint32_t v0, uint32_t v1, uint32_t v2, u
 		_mm_cmpeq_epi32(_mm_max_epu32(q, minq), q));		/* q >= 2^s */
 
 	/* q a power of two (q >= minq >= 1 rules out 0) */
-	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(_mm_and_si128(q, _mm_sub_epi32(q, _mm_set1_epi32(1))),
-					       _mm_setzero_si128()));
+	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(
+		_mm_and_si128(q, _mm_sub_epi32(q, _mm_set1_epi32(1))), _mm_setzero_si128()));
 	return (unsigned)_mm_movemask_ps(_mm_castsi128_ps(ok));
 #else
 	const uint32_t v[4] = { v0, v1, v2, v3 };

@@ -249,7 +249,8 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		}
 	}
 	for (unsigned t = 0; t < SW_TS; t++) {
-		const uint32_t tthr[3] = { d->dc.targets[t], d->dc.icmp_targets[t], d->dc.targets[t] };
+		const uint32_t tthr[3] = { d->dc.targets[t], d->dc.icmp_targets[t],
+					   d->dc.targets[t] };
 		const uint32_t pthr[3] = { d->dc.ports[t], d->dc.ports[t], d->dc.protos[t] };
 
 		for (unsigned v = 0; v < 3; v++) {
@@ -269,7 +270,8 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		d->hzero = sw_sketch_hash_addr(d->seed, &zero);
 	}
 	for (unsigned c = 0; c < SW_C__MAX; c++) {
-		d->kfix[SW_K_SRC_DST][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c, SW_K_SRC_DST, 0);
+		d->kfix[SW_K_SRC_DST][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c,
+							       SW_K_SRC_DST, 0);
 		d->kfix[SW_K_SRC][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c, SW_K_SRC, 0) ^
 				       sw_sketch_hash_rot(d->hzero);
 		d->kfix[SW_K_DST][c] = sw_sketch_hash_part(d->seed, 0, (uint8_t)c, SW_K_DST, 0) ^
@@ -630,7 +632,8 @@ pend_push(struct sw_detect *d, const struct sw_pkt *p, const struct sw_role_info
 
 static void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s, bool keyed)
+	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s,
+	    bool keyed)
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
@@ -792,7 +795,8 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
  * whether p closes a contact the target accepted (counted or not).
  */
 static bool
-count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, uint32_t now_s, bool keyed)
+count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, uint32_t now_s,
+	    bool keyed)
 {
 	struct sw_key k;
 	struct sw_hash h;
@@ -893,7 +897,8 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, b
 	pr->dst_hashed = d->dc.distributed_sources > 0 &&
 			 d->heavy[pr->src.h1 & (HEAVY - 1)] != pr->src.h2;
 	if (pr->dst_hashed)
-		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst, keyed);
+		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst,
+			       keyed);
 	sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
 	sw_skf_prefetch_filter(d->sk, &pr->port, keyed);
 	sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
@@ -943,7 +948,8 @@ static inline unsigned
 tcp_flow_sure(const struct sw_pkt *p)
 {
 	return ((p->flags & SW_PKT_F_L4) != 0) & (p->proto == IPPROTO_TCP) &
-	       ((p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK) &
+	       ((p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) ==
+		SW_TCP_ACK) &
 	       ((p->payload_len != 0) | !sw_fp_ack_possible(p->tcp_win));
 }
 
@@ -978,11 +984,11 @@ client_reset(const struct sw_pkt *p)
  * A RST without ACK answers a segment that carried one (RFC 793, 3.4). If
  * the target had accepted the contact at exactly that sequence number, it
  * is a half-open scanner's own RST to a SYN-ACK (nmap -sS, zmap: their
- * kernels send it): an abort, which count_abort() tells and counts. Otherwise the segment was an ACK-bearing
- * probe of no known flow, an ACK or window scan (tcp_flow() keeps no
- * state for bare ACKs): its first contact and its failure are counted
- * here, without the probe's headers, so without a tool. Rare: no
- * prefetch.
+ * kernels send it): an abort, which count_abort() tells and counts.
+ * Otherwise the segment was an ACK-bearing probe of no known flow, an ACK
+ * or window scan (tcp_flow() keeps no state for bare ACKs): its first
+ * contact and its failure are counted here, without the probe's headers,
+ * so without a tool. Rare: no prefetch.
  */
 static void
 rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
@@ -1154,10 +1160,12 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			count_probe(d, w, p, r, pr, sw_fp_match(p), ts, keyed);
 			break;
 		case ACT_RESPONSE:
-			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts, keyed);
+			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts,
+				       keyed);
 			break;
 		case ACT_RST_BARE:
-			rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts, keyed);
+			rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts,
+				 keyed);
 			break;
 		case ACT_ABORT:
 		case ACT_INITIATOR:
@@ -1219,7 +1227,8 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		}
 		ha = sw_sketch_hash_addr(d->seed, &pe->src);
 		hb = sw_sketch_hash_addr(d->seed, &pe->dst);
-		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h, keyed);
+		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h,
+			 keyed);
 		if (sw_skf_seen(d->sk, &k, &h, now_s, keyed) != 0)
 			continue;
 		d->st.timeouts++;

@@ -106,15 +106,17 @@ sw_worker_burst(struct sw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		    sw_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p) :
 		    sw_parse_link(link, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, p);
 		/* fragments, errors and broken tunnels apart: one test */
-		if (unlikely(e != SW_PERR_OK || (p->flags & (SW_PKT_F_FRAG | SW_PKT_F_TUNNEL_BAD)))) {
+		if (unlikely(e != SW_PERR_OK ||
+			     (p->flags & (SW_PKT_F_FRAG | SW_PKT_F_TUNNEL_BAD)))) {
 			/* fragments: a transport header cut across them is read
 			 * whole (nmap -f); held pieces are IP packets, not
 			 * parse errors */
 			if ((p->flags & SW_PKT_F_FRAG) && w->frag != NULL &&
 			    (sw_frag_cut(e, p) ||
 			     (e == SW_PERR_OK && (p->flags & SW_PKT_F_FRAG_LATER))) &&
-			    sw_frag_input(w->frag, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
-					  e, pkt_time_ns(w, m, now), p, &w->st.frag) != SW_FRAG_NOT)
+			    sw_frag_input(w->frag, rte_pktmbuf_mtod(m, const uint8_t *),
+					  m->data_len, e, pkt_time_ns(w, m, now), p,
+					  &w->st.frag) != SW_FRAG_NOT)
 				e = SW_PERR_OK;
 			if (e != SW_PERR_OK) {
 				w->st.perr[e]++;
