@@ -10,8 +10,8 @@
  * around the sleep, so its length only sets the precision: over 10 ms
  * the pairing error (tens of nanoseconds) is a few parts in a million,
  * far inside the 10 MHz rounding, and the rate comes out the same
- * (test_startup's tsc_rate_as_eal_measures_it compares it with EAL's own
- * measurement in an unwrapped program).
+ * (test_startup.py tsc, rate_as_unshortened_eal_measures_it: against
+ * EAL's own measurement in a program that wraps nothing).
  *
  * Only the static build (-Ddpdk_static=true) can do this: the link wraps
  * nanosleep (-Wl,--wrap=nanosleep), so EAL's archives call
