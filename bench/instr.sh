@@ -3,16 +3,27 @@
 # detection (sw_detect_burst), from callgrind: a count that does not move
 # with the machine's load, for before/after comparisons of hot-path
 # changes. BUILD: a build with debug info, e.g.
-#   meson setup build-prof --buildtype=release -Dc_args=-g
+#   meson setup build-prof --buildtype=release -Dc_args=-g -Dmarch=x86-64-v3
+# valgrind 3.19 (Debian 12) stops at the first AVX-512 instruction, which
+# -march=native emits on a CPU that has it: count an AVX2 build there.
+# Code behind #ifdef __AVX512F__ then runs its fallback.
 # Usage: bench/instr.sh BUILD [flood|background|scan]
 set -eu
 b=${1:?usage: $0 BUILD [flood|background|scan]} mix=${2:-flood}
 command -v valgrind >/dev/null || { echo "$0: valgrind is not installed" >&2; exit 2; }
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+out=$(mktemp) log=$(mktemp)
+trap 'rm -f "$out" "$log"' EXIT
 # one lcore: no control loop, no two-worker rows; 200,000 packets per pass
-valgrind --tool=callgrind --callgrind-out-file="$out" "$b/bench/scanwatch-bench" \
-	--packets 200000 --mix "$mix" --lcores 0 >/dev/null 2>&1
+if ! valgrind --tool=callgrind --callgrind-out-file="$out" "$b/bench/scanwatch-bench" \
+	--packets 200000 --mix "$mix" --lcores 0 >/dev/null 2>"$log"; then
+	if grep -q 'unhandled instruction' "$log"; then
+		echo "$0: valgrind cannot run $b (AVX-512?): configure it with" \
+			"-Dmarch=x86-64-v3" >&2
+	else
+		tail -n 20 "$log" >&2
+	fi
+	exit 1
+fi
 # the calls of sw_worker_burst (one per 32-packet burst of the detect row)
 # and of sw_detect_burst, with their inclusive instruction counts
 tree=$(callgrind_annotate --tree=calling "$out" 2>/dev/null)
