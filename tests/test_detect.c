@@ -1167,65 +1167,6 @@ vector_threshold_test_matches_the_plain_one(void)
 }
 
 /*
- * sw_flow_cands() (gathers and mask registers with AVX-512, a loop
- * without) keeps exactly the packets sw_flow_sure() does not drop, in
- * order: bursts of every length up to 100 and one of SW_BURST_MAX, the
- * fields it reads drawn from the values that decide it (flags with and
- * without L4, TCP and other protocols, every flag combination, windows
- * at and around 512's multiples and 1200, payload or none), the others
- * random so a wrong field offset shows.
- */
-static void
-flow_filter_keeps_what_the_plain_test_keeps(void)
-{
-	static const uint16_t wins[] = { 0, 1, 511, 512, 513, 1024, 1199, 1200, 1201,
-					 29200, 32768, 65024, 65535 };
-	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, 132, 0 };
-	static struct sw_pkt pkts[SW_BURST_MAX];
-	static uint16_t cand[SW_BURST_MAX];
-	uint64_t x = 0x9e3779b97f4a7c15ULL;
-	unsigned bad = 0, kept = 0, dropped = 0, bad_n = 0;
-
-	for (unsigned round = 0; round < 400; round++) {
-		unsigned n = round < 101 ? round : round < 399 ? 1 + round % 97 : SW_BURST_MAX;
-		unsigned nc, want = 0;
-
-		for (unsigned i = 0; i < n; i++) {
-			struct sw_pkt *p = &pkts[i];
-
-			for (unsigned b = 0; b < sizeof(*p); b += 8) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				memcpy((uint8_t *)p + b, &x, 8);
-			}
-			p->flags = (uint16_t)((x & 1) ? p->flags | SW_PKT_F_L4 :
-							 p->flags & ~SW_PKT_F_L4);
-			p->proto = (x >> 8) % 4 ? IPPROTO_TCP : protos[(x >> 12) % RTE_DIM(protos)];
-			p->tcp_flags = (x >> 16) % 3 ? SW_TCP_ACK | ((x >> 20) & SW_TCP_PSH) :
-						       (uint8_t)(x >> 24);
-			p->tcp_win = (x >> 32) % 4 ? wins[(x >> 36) % RTE_DIM(wins)] : p->tcp_win;
-			p->payload_len = (x >> 44) % 2 ? 0 : p->payload_len;
-		}
-		memset(cand, 0xff, sizeof(cand));
-		nc = sw_flow_cands(pkts, n, cand);
-		for (unsigned i = 0; i < n; i++) {
-			if (sw_flow_sure(&pkts[i])) {
-				dropped++;
-				continue;
-			}
-			kept++;
-			if ((want >= nc || cand[want] != i) && bad++ == 0)
-				bad_n = n;
-			want++;
-		}
-		if (nc != want && bad++ == 0)
-			bad_n = n;
-	}
-	CHECK(bad == 0, "%u disagreements, first in a burst of %u", bad, bad_n);
-	CHECK(kept > 1000 && dropped > 1000, "kept %u, dropped %u: the draw misses a side",
-	      kept, dropped);
-}
-
-/*
  * tcp_flow() asks sw_fp_match() about a bare ACK only when
  * sw_fp_ack_possible() says its window could belong to a fingerprint.
  * Every window, with the fields the ACK fingerprints rest on varied
@@ -2268,7 +2209,6 @@ main(void)
 	RUN(hping3_icmp_and_udp_defaults);
 	RUN(every_ack_fingerprint_passes_the_window_precheck);
 	RUN(vector_threshold_test_matches_the_plain_one);
-	RUN(flow_filter_keeps_what_the_plain_test_keeps);
 	RUN(ordinary_stacks_name_no_tool);
 	RUN(trw_needs_four_failures_with_default_parameters);
 	RUN(vertical_shape_is_portscan);

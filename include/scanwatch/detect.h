@@ -14,11 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stddef.h>
-#include <netinet/in.h>
-#ifdef __AVX512F__
-#include <immintrin.h>
-#elif defined(__SSE4_1__)
+#ifdef __SSE4_1__
 #include <smmintrin.h>
 #endif
 
@@ -131,104 +127,6 @@ static inline bool
 sw_fp_ack_possible(uint16_t win)
 {
 	return ((win & 511) == 0) | (win == 1200);	/* no branch: tcp_flow_sure() */
-}
-
-/** TCP with ACK alone among SYN, ACK, RST and FIN: a flow's segment or an ACK probe. */
-static inline bool
-sw_tcp_ack_only(const struct sw_pkt *p)
-{
-	return (p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK;
-}
-
-/** Such a segment's headers settle it without sw_fp_match(): payload (no
- * scan technique sends data there), or a window no ACK fingerprint has. */
-static inline bool
-sw_tcp_flow_settled(const struct sw_pkt *p)
-{
-	return (p->payload_len != 0) | !sw_fp_ack_possible(p->tcp_win);
-}
-
-/**
- * A segment of an established TCP flow that its headers alone settle
- * (sw_tcp_ack_only() and sw_tcp_flow_settled()), without a branch. Most
- * of a link's packets; detection drops them before anything else
- * (src/detect/detect.c) and they touch no detection state.
- */
-static inline bool
-sw_flow_sure(const struct sw_pkt *p)
-{
-	return ((p->flags & SW_PKT_F_L4) != 0) & (p->proto == IPPROTO_TCP) & sw_tcp_ack_only(p) &
-	       sw_tcp_flow_settled(p);
-}
-
-#ifdef __AVX512F__
-/* The 32-bit word of sixteen packets (128 bytes apart) that holds the
- * field at byte offset off, shifted so the field is its low bits; lanes
- * outside k read nothing. */
-#define SW_FS_WORD(base, k, off)						\
-	_mm512_srli_epi32(_mm512_mask_i32gather_epi32(_mm512_setzero_si512(), (k),	\
-		_mm512_setr_epi32(0, 128, 256, 384, 512, 640, 768, 896, 1024, 1152,	\
-				  1280, 1408, 1536, 1664, 1792, 1920),			\
-		(const char *)(base) + ((off) & ~(size_t)3), 1), ((off) & 3) * 8)
-#endif
-
-/**
- * Write the indexes of the packets of pkts[0, n) that are not
- * sw_flow_sure() into cand, in order; return how many. cand has room for
- * n rounded up to a multiple of 16 (entries past the count are scratch).
- * With AVX-512,
- * sixteen packets a step: four gathers of their header fields, the test
- * in mask registers and a compress of the indexes kept (about 2
- * instructions a packet where the loop takes 28: callgrind, background
- * mix), so it is cheap enough to run on every burst. test_detect compares
- * it with sw_flow_sure() packet by packet.
- */
-static inline unsigned
-sw_flow_cands(const struct sw_pkt *pkts, unsigned n, uint16_t *cand)
-{
-	unsigned nc = 0;
-#ifdef __AVX512F__
-	_Static_assert(sizeof(struct sw_pkt) == 128, "SW_FS_WORD's stride");
-	const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-					       15);
-	const __m512i u16 = _mm512_set1_epi32(0xffff), u8 = _mm512_set1_epi32(0xff);
-
-	for (unsigned c = 0; c < n; c += 16) {
-		const struct sw_pkt *b = pkts + c;
-		__mmask16 k = n - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - c)) - 1);
-		/* flags and proto share a word: the compiler gathers it once */
-		__m512i flags = SW_FS_WORD(b, k, offsetof(struct sw_pkt, flags));
-		__m512i proto = SW_FS_WORD(b, k, offsetof(struct sw_pkt, proto));
-		__m512i tcpf = SW_FS_WORD(b, k, offsetof(struct sw_pkt, tcp_flags));
-		__m512i win = _mm512_and_epi32(SW_FS_WORD(b, k, offsetof(struct sw_pkt, tcp_win)),
-					       u16);
-		__m512i plen = SW_FS_WORD(b, k, offsetof(struct sw_pkt, payload_len));
-		__mmask16 sure;
-
-		sure = _mm512_test_epi32_mask(flags, _mm512_set1_epi32(SW_PKT_F_L4));
-		sure = _mm512_mask_cmpeq_epi32_mask(sure, _mm512_and_epi32(proto, u8),
-						    _mm512_set1_epi32(IPPROTO_TCP));
-		sure = _mm512_mask_cmpeq_epi32_mask(
-			sure, _mm512_and_epi32(tcpf, _mm512_set1_epi32(SW_TCP_ACK | SW_TCP_SYN |
-									SW_TCP_RST | SW_TCP_FIN)),
-			_mm512_set1_epi32(SW_TCP_ACK));
-		/* settled: payload, or a window neither a multiple of 512 nor 1200 */
-		sure &= _mm512_test_epi32_mask(plen, u16) |
-			(_mm512_test_epi32_mask(win, _mm512_set1_epi32(511)) &
-			 _mm512_cmpneq_epi32_mask(win, _mm512_set1_epi32(1200)));
-		k &= (__mmask16)~sure;
-		_mm256_storeu_si256((__m256i *)(cand + nc),
-				    _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(
-					    k, _mm512_add_epi32(lane, _mm512_set1_epi32((int)c)))));
-		nc += (unsigned)__builtin_popcount(k);
-	}
-#else
-	for (unsigned i = 0; i < n; i++) {
-		cand[nc] = (uint16_t)i;
-		nc += !sw_flow_sure(&pkts[i]);
-	}
-#endif
-	return nc;
 }
 
 /** Guess the tool from header fields of a probe: sw_fp_tool[sw_fp_match(p)]. */

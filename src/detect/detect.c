@@ -929,10 +929,38 @@ prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr
  * ACT_PROBE_NEG.
  */
 static inline bool
+tcp_ack_only(const struct sw_pkt *p)
+{
+	return (p->tcp_flags & (SW_TCP_ACK | SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN)) == SW_TCP_ACK;
+}
+
+/* The segment's headers settle it without the fingerprint walk. */
+static inline bool
+tcp_flow_settled(const struct sw_pkt *p)
+{
+	return (p->payload_len != 0) | !sw_fp_ack_possible(p->tcp_win);
+}
+
+static inline bool
 tcp_flow(const struct sw_pkt *p)
 {
-	return p->proto == IPPROTO_TCP && sw_tcp_ack_only(p) &&
-	       (sw_tcp_flow_settled(p) || sw_fp_match(p) == SW_FP_NONE);
+	return p->proto == IPPROTO_TCP && tcp_ack_only(p) &&
+	       (tcp_flow_settled(p) || sw_fp_match(p) == SW_FP_NONE);
+}
+
+/*
+ * tcp_flow() for the segments the headers settle alone (payload, or a
+ * window no ACK fingerprint has), without a branch: on a link where most
+ * packets are established TCP and the rest come in between at random, a
+ * branch on it went the wrong way about 0.6 times a packet (callgrind
+ * --branch-sim, background mix), some 10 cycles each time. Built from
+ * tcp_flow()'s own parts, so what it drops is always a flow.
+ */
+static inline unsigned
+tcp_flow_sure(const struct sw_pkt *p)
+{
+	return ((p->flags & SW_PKT_F_L4) != 0) & (p->proto == IPPROTO_TCP) & tcp_ack_only(p) &
+	       tcp_flow_settled(p);
 }
 
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
@@ -1015,27 +1043,20 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 	uint16_t cand[SW_BURST_MAX];	/* ... and those pass 1 looks at */
 	unsigned m = 0, nc = 0, flows;
 
-	/*
-	 * Most of a link is established TCP, decided from the headers
-	 * (sw_flow_sure(): built from tcp_flow()'s own parts, so what it
-	 * drops is always a flow), without a branch per packet: on a link
-	 * where most packets are that and the rest come in between at random,
-	 * a branch on it went the wrong way about 0.6 times a packet
-	 * (callgrind --branch-sim, background mix). With AVX-512 the test
-	 * takes about 2 instructions a packet and runs on every burst;
-	 * the loop takes 28, which in a scan flood, where almost nothing is
-	 * a flow, costs more than the branch it saves (bench/README.md), so
-	 * without it the loop runs only where half the last burst was flows.
-	 */
-#ifdef __AVX512F__
-	nc = sw_flow_cands(pkts, n, cand);
-#else
-	if (d->flowy)
-		nc = sw_flow_cands(pkts, n, cand);
-	else
+	/* Most of a link is established TCP, decided from the flags. Where
+	 * the last burst was mostly that, drop it without a branch per
+	 * packet (tcp_flow_sure: every index is written, the count moves
+	 * past the others only); in a scan flood, where almost nothing is,
+	 * that costs more than the branch it saves (bench/README.md). */
+	if (d->flowy) {
+		for (unsigned i = 0; i < n; i++) {
+			cand[nc] = (uint16_t)i;
+			nc += !tcp_flow_sure(&pkts[i]);
+		}
+	} else {
 		for (; nc < n; nc++)
 			cand[nc] = (uint16_t)nc;
-#endif
+	}
 	flows = n - nc;
 	for (unsigned c = 0; c < nc; c++) {
 		unsigned i = cand[c];
