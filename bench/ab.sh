@@ -7,8 +7,9 @@
 # Usage: bench/ab.sh BEFORE_BUILD AFTER_BUILD [MIX] [ROUNDS] [PACKETS]
 #   bench/ab.sh /tmp/base/build build scan 3
 # Each round's rows, then per build and row the median and the minimum of
-# "x parse" over the rounds: on a busy VM one round can be off by a third,
-# and the median of several alternating rounds is what to compare.
+# "x parse" over the rounds, and the medians of the row's cycles and of
+# its parse row's: on a busy VM one round can be off by a third, and the
+# median of several alternating rounds is what to compare.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 BEFORE_BUILD AFTER_BUILD [MIX] [ROUNDS] [PACKETS]" >&2; exit 2; }
 before=$1 after=$2 mix=${3:-scan} rounds=${4:-3} packets=${5:-4000000}
@@ -36,17 +37,22 @@ for i in $(seq 1 "$rounds"); do
 	done
 done
 echo
-printf '%-8s %-11s %14s %11s   %s\n' build row "median x parse" "min x parse" "rounds"
+printf '%-8s %-11s %14s %11s %10s %10s   %s\n' build row "median x parse" "min x parse" \
+	"cyc/pkt" "parse" "rounds"
 sort -b -k2,2 -k1,1 -s "$out" | awk '
+	# the median of a[1..n], sorted in place (insertion sort)
+	function median(a, n,    i, j, v) {
+		for (i = 2; i <= n; i++) { v = a[i]; j = i - 1
+			while (j > 0 && a[j] > v) { a[j + 1] = a[j]; j-- } a[j + 1] = v }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
 	function flush() {
 		if (n == 0) return
-		# insertion sort of the n ratios: the median and the minimum
-		for (i = 2; i <= n; i++) { v = r[i]; j = i - 1
-			while (j > 0 && r[j] > v) { r[j + 1] = r[j]; j-- } r[j + 1] = v }
-		med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
-		printf "%-8s %-11s %14.2f %11.2f   %s\n", b, w, med, r[1], all
+		med = median(r, n)
+		printf "%-8s %-11s %14.2f %11.2f %10.1f %10.1f  %s\n", b, w, med, r[1],
+			median(c, n), median(p, n), all
 		n = 0; all = ""
 	}
-	{ if ($1 != b || $2 != w) { flush(); b = $1; w = $2 } r[++n] = $4; all = all " " $4 }
+	{ if ($1 != b || $2 != w) { flush(); b = $1; w = $2 }
+	  n++; r[n] = $4; c[n] = $3; p[n] = $3 / $4; all = all " " $4 }
 	END { flush() }'
-
