@@ -959,8 +959,8 @@ tcp_flow(const struct sw_pkt *p)
 static inline unsigned
 tcp_flow_sure(const struct sw_pkt *p)
 {
-	return ((p->flags & SW_PKT_F_L4) != 0) & (p->proto == IPPROTO_TCP) & tcp_ack_only(p) &
-	       tcp_flow_settled(p);
+	return ((p->flags & SW_PKT_F_L4) != 0) & (p->proto == IPPROTO_TCP) &
+	       (unsigned)tcp_ack_only(p) & (unsigned)tcp_flow_settled(p);
 }
 
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
