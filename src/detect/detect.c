@@ -720,15 +720,23 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	}
 }
 
-/* The sequential test (Jung et al. 2004) on the source's counters after a
- * failure or an abort: half-open aborts count as failures. */
+/*
+ * The sequential test (Jung et al. 2004) on the source's counters after a
+ * failure or an abort: half-open aborts count as failures. The worker's
+ * share of the test's failures (trw_failures: the whole test's over the
+ * workers) is crossed at that share and again at each doubling, as the
+ * counters' thresholds are: the control thread decides on the sum over
+ * the workers, and a small scan whose probes RSS split unevenly (one of
+ * eight on one queue, seven on the other) reached the sum only after the
+ * heavier worker's single event (test_live, two workers: no alert).
+ */
 static bool
 trw_crossed(const struct sw_detect *d, const struct sw_est *e, unsigned t)
 {
 	uint32_t ab = RTE_MIN(e->v[t][SW_F_ABORTED], e->v[t][SW_F_ANSWERED]);
 	uint32_t bad = e->v[t][SW_F_FAILED] + ab, good = e->v[t][SW_F_ANSWERED] - ab;
 
-	return bad >= good && bad - good == d->dc.trw_failures;
+	return bad >= good && sw_crossed(bad - good, d->dc.trw_failures);
 }
 
 /* The shortest of the scales in mask (those the failure counted in) whose
