@@ -1592,6 +1592,49 @@ check_twenty_failed_ports(const struct wk *k, const struct sw_addr *s)
 	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
 }
 
+/*
+ * The worker's share of the sequential test is crossed at its threshold
+ * and again at each doubling: with RSS, the control thread decides on the
+ * sum over the workers, and a worker that held most of a small scan's
+ * probes must be heard again after its first event (test_live, two
+ * workers: a paced scan split 1/7 was never alerted). One worker here
+ * (share 4): 20 SYNs each refused by a RST raise the sequential test's
+ * suspect at the 4th, 8th and 16th failure, and at no other.
+ */
+static void
+trw_share_crosses_again_at_each_doubling(void)
+{
+	struct wk *k = wk_create();
+	struct sw_addr s = v4(SCANNER);
+	uint16_t at[8];
+	unsigned n = 0;
+
+	for (uint16_t port = 1; port <= 20; port++) {
+		struct frame f;
+		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
+				    .seq = 0x01020304, .flags = SW_TCP_SYN,
+				    .opt = OPT_MSS1460, .optlen = 4 };
+		struct ip4x nmap = NMAP_TTL(50);
+
+		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
+		wk_send(k, &f);
+		tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	for (unsigned i = 0; i < k->nev; i++) {
+		const struct sw_event *ev = &k->ev[i];
+
+		if (ev->type == SW_EV_SUSPECT && addr_eq(&ev->src, &s) && (ev->reason & 0x08) &&
+		    n < RTE_DIM(at))
+			at[n++] = ev->dport;
+	}
+	CHECK(n == 3 && at[0] == 4 && at[1] == 8 && at[2] == 16,
+	      "%u TRW suspects, at ports %u %u %u %u", n, n > 0 ? at[0] : 0, n > 1 ? at[1] : 0,
+	      n > 2 ? at[2] : 0, n > 3 ? at[3] : 0);
+	wk_free(k);
+}
+
 static void
 syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 {
@@ -2225,6 +2268,7 @@ main(void)
 	RUN(wide_clients_with_unanswered_contacts_are_not_a_sweep);
 	RUN(no_responses_means_filtered);
 	RUN(syn_scan_answered_by_rsts_raises_trw_then_ports_suspect);
+	RUN(trw_share_crosses_again_at_each_doubling);
 	RUN(sensitive_services_travel_ahead_of_the_suspect);
 	RUN(repeated_connections_to_a_sensitive_service_are_counted);
 	RUN(benign_client_completing_handshakes_is_not_a_scan);
