@@ -1592,6 +1592,26 @@ check_twenty_failed_ports(const struct wk *k, const struct sw_addr *s)
 	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
 }
 
+/* nmap's SYNs from SCANNER to ports 1..n of TARGET, 1 ms apart, each
+ * refused by a RST/ACK: n failures of the sequential test. */
+static void
+send_refused_syns(struct wk *k, uint16_t n)
+{
+	for (uint16_t port = 1; port <= n; port++) {
+		struct frame f;
+		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
+				    .seq = 0x01020304, .flags = SW_TCP_SYN,
+				    .opt = OPT_MSS1460, .optlen = 4 };
+		struct ip4x nmap = NMAP_TTL(50);
+
+		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
+		wk_send(k, &f);
+		tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+}
+
 /*
  * The worker's share of the sequential test is crossed at its threshold
  * and again at each doubling: with RSS, the control thread decides on the
@@ -1609,19 +1629,7 @@ trw_share_crosses_again_at_each_doubling(void)
 	uint16_t at[8];
 	unsigned n = 0;
 
-	for (uint16_t port = 1; port <= 20; port++) {
-		struct frame f;
-		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
-				    .seq = 0x01020304, .flags = SW_TCP_SYN,
-				    .opt = OPT_MSS1460, .optlen = 4 };
-		struct ip4x nmap = NMAP_TTL(50);
-
-		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
-		wk_send(k, &f);
-		tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
-		wk_send(k, &f);
-	}
-	wk_flush(k);
+	send_refused_syns(k, 20);
 	for (unsigned i = 0; i < k->nev; i++) {
 		const struct sw_event *ev = &k->ev[i];
 
@@ -1642,19 +1650,7 @@ syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 	struct sw_addr s = v4(SCANNER);
 	unsigned first_trw = UINT_MAX, first_ports = UINT_MAX;
 
-	for (uint16_t port = 1; port <= 20; port++) {
-		struct frame f;
-		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
-				    .seq = 0x01020304, .flags = SW_TCP_SYN,
-				    .opt = OPT_MSS1460, .optlen = 4 };
-		struct ip4x nmap = NMAP_TTL(50);
-
-		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
-		wk_send(k, &f);
-		tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
-		wk_send(k, &f);
-	}
-	wk_flush(k);
+	send_refused_syns(k, 20);
 
 	for (unsigned i = 0; i < k->nev; i++) {
 		const struct sw_event *ev = &k->ev[i];
