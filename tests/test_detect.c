@@ -1467,10 +1467,10 @@ struct wk {
 };
 
 static struct wk *
-wk_create(void)
+wk_create_n(unsigned nworkers)
 {
 	struct sw_worker_params p = {
-		.nworkers = 1,
+		.nworkers = nworkers,
 		.burst = 32,
 		.offline = true,
 		.detect = true,
@@ -1490,6 +1490,12 @@ wk_create(void)
 	k->ts_ns = 1700000000ULL * 1000000000ULL;
 	w->last_ts_ns = k->ts_ns;
 	return k;
+}
+
+static struct wk *
+wk_create(void)
+{
+	return wk_create_n(1);
 }
 
 static void
@@ -1612,35 +1618,52 @@ send_refused_syns(struct wk *k, uint16_t n)
 	wk_flush(k);
 }
 
-/*
- * The worker's share of the sequential test is crossed at its threshold
- * and again at each doubling: with RSS, the control thread decides on the
- * sum over the workers, and a worker that held most of a small scan's
- * probes must be heard again after its first event (test_live, two
- * workers: a paced scan split 1/7 was never alerted). One worker here
- * (share 4): 20 SYNs each refused by a RST raise the sequential test's
- * suspect at the 4th, 8th and 16th failure, and at no other.
- */
-static void
-trw_share_crosses_again_at_each_doubling(void)
+/* The ports of the SUSPECT events with the sequential test's reason for
+ * SCANNER, in order, into at[] (up to n); returns how many. */
+static unsigned
+trw_suspects(const struct wk *k, uint16_t *at, unsigned n)
 {
-	struct wk *k = wk_create();
 	struct sw_addr s = v4(SCANNER);
-	uint16_t at[8];
-	unsigned n = 0;
+	unsigned got = 0;
 
-	send_refused_syns(k, 20);
 	for (unsigned i = 0; i < k->nev; i++) {
 		const struct sw_event *ev = &k->ev[i];
 
 		if (ev->type == SW_EV_SUSPECT && addr_eq(&ev->src, &s) && (ev->reason & 0x08) &&
-		    n < RTE_DIM(at))
-			at[n++] = ev->dport;
+		    got < n)
+			at[got++] = ev->dport;
 	}
-	CHECK(n == 3 && at[0] == 4 && at[1] == 8 && at[2] == 16,
-	      "%u TRW suspects, at ports %u %u %u %u", n, n > 0 ? at[0] : 0, n > 1 ? at[1] : 0,
-	      n > 2 ? at[2] : 0, n > 3 ? at[3] : 0);
-	wk_free(k);
+	return got;
+}
+
+/*
+ * One worker of two holds a share of the sequential test (2 of 4
+ * failures) and crosses it at the share and again at each doubling: the
+ * control thread decides on the sum over the workers, and a worker that
+ * held most of a small scan's probes must be heard again after its first
+ * event (test_live, two workers: a paced scan split 1/7 was never
+ * alerted). 20 SYNs each refused by a RST: suspects at the 2nd, 4th, 8th
+ * and 16th failure. A lone worker sees the whole test and decides once,
+ * at the 4th.
+ */
+static void
+trw_share_crosses_again_at_each_doubling(void)
+{
+	struct wk *two = wk_create_n(2), *one = wk_create();
+	uint16_t at[8] = { 0 }, at1[8] = { 0 };
+	unsigned n, n1;
+
+	send_refused_syns(two, 20);
+	n = trw_suspects(two, at, RTE_DIM(at));
+	CHECK(n == 4 && at[0] == 2 && at[1] == 4 && at[2] == 8 && at[3] == 16,
+	      "two workers: %u TRW suspects, at ports %u %u %u %u %u", n, at[0], at[1], at[2],
+	      at[3], at[4]);
+	send_refused_syns(one, 20);
+	n1 = trw_suspects(one, at1, RTE_DIM(at1));
+	CHECK(n1 == 1 && at1[0] == 4, "one worker: %u TRW suspects, at ports %u %u", n1, at1[0],
+	      at1[1]);
+	wk_free(two);
+	wk_free(one);
 }
 
 static void

@@ -220,6 +220,7 @@ struct sw_detect_conf {
 	uint32_t icmp_targets[SW_TS];
 	uint32_t protos[SW_TS];
 	uint32_t trw_failures;	/* failed - answered that decides (Jung et al.) */
+	bool trw_share;		/* trw_failures is one worker's share of several */
 	uint32_t distributed_sources;
 };
 

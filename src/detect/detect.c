@@ -195,6 +195,7 @@ sw_detect_conf_from(struct sw_detect_conf *dc, const struct sw_conf *c, unsigned
 	}
 	dc->trw_failures = RTE_MAX(1u, sw_trw_failures(c->trw_theta0, c->trw_theta1,
 						       c->trw_alpha, c->trw_beta) / n);
+	dc->trw_share = n > 1;
 	dc->distributed_sources = c->distributed_sources;
 }
 
@@ -722,13 +723,14 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 /*
  * The sequential test (Jung et al. 2004) on the source's counters after a
- * failure or an abort: half-open aborts count as failures. The worker's
- * share of the test's failures (trw_failures: the whole test's over the
- * workers) is crossed at that share and again at each doubling, as the
- * counters' thresholds are: the control thread decides on the sum over
- * the workers, and a small scan whose probes RSS split unevenly (one of
- * eight on one queue, seven on the other) reached the sum only after the
- * heavier worker's single event (test_live, two workers: no alert).
+ * failure or an abort: half-open aborts count as failures. A lone worker
+ * sees the whole test and decides once, at its threshold. One of several
+ * holds a share (trw_failures: the test's over the workers) and crosses
+ * it at the share and again at each doubling, as the counters' thresholds
+ * are: the control thread decides on the sum over the workers, and a small
+ * scan whose probes RSS split unevenly (one of eight on one queue, seven
+ * on the other) never reached that sum at the heavier worker's single
+ * event (test_live, two workers: no alert in 3 runs of 16).
  */
 static bool
 trw_crossed(const struct sw_detect *d, const struct sw_est *e, unsigned t)
@@ -736,7 +738,10 @@ trw_crossed(const struct sw_detect *d, const struct sw_est *e, unsigned t)
 	uint32_t ab = RTE_MIN(e->v[t][SW_F_ABORTED], e->v[t][SW_F_ANSWERED]);
 	uint32_t bad = e->v[t][SW_F_FAILED] + ab, good = e->v[t][SW_F_ANSWERED] - ab;
 
-	return bad >= good && sw_crossed(bad - good, d->dc.trw_failures);
+	if (bad < good)
+		return false;
+	return d->dc.trw_share ? sw_crossed(bad - good, d->dc.trw_failures) :
+				 bad - good == d->dc.trw_failures;
 }
 
 /* The shortest of the scales in mask (those the failure counted in) whose
