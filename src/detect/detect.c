@@ -501,7 +501,7 @@ svc_event(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	return true;
 }
 
-static void
+static void __rte_cold
 suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp,
 	const struct sw_est *e, bool samples)
@@ -545,6 +545,39 @@ hot_find(struct sw_detect *d, const struct sw_addr *dst)
  * first contact of a scan flood), though its contacts to a watched
  * target are still reported.
  */
+/* Many sources on one target: watch it, tell the control thread. Rare,
+ * out of line (as suspect()): the hot path keeps its registers. */
+static void __rte_cold __rte_noinline
+target_event(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	     const struct sw_role_info *r, struct hot_ent *hot, unsigned t, uint32_t sources,
+	     uint32_t contacts, uint32_t now_s)
+{
+	struct sw_event ev;
+
+	hot->dst = *r->target;
+	hot->until_s = now_s + d->dc.win_s[t];
+	hot->budget = HOT_BUDGET;
+	event_of(&ev, SW_EV_TARGET, w, p, r);
+	ev.timescale = (uint8_t)t;
+	ev.v[SW_F_TARGETS] = (uint16_t)sources;
+	ev.v[SW_F_CONTACTS] = (uint16_t)contacts;
+	emit(w, &ev);
+}
+
+/* A contact to a watched target, for the control thread (out of line). */
+static void __rte_cold __rte_noinline
+hot_contact(struct sw_worker *w, const struct sw_pkt *p, const struct sw_role_info *r,
+	    struct hot_ent *hot)
+{
+	struct sw_event ev;
+
+	hot->budget--;
+	event_of(&ev, SW_EV_HOT_CONTACT, w, p, r);
+	ev.fp = (uint8_t)sw_fp_match(p);
+	ev.tool = sw_fp_tool[ev.fp];
+	emit(w, &ev);
+}
+
 static void
 count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	     const struct sw_role_info *r, unsigned fresh, unsigned new_src, bool heavy,
@@ -566,29 +599,12 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		if (!(new_src & (1u << t)) || sources != d->dc.distributed_sources ||
 		    contacts < d->dc.ports[t])
 			continue;
-		/* Many sources on one target: watch it, tell the control thread. */
-		struct sw_event ev;
-
-		hot->dst = *r->target;
-		hot->until_s = now_s + d->dc.win_s[t];
-		hot->budget = HOT_BUDGET;
-		event_of(&ev, SW_EV_TARGET, w, p, r);
-		ev.timescale = (uint8_t)t;
-		ev.v[SW_F_TARGETS] = (uint16_t)sources;
-		ev.v[SW_F_CONTACTS] = (uint16_t)contacts;
-		emit(w, &ev);
+		target_event(d, w, p, r, hot, t, sources, contacts, now_s);
 		break;
 	}
 	if (hot->until_s >= now_s && hot->budget > 0 &&
-	    memcmp(&hot->dst, r->target, sizeof(hot->dst)) == 0) {
-		struct sw_event ev;
-
-		hot->budget--;
-		event_of(&ev, SW_EV_HOT_CONTACT, w, p, r);
-		ev.fp = (uint8_t)sw_fp_match(p);
-		ev.tool = sw_fp_tool[ev.fp];
-		emit(w, &ev);
-	}
+	    memcmp(&hot->dst, r->target, sizeof(hot->dst)) == 0)
+		hot_contact(w, p, r, hot);
 }
 
 /*
