@@ -59,6 +59,8 @@
 #include <scanwatch/worker.h>
 
 #include "splitmix.h"
+/* ST_LEAN drives the production sketch's inline fast path itself */
+#include "../src/sketch/sketch_fast.h"
 
 #define NB_MBUF		65536	/* frames per worker: 4 MiB of frame lines, 8 of mbufs */
 #define BURST_DEFAULT	32
@@ -74,7 +76,7 @@ static unsigned BURST = BURST_DEFAULT;	/* --burst: packets per worker call (capt
 
 /* ST_MATCH: parse + payload rules, no detection; ST_DETECT_MATCH: the
  * whole worker path with rules (sw_worker_burst with det and matcher) */
-enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN, ST_MATCH, ST_DETECT_MATCH };
+enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN, ST_MATCH, ST_DETECT_MATCH, ST_LEAN };
 enum mix { MIX_SCAN, MIX_BG, MIX_PAYLOAD, MIX_IMIX, MIX_FLOOD };
 enum cms_mode { CMS_PRIVATE, CMS_PRIVATE_ATOMIC, CMS_SHARED, CMS_SHARED_SRC };
 
@@ -131,6 +133,16 @@ struct run {
 	struct res r;
 	uint64_t sink;
 	struct sw_pkt meta[SW_BURST_MAX] __rte_cache_aligned;
+	/* ST_LEAN: thresholds per scale, the history of first contacts */
+	struct sw_cross lcross[SW_TS];
+	struct lean_hist {
+		struct sw_addr src, dst;
+		uint64_t ts_ns;
+		uint16_t port;
+		uint8_t tool, fp;
+	} lhist[256];
+	unsigned lpos;
+	uint64_t lsuspects;
 };
 
 static struct sw_conf conf;
@@ -496,6 +508,109 @@ prefetch_head(struct rte_mbuf **m, unsigned n)
 		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
 }
 
+/*
+ * The lean stand-in: the work a SYN first contact cannot do without, on
+ * the production sketch through its inline fast path (sketch_fast.h), in
+ * the worker's three passes, and nothing else: roles are "a SYN", no
+ * answers, no target cells, no timeouts, no sensitive services, no
+ * repeats, no events (a crossing is counted). Per SYN: two address hashes
+ * and the tuple's, the tuple's filter line; per first contact: the pair's,
+ * the port's and the source's hashes, their two filter lines and the
+ * source's owned cell, the three scales' threshold tests, the tool's
+ * fingerprint and a history entry. What detect costs above this row is
+ * what the rest of detection (and its generality) costs; see
+ * bench/README.md.
+ */
+static void
+burst_lean(struct run *r, struct rte_mbuf **m, unsigned n)
+{
+	struct sw_sketch *sk = (struct sw_sketch *)sw_detect_sketch(r->w->det);
+	uint64_t seed = sw_sketch_seed(sk);
+	uint32_t now_s = (uint32_t)(rte_get_tsc_cycles() / rte_get_tsc_hz());
+	struct sw_hash th[SW_BURST_MAX], ph[SW_BURST_MAX], qh[SW_BURST_MAX], sh[SW_BURST_MAX];
+	uint64_t ha[SW_BURST_MAX];
+	unsigned mask[SW_BURST_MAX];
+	uint16_t idx[SW_BURST_MAX], fc[SW_BURST_MAX];
+	unsigned k = 0, nf = 0;
+	static const struct sw_addr zero;
+	const uint64_t hzero = sw_sketch_hash_addr(seed, &zero);
+	const uint64_t kpair = sw_sketch_hash_part(seed, 0, SW_C_TCP, SW_K_SRC_DST, 0);
+	const uint64_t ksrc = sw_sketch_hash_part(seed, 0, SW_C_TCP, SW_K_SRC, 0) ^
+			      sw_sketch_hash_rot(hzero);
+
+	prefetch_head(m, n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct sw_pkt *p = &r->meta[i];
+		uint64_t hb;
+
+		if (i + PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(m[i + PREFETCH], void *));
+		if (sw_parse(rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len,
+			     &r->meta[i]) != SW_PERR_OK || p->proto != IPPROTO_TCP ||
+		    (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) != SW_TCP_SYN)
+			continue;
+		ha[i] = sw_sketch_hash_addr(seed, &p->src);
+		hb = sw_sketch_hash_addr(seed, &p->dst);
+		sw_sketch_hash_mix(seed, ha[i], hb, p->dport, p->proto, SW_K_TUPLE, 0, &th[i]);
+		/* the pair's key mixes hb in now, while it is in a register */
+		ph[i].h1 = (uint32_t)hb;
+		ph[i].h2 = (uint32_t)(hb >> 32);
+		rte_prefetch0(cm_filt_line(sk, &th[i]));
+		idx[k++] = (uint16_t)i;
+	}
+	for (unsigned j = 0; j < k; j++) {
+		unsigned i = idx[j];
+		const struct sw_pkt *p = &r->meta[i];
+		uint64_t hb = (uint64_t)ph[i].h2 << 32 | ph[i].h1;
+
+		sk->lines++;
+		mask[i] = cm_first_in(sk, &th[i], now_s);
+		if (mask[i] == 0)
+			continue;
+		sw_sketch_hash_fin(ha[i] ^ sw_sketch_hash_rot(hb) ^ kpair, &ph[i]);
+		sw_sketch_hash_mix(seed, ha[i], hzero, p->dport, SW_C_TCP, SW_K_SRC_PORT, 0, &qh[i]);
+		sw_sketch_hash_fin(ha[i] ^ ksrc, &sh[i]);
+		rte_prefetch0(cm_filt_line(sk, &ph[i]));
+		rte_prefetch0(cm_filt_line(sk, &qh[i]));
+		rte_prefetch0(cm_cell_at(sk, &sh[i], 0));
+		fc[nf++] = (uint16_t)i;
+	}
+	for (unsigned j = 0; j < nf; j++) {
+		unsigned i = fc[j];
+		const struct sw_pkt *p = &r->meta[i];
+		unsigned fresh = mask[i], new_dst, new_port;
+		struct lean_hist *h = &r->lhist[r->lpos++ % RTE_DIM(r->lhist)];
+		enum sw_fp fp;
+		struct sw_est e;
+		sw_upd_t u;
+
+		sk->lines += 2;
+		new_dst = cm_first_in(sk, &ph[i], now_s) & fresh;
+		new_port = cm_first_in(sk, &qh[i], now_s) & fresh;
+		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
+		    sw_upd(SW_F_PORTS, new_port);
+		cm_update_in(sk, &sh[i], u, now_s, &e);
+		for (unsigned t = 0; t < SW_TS; t++) {
+			unsigned raised = ((u >> (SW_UPD_SHIFT(t) + SW_F_TARGETS)) & 3u) |
+					  ((u >> (SW_UPD_SHIFT(t) + SW_F_CONTACTS)) & 1u) << 2;
+
+			if (unlikely(sw_cross_mask(&r->lcross[t], e.v[t][SW_F_TARGETS],
+						   e.v[t][SW_F_PORTS], e.v[t][SW_F_CONTACTS],
+						   0) & raised))
+				r->lsuspects++;
+		}
+		fp = sw_fp_match(p);
+		h->src = p->src;
+		h->dst = p->dst;
+		h->ts_ns = p->ts_ns;
+		h->port = p->dport;
+		h->fp = (uint8_t)fp;
+		h->tool = sw_fp_tool[fp];
+	}
+	r->r.fc += nf;
+	rte_pktmbuf_free_bulk(m, n);
+}
+
 static void
 burst_bare(struct run *r, struct rte_mbuf **m, unsigned n)
 {
@@ -585,6 +700,7 @@ pass(struct run *r, unsigned n)
 		case ST_BARE:	 burst_bare(r, m + i, nb); break;
 		case ST_PARSE:	 burst_parse(r, m + i, nb); break;
 		case ST_STANDIN: burst_standin(r, m + i, nb); break;
+		case ST_LEAN:	 burst_lean(r, m + i, nb); break;
 		case ST_DETECT:
 		case ST_MATCH:
 		case ST_DETECT_MATCH:
@@ -960,9 +1076,16 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 			r->ctl = ctl;
 			/* one worker: the second lcore, if any, is the control loop's */
 			r->paired = nw == 1 && (st == ST_DETECT || st == ST_DETECT_MATCH ||
-						st == ST_MATCH);
-			r->w = st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH ?
+						st == ST_MATCH || st == ST_LEAN);
+			r->w = st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH ||
+			       st == ST_LEAN ?
 			       worker_new(i, nw, st, ctl ? conf.ring_size : RING_SIZE) : NULL;
+			for (unsigned t = 0; t < SW_TS; t++) {
+				sw_cross_set(&r->lcross[t], 0, conf.ts[t].targets);
+				sw_cross_set(&r->lcross[t], 1, conf.ts[t].ports);
+				sw_cross_set(&r->lcross[t], 2, conf.ts[t].contacts);
+				sw_cross_set(&r->lcross[t], 3, 0);
+			}
 			if (r->w != NULL && evid_mode != EV_OFF)
 				evid_attach(r->w, mix);
 			r->wmask = conf.cms_width - 1;
@@ -1020,7 +1143,7 @@ row(const char *stage, const char *mix, const struct res *r, double bare)
 {
 	printf("| %-6s | %-10s | %6.2f | %7.1f | %5.2f |", stage, mix, mpps(r), cpp(r),
 	       cpp(r) / bare);
-	if (strncmp(stage, "detect", 6) == 0)
+	if (strncmp(stage, "detect", 6) == 0 || strcmp(stage, "lean") == 0)
 		printf(" %5.1f%% | %.2f | %.2f | %.4f | %" PRIu64 " | %.2f |\n",
 		       100.0 * (double)r->fc / (double)r->pkts, (double)r->lines / (double)r->pkts,
 		       r->fc ? (double)r->lines / (double)r->fc : 0.0,
@@ -1320,12 +1443,18 @@ main(int argc, char **argv)
 		row("detect", "scan", m, cpp(&bare));
 		measure(ST_DETECT, MIX_SCAN, 1, 0, true, m);
 		row("detect", "scan-fresh", m, cpp(&bare));
+		measure(ST_LEAN, MIX_SCAN, 1, 0, false, m);
+		row("lean", "scan", m, cpp(&bare));
+		measure(ST_LEAN, MIX_SCAN, 1, 0, true, m);
+		row("lean", "scan-fresh", m, cpp(&bare));
 	}
 	if (do_flood) {
 		measure(ST_PARSE, MIX_FLOOD, 1, 0, false, m);
 		row("parse", "flood", m, cpp(&bare));
 		measure(ST_DETECT, MIX_FLOOD, 1, 0, false, m);
 		row("detect", "flood", m, cpp(&bare));
+		measure(ST_LEAN, MIX_FLOOD, 1, 0, false, m);
+		row("lean", "flood", m, cpp(&bare));
 	}
 	if (do_bg) {
 		measure(ST_PARSE, MIX_BG, 1, 0, false, m);
