@@ -1903,6 +1903,74 @@ established_flow_segments_touch_no_state(void)
 	wk_free(k);
 }
 
+/* SCANNER's counters at time scale 0 after the last frame (sw_sketch_get). */
+static struct sw_est
+scanner_est(struct wk *k)
+{
+	const struct sw_sketch *sk = sw_detect_sketch(k->w->det);
+	struct sw_key key;
+	struct sw_hash h;
+	struct sw_est e;
+
+	memset(&key, 0, sizeof(key));
+	key.a = v4(SCANNER);
+	key.proto = SW_C_TCP;
+	key.kind = SW_K_SRC;
+	sw_sketch_hash(sk, &key, &h);
+	sw_sketch_get(sk, &key, &h, (uint32_t)(k->w->last_ts_ns / 1000000000ULL), &e);
+	return e;
+}
+
+/*
+ * A source that owns no cell has its first first contact counted on two
+ * lines of state (the tuple's filter line, its cell) and the target's cell;
+ * its pair and port marks are made at its next first contact, which does
+ * not count that pair or that port again (detect.c, deferred marks).
+ */
+static void
+first_contact_of_a_new_source_defers_its_pair_and_port(void)
+{
+	struct wk *k = wk_create();
+	const struct sw_detect_stats *ds = sw_detect_stats(k->w->det);
+	const struct sw_sketch *sk = sw_detect_sketch(k->w->det);
+	static const struct { uint32_t dst; uint16_t port; uint32_t contacts, targets, ports; }
+	step[] = {
+		{ TARGET, 80, 1, 1, 1 },
+		{ TARGET, 81, 2, 1, 2 },		/* the deferred pair: not new */
+		{ IP(10, 0, 0, 3), 80, 3, 2, 2 },	/* the deferred port: marked */
+		{ TARGET, 80, 3, 2, 2 },		/* the first tuple: no first contact */
+		{ TARGET, 83, 4, 2, 3 },		/* the pair, marked at step 2 */
+		{ IP(10, 0, 0, 4), 84, 5, 3, 4 },
+	};
+	uint64_t before = sw_sketch_lines(sk);
+
+	for (unsigned i = 0; i < RTE_DIM(step); i++) {
+		struct frame f;
+		struct sw_est e;
+
+		tcp4s(&f, SCANNER, step[i].dst, 40000, step[i].port, SW_TCP_SYN);
+		wk_send(k, &f);
+		wk_flush(k);
+		if (i == 0) {
+			CHECK(ds->deferred == 1, "deferred %llu after a new source's first contact",
+			      (unsigned long long)ds->deferred);
+			/* tuple, source cell, target cell: not the pair's and port's */
+			CHECK(sw_sketch_lines(sk) - before == 3, "a new source's first contact "
+			      "touched %llu lines", (unsigned long long)(sw_sketch_lines(sk) - before));
+		}
+		e = scanner_est(k);
+		CHECK(e.v[0][SW_F_CONTACTS] == step[i].contacts &&
+		      e.v[0][SW_F_TARGETS] == step[i].targets &&
+		      e.v[0][SW_F_PORTS] == step[i].ports,
+		      "step %u: contacts %u targets %u ports %u, want %u %u %u", i,
+		      e.v[0][SW_F_CONTACTS], e.v[0][SW_F_TARGETS], e.v[0][SW_F_PORTS],
+		      step[i].contacts, step[i].targets, step[i].ports);
+	}
+	CHECK(ds->deferred == 1, "deferred %llu: only the first contact of a source without a "
+	      "cell is", (unsigned long long)ds->deferred);
+	wk_free(k);
+}
+
 static void
 ack_scan_of_an_unknown_tool_is_seen_through_its_rsts(void)
 {
@@ -2292,6 +2360,7 @@ main(void)
 	RUN(repeated_connections_to_a_sensitive_service_are_counted);
 	RUN(benign_client_completing_handshakes_is_not_a_scan);
 	RUN(established_flow_segments_touch_no_state);
+	RUN(first_contact_of_a_new_source_defers_its_pair_and_port);
 	RUN(ack_scan_of_an_unknown_tool_is_seen_through_its_rsts);
 	RUN(clients_resetting_a_server_do_not_make_it_a_scanner);
 	RUN(clients_resetting_their_own_connections_are_not_answers);

@@ -264,6 +264,8 @@ struct sw_detect_stats {
 	uint64_t timeouts_lost;	/* ... that fell off a full queue, not looked at */
 	uint64_t timeouts_one_way; /* ... not counted: no answer of the address
 				    * family came for a minute (a one-way tap) */
+	uint64_t deferred;	/* first contacts of a source that owned no cell:
+				 * pair and port marks left to its next (detect.c) */
 };
 const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
 

@@ -58,8 +58,16 @@ struct sw_cell {
 	struct sw_cell_ts ts[SW_TS];
 	uint32_t tag;			/* owner's h2; 0: shared count-min cell */
 	uint32_t spill_s;		/* last time a key passed this row-0 cell */
-	uint8_t pad[64 - SW_TS * sizeof(struct sw_cell_ts) - 8];
+	/* A source's first contact, counted while the source owned no cell:
+	 * its (source, target) and (source, port) filter marks wait for the
+	 * source's next first contact (src/detect/detect.c, deferred marks).
+	 * The owner's cells only; cleared when a key claims the cell. */
+	uint32_t defer_h1;		/* the pair key's h1 */
+	uint16_t defer_h2;		/* its h2, low 16 bits; 0: no record */
+	uint16_t defer_port;		/* the port */
 } __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct sw_cell) == 64, "a cell is one cache line");
 
 /**
  * Which counters an update adds one to, packed: bit 8t + f adds one to

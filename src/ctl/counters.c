@@ -203,6 +203,10 @@ const struct sw_counter sw_detect_counters[] = {
 	  .prom = "scanwatch_timeouts_one_way_total",
 	  .help = "Timed-out first contacts not counted: no answer of their address family "
 		  "came for a minute (a tap that carries one direction)." },
+	{ C(det.deferred), .eve = "deferred_marks", .tel = "deferred_marks",
+	  .prom = "scanwatch_deferred_marks_total",
+	  .help = "First contacts of sources that owned no cell, counted on two lines of state: "
+		  "their pair and port marks wait for the source's next first contact." },
 	/* struct sw_decide_stats, the control thread's (src/detect/decide.c);
 	 * EVE also: stats.detect.alert and .alerts_suppressed (Suricata's) */
 	{ C(dec.alerts), .eve = "alerts", .tel = "alerts", .prom = "scanwatch_alerts_total",

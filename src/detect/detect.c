@@ -120,6 +120,9 @@ struct prep {
 	struct sw_hash src;	/* the source's cell */
 	struct sw_hash dst;	/* probe: the target's cell, when dst_hashed */
 	bool dst_hashed;	/* probe: dst hashed and prefetched (not a known heavy source) */
+	bool src_ready;		/* pass 1 hashed src and prefetched its row-0 cell */
+	bool defer;		/* a source that owns no cell: pair and port are new,
+				 * their lines not loaded (count_probe, deferred marks) */
 };
 
 struct sw_detect {
@@ -647,6 +650,100 @@ pend_push(struct sw_detect *d, const struct sw_pkt *p, const struct sw_role_info
 	pe->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 }
 
+/* The (source, target) and (source, port) keys of a first contact. */
+static __rte_always_inline void
+pair_port_hash(const struct sw_detect *d, const struct sw_role_info *r, uint64_t ha,
+	       uint64_t hb, struct sw_hash *pair, struct sw_hash *port, bool keyed)
+{
+	struct sw_key k;
+
+	key_hash_fixed(d, &k, SW_K_SRC_DST, r->scanner, r->target, ha, hb, r->cls, pair, keyed);
+	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, ha, 0, r->port, r->cls, 0, port, keyed);
+}
+
+/*
+ * A source's first first contact, counted while it owned no cell (a new
+ * source: a random-source flood's every packet, a new client's first
+ * connection) leaves its pair and port filter marks to the source's next
+ * first contact, recorded in its cell: 2 lines (the tuple's, the cell) in
+ * place of 4. The next first contact, its lines loaded as usual, marks
+ * them at the second the first was made (the cell's slow window opened
+ * then), and does not count that pair or port again. A source whose only
+ * contact loses its cell to another key (cm_cell_light) loses the record
+ * with it, as it loses its count.
+ */
+static void
+defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r,
+	    uint64_t ha, const struct sw_hash *pair, uint32_t now_s, unsigned *new_dst,
+	    unsigned *new_port)
+{
+	uint32_t at = c->ts[SW_TS - 1].start;
+	struct sw_hash ph = { .h1 = c->defer_h1, .h2 = c->defer_h2 };
+	uint16_t port = c->defer_port;
+	unsigned seen;
+
+	c->defer_h2 = 0;
+	if (now_s - at >= d->dc.win_s[SW_TS - 1])
+		return;	/* older than every window: no mark would still count */
+	seen = ~cm_fresh(d->sk, cm_sage(cm_stamp(now_s), cm_stamp(at))) & ((1u << SW_TS) - 1);
+	if (pair->h1 == ph.h1 && (uint16_t)pair->h2 == ph.h2)
+		*new_dst &= ~seen;	/* marked just now, and newer */
+	else
+		cm_mark_at(d->sk, &ph, now_s, at);
+	if (r->port == port) {
+		*new_port &= ~seen;
+	} else {
+		struct sw_key k;
+		struct sw_hash qh;
+
+		key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, ha, 0, port, r->cls, 0, &qh,
+			 false);
+		cm_mark_at(d->sk, &qh, now_s, at);
+	}
+}
+
+/*
+ * The sketch's side of count_probe(): the pair and port tests (or their
+ * deferral, above) and one visit of the source's cell for all three
+ * counters. Returns the update; *new_dst its new targets, e the counters.
+ */
+static __rte_always_inline sw_upd_t
+count_source(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
+	     unsigned fresh, uint32_t now_s, unsigned *new_dst, struct sw_est *e)
+{
+	bool claimed;
+	struct sw_cell *c = cm_owned_cell(d->sk, &pr->src, now_s, &claimed);
+	struct sw_hash pair, port;
+	unsigned new_port;
+	sw_upd_t u;
+
+	if (pr->defer && claimed) {
+		pair_port_hash(d, r, pr->ha, pr->hb, &pair, &port, false);
+		c->defer_h1 = pair.h1;
+		c->defer_h2 = (uint16_t)pair.h2;	/* h2 is odd: never 0 */
+		c->defer_port = r->port;
+		d->st.deferred++;
+		*new_dst = new_port = fresh;
+	} else {
+		if (pr->defer)	/* the cell was taken in this burst: not new after all */
+			pair_port_hash(d, r, pr->ha, pr->hb, &pair, &port, false);
+		else
+			pair = pr->pair, port = pr->port;
+		d->sk->lines += 2;
+		*new_dst = cm_first_in(d->sk, &pair, now_s) & fresh;
+		new_port = cm_first_in(d->sk, &port, now_s) & fresh;
+		if (c != NULL && unlikely(c->defer_h2 != 0))
+			defer_flush(d, c, r, pr->ha, &pair, now_s, new_dst, &new_port);
+	}
+	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, *new_dst) |
+	    sw_upd(SW_F_PORTS, new_port);
+	if (likely(c != NULL))
+		sw_cell_update_read(d->sk, c, u, now_s, e);
+	else
+		sw_cm_update_spilled(d->sk, &pr->src, u, now_s, e);
+	return u;
+}
+
 static void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s,
@@ -662,19 +759,19 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	sw_upd_t u;
 
 	d->st.first_contacts++;
-	if (unlikely(keyed))
+	if (likely(!keyed)) {
+		u = count_source(d, r, pr, fresh, now_s, &new_dst, &e);
+	} else {
 		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
-	new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s, keyed) & fresh;
-	if (unlikely(keyed))
+		new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s, keyed) & fresh;
 		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
-	new_port = sw_skf_first(d->sk, &k, &pr->port, now_s, keyed) & fresh;
-
-	/* one visit of the source's cell for all three counters */
-	if (unlikely(keyed))
+		new_port = sw_skf_first(d->sk, &k, &pr->port, now_s, keyed) & fresh;
+		/* one visit of the source's cell for all three counters */
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
-	    sw_upd(SW_F_PORTS, new_port);
-	sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, keyed);
+		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
+		    sw_upd(SW_F_PORTS, new_port);
+		sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, keyed);
+	}
 	/* one bit test; rare branch (a listed service) */
 	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
 		svc_note(d, r, pr->ha, now_s);
@@ -912,27 +1009,36 @@ count_repeat(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	emit(w, &ev);
 }
 
-/* Hash what a first contact will count and start loading it. */
+/*
+ * Hash what a first contact will count and start loading it. A source
+ * whose row-0 cell pass 1 loaded and found neither owned by it nor passed
+ * by it (cm_unowned) has touched no target and no port the sketch
+ * remembers: its pair and port lines are not loaded (pr->defer).
+ */
 static __rte_always_inline void
-prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, bool keyed)
+prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, uint32_t now_s,
+	   bool keyed)
 {
 	struct sw_key k;
 
-	key_hash_fixed(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, r->cls,
-		 &pr->pair, keyed);
-	key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
-		 &pr->port, keyed);
-	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src, keyed);
+	if (!pr->src_ready) {
+		key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src,
+			       keyed);
+		sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
+	}
+	pr->defer = !keyed && pr->src_ready && cm_unowned(d->sk, &pr->src, now_s);
+	if (!pr->defer) {
+		pair_port_hash(d, r, pr->ha, pr->hb, &pr->pair, &pr->port, keyed);
+		sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
+		sw_skf_prefetch_filter(d->sk, &pr->port, keyed);
+	}
 	pr->dst_hashed = d->dc.distributed_sources > 0 &&
 			 d->heavy[pr->src.h1 & (HEAVY - 1)] != pr->src.h2;
-	if (pr->dst_hashed)
+	if (pr->dst_hashed) {
 		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst,
 			       keyed);
-	sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
-	sw_skf_prefetch_filter(d->sk, &pr->port, keyed);
-	sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
-	if (pr->dst_hashed)
 		sw_skf_prefetch_target(d->sk, &pr->dst, keyed);
+	}
 }
 
 static void
@@ -1001,7 +1107,7 @@ probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
 	pr->mask = sw_skf_first(d->sk, k, h, ts, keyed);
 	if (pr->mask) {
 		pr->act = ACT_PROBE;
-		prep_probe(d, r, pr, keyed);
+		prep_probe(d, r, pr, ts, keyed);
 	}
 }
 
@@ -1050,7 +1156,8 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	pr->mask = sw_skf_first(d->sk, tk, th, now_s, keyed);
 	if (pr->mask == 0)
 		return;
-	prep_probe(d, r, pr, keyed);
+	pr->src_ready = false;
+	prep_probe(d, r, pr, now_s, keyed);
 	count_probe(d, w, p, r, pr, SW_FP_NONE, now_s, keyed);
 	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto, 0,
 		 &ah, keyed);
@@ -1106,6 +1213,16 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
 			 r->port, r->proto, 0, &d->hash[i], keyed);
 		sw_skf_prefetch_filter(d->sk, &d->hash[i], keyed);
+		/* a probe's source cell, which pass 2 reads to tell a new
+		 * source (prep_probe) */
+		pr->src_ready = r->role == SW_ROLE_PROBE;
+		if (pr->src_ready) {
+			struct sw_key sk;
+
+			key_hash_fixed(d, &sk, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls,
+				       &pr->src, keyed);
+			sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
+		}
 	}
 	d->flowy = 2 * flows >= n;
 

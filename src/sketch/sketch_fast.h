@@ -169,6 +169,7 @@ cm_cell_claim(struct sw_cell *c, uint32_t tag, uint32_t now_s)
 		c->ts[t].start = now_s;
 	}
 	c->tag = tag;
+	c->defer_h2 = 0;	/* the former owner's deferred marks are dropped */
 }
 
 /*
@@ -204,14 +205,16 @@ cm_cell_light(const struct sw_cell *c)
 #endif
 }
 
-/* The cell k owns, claiming one if it can; NULL: k is a spilled key. */
+/* The cell k owns, claiming one if it can (*claimed: it did, now); NULL:
+ * k is a spilled key. */
 static inline struct sw_cell *
-cm_owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
+cm_owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s, bool *claimed)
 {
 	struct sw_cell *c0 = cm_cell_at(s, h, 0);
 	bool deeper = false;
 
 	s->lines++;
+	*claimed = false;
 	if (c0->tag == h->h2)
 		return c0;
 	/* a key that passed row 0 recently may own a row below */
@@ -227,6 +230,7 @@ cm_owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 	}
 	if (cm_cell_free(s, c0, now_s)) {
 		cm_cell_claim(c0, h->h2, now_s);
+		*claimed = true;
 		return c0;
 	}
 	/* not while a key passing it counts below (in a deeper row or the
@@ -234,6 +238,7 @@ cm_owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 	if (!deeper && cm_cell_light(c0)) {
 		s->handovers++;
 		cm_cell_claim(c0, h->h2, now_s);
+		*claimed = true;
 		return c0;
 	}
 	c0->spill_s = now_s;
@@ -250,10 +255,44 @@ cm_owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 
 		if (cm_cell_free(s, c, now_s)) {
 			cm_cell_claim(c, h->h2, now_s);
+			*claimed = true;
 			return c;
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Whether k owns no cell and has passed no row-0 cell within the longest
+ * window: as far as the sketch knows, a source never seen (or one whose
+ * single contact lost its cell to another key). One look at the row-0
+ * cell, which the caller has loaded.
+ */
+static inline bool
+cm_unowned(const struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
+{
+	const struct sw_cell *c0 = cm_cell_at(s, h, 0);
+
+	return c0->tag != h->h2 && !(c0->spill_s != 0 && now_s - c0->spill_s < s->max_win);
+}
+
+/* Mark k seen at second `at` (a stamp of the past), keeping any of its
+ * cells that a later mark (of k or of a key sharing them) made younger. */
+static inline void
+cm_mark_at(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s, uint32_t at)
+{
+	uint16_t *line = cm_filt_line(s, h);
+	uint16_t cur = cm_stamp(now_s), st = cm_stamp(at);
+	uint32_t age = cm_sage(cur, st);
+	CM_CELLS(line, h);
+
+	s->lines++;
+	if (*c0 == 0 || cm_sage(cur, *c0) > age)
+		*c0 = st;
+	if (*c1 == 0 || cm_sage(cur, *c1) > age)
+		*c1 = st;
+	if (*c2 == 0 || cm_sage(cur, *c2) > age)
+		*c2 = st;
 }
 
 void sw_cm_update_spilled(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u,
@@ -264,7 +303,8 @@ static inline void
 cm_update_in(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
 	     struct sw_est *e)
 {
-	struct sw_cell *c = cm_owned_cell(s, h, now_s);
+	bool claimed;
+	struct sw_cell *c = cm_owned_cell(s, h, now_s, &claimed);
 
 	if (unlikely(c == NULL)) {
 		sw_cm_update_spilled(s, h, u, now_s, e);
