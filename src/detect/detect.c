@@ -8,9 +8,11 @@
  * and target, source and port), the source's cell and, when distributed
  * detection is on, the target's cell: five lines, each prefetched one pass
  * ahead, counted in sw_sketch_lines() (see bench/README.md for the
- * cycles). Each address of a packet is hashed once; every key is derived
- * from the two address hashes with one finaliser (sketch.h). Data segments
- * of established TCP flows touch no state at all.
+ * cycles). A source that owns no cell (a new one) skips the pair and port
+ * lines until its next first contact (count_source, deferred marks): its
+ * first costs three. Each address of a packet is hashed once; every key
+ * is derived from the two address hashes with one finaliser (sketch.h).
+ * Data segments of established TCP flows touch no state at all.
  */
 
 #include <errno.h>
