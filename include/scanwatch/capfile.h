@@ -32,7 +32,8 @@ struct sw_capfile {
  * Read the file's headers and walk its records.
  * @return 0 (cf filled; check cf->damaged), or -1 with a message in err:
  *         not readable, empty, not a capture, header cut short, a link
- *         type scanwatch does not read (named), mixed link types.
+ *         type scanwatch does not read (named), mixed link types, a pcapng
+ *         file without an interface description block.
  */
 int sw_capfile_probe(const char *path, struct sw_capfile *cf, char *err, size_t errlen);
 

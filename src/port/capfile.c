@@ -298,6 +298,13 @@ walk_pcapng(struct rd *r, struct sw_capfile *cf, const char *path, char *err, si
 			return -1;
 		off += len;
 	}
+	if (!any_link) {
+		/* nothing says what its packets are, and none could be read */
+		snprintf(err, errlen, "%s: a pcapng file without an interface description block%s%s: "
+			 "it holds no packet scanwatch can read", path,
+			 cf->damaged ? " before its damage: " : "", cf->damaged ? cf->damage : "");
+		return -1;
+	}
 	return 0;
 }
 
