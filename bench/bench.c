@@ -528,7 +528,7 @@ burst_lean(struct run *r, struct rte_mbuf **m, unsigned n)
 	uint64_t seed = sw_sketch_seed(sk);
 	uint32_t now_s = (uint32_t)(rte_get_tsc_cycles() / rte_get_tsc_hz());
 	struct sw_hash th[SW_BURST_MAX], ph[SW_BURST_MAX], qh[SW_BURST_MAX], sh[SW_BURST_MAX];
-	uint64_t ha[SW_BURST_MAX];
+	uint64_t ha[SW_BURST_MAX], hb[SW_BURST_MAX];
 	unsigned mask[SW_BURST_MAX];
 	uint16_t idx[SW_BURST_MAX], fc[SW_BURST_MAX];
 	unsigned k = 0, nf = 0;
@@ -541,7 +541,6 @@ burst_lean(struct run *r, struct rte_mbuf **m, unsigned n)
 	prefetch_head(m, n);
 	for (unsigned i = 0; i < n; i++) {
 		const struct sw_pkt *p = &r->meta[i];
-		uint64_t hb;
 
 		if (i + PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(m[i + PREFETCH], void *));
@@ -550,24 +549,20 @@ burst_lean(struct run *r, struct rte_mbuf **m, unsigned n)
 		    (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) != SW_TCP_SYN)
 			continue;
 		ha[i] = sw_sketch_hash_addr(seed, &p->src);
-		hb = sw_sketch_hash_addr(seed, &p->dst);
-		sw_sketch_hash_mix(seed, ha[i], hb, p->dport, p->proto, SW_K_TUPLE, 0, &th[i]);
-		/* the pair's key mixes hb in now, while it is in a register */
-		ph[i].h1 = (uint32_t)hb;
-		ph[i].h2 = (uint32_t)(hb >> 32);
+		hb[i] = sw_sketch_hash_addr(seed, &p->dst);
+		sw_sketch_hash_mix(seed, ha[i], hb[i], p->dport, p->proto, SW_K_TUPLE, 0, &th[i]);
 		rte_prefetch0(cm_filt_line(sk, &th[i]));
 		idx[k++] = (uint16_t)i;
 	}
 	for (unsigned j = 0; j < k; j++) {
 		unsigned i = idx[j];
 		const struct sw_pkt *p = &r->meta[i];
-		uint64_t hb = (uint64_t)ph[i].h2 << 32 | ph[i].h1;
 
 		sk->lines++;
 		mask[i] = cm_first_in(sk, &th[i], now_s);
 		if (mask[i] == 0)
 			continue;
-		sw_sketch_hash_fin(ha[i] ^ sw_sketch_hash_rot(hb) ^ kpair, &ph[i]);
+		sw_sketch_hash_fin(ha[i] ^ sw_sketch_hash_rot(hb[i]) ^ kpair, &ph[i]);
 		sw_sketch_hash_mix(seed, ha[i], hzero, p->dport, SW_C_TCP, SW_K_SRC_PORT, 0, &qh[i]);
 		sw_sketch_hash_fin(ha[i] ^ ksrc, &sh[i]);
 		rte_prefetch0(cm_filt_line(sk, &ph[i]));

@@ -205,6 +205,14 @@ cm_cell_light(const struct sw_cell *c)
 #endif
 }
 
+/* A key passed row-0 cell c0 for a row below within the longest window:
+ * it may own a cell there. */
+static inline bool
+cm_passed_below(const struct sw_sketch *s, const struct sw_cell *c0, uint32_t now_s)
+{
+	return c0->spill_s != 0 && now_s - c0->spill_s < s->max_win;
+}
+
 /* The cell k owns, claiming one if it can (*claimed: it did, now); NULL:
  * k is a spilled key. */
 static inline struct sw_cell *
@@ -218,7 +226,7 @@ cm_owned_cell(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s, bool
 	if (c0->tag == h->h2)
 		return c0;
 	/* a key that passed row 0 recently may own a row below */
-	if (c0->spill_s != 0 && now_s - c0->spill_s < s->max_win) {
+	if (cm_passed_below(s, c0, now_s)) {
 		deeper = true;
 		for (unsigned r = 1; r < s->c.depth; r++) {
 			struct sw_cell *c = cm_cell_at(s, h, r);
@@ -273,7 +281,7 @@ cm_unowned(const struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s)
 {
 	const struct sw_cell *c0 = cm_cell_at(s, h, 0);
 
-	return c0->tag != h->h2 && !(c0->spill_s != 0 && now_s - c0->spill_s < s->max_win);
+	return c0->tag != h->h2 && !cm_passed_below(s, c0, now_s);
 }
 
 /* Mark k seen at second `at` (a stamp of the past), keeping any of its
