@@ -1101,7 +1101,7 @@ tcp_flow_sure(const struct sw_pkt *p)
 }
 
 /* A probe's first-contact test; on a first contact, prefetch its counting. */
-static inline void
+static __rte_always_inline void
 probe_first(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
 	    struct sw_key *k, const struct sw_hash *h, uint32_t ts, bool keyed)
 {
