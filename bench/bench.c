@@ -1337,6 +1337,8 @@ init_eal(bool huge)
 	argv[argc++] = prefix;
 	if (!huge)
 		argv[argc++] = "--no-huge";
+	else	/* -m's pages otherwise stay in the hugetlbfs mount after exit */
+		argv[argc++] = "--huge-unlink";
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0)
 		return -1;
