@@ -54,10 +54,21 @@ for case in sorted(labels):
               stats["decoder"]["pkts"] > nprobes, "detect %s" % det)
 
     if case == "syn_flood":
+        # exact twin: every SYN is its source's one first contact
+        _, xstats, _, _ = run(binary, pcap, "--set", "detect.mode=exact")
+        xdet = sw_detect(xstats)
+        check("flood_each_source_one_first_contact_exact",
+              xdet.get("first_contacts") == len(srcs) == nprobes,
+              "%s first contacts, %d sources, %d SYNs" % (xdet.get("first_contacts"),
+                                                          len(srcs), nprobes))
         alerts, stats, _, _ = run(binary, pcap)
         det = sw_detect(stats)
+        # the sketch: the same, but for the filter's false positives. The
+        # seed is random per run; with sketch.seed=10 (1 of 600 seeds
+        # tried) and once in CI, two of the 1,500 tuples agreed on their 19
+        # line bits and 15 cell bits, and the later read as seen
         check("flood_each_source_one_first_contact",
-              det.get("first_contacts") == len(srcs) == nprobes,
+              len(srcs) - 1 <= det.get("first_contacts", 0) <= len(srcs) == nprobes,
               "%s first contacts, %d sources, %d SYNs" % (det.get("first_contacts"), len(srcs),
                                                           nprobes))
         check("flood_raises_no_suspect", det.get("suspects") == 0, det)
