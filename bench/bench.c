@@ -528,6 +528,20 @@ prefetch_head(struct rte_mbuf **m, unsigned n)
  * get two passes to arrive instead of one. What the lean row loses to
  * their latency.
  */
+/* A first contact's pair, port and source hashes, and their loads started. */
+static __rte_always_inline void
+lean_prep(const struct sw_sketch *sk, uint64_t seed, uint64_t ha, uint64_t hb, uint16_t dport,
+	  uint64_t kpair, uint64_t ksrc, uint64_t hzero, struct sw_hash *ph, struct sw_hash *qh,
+	  struct sw_hash *sh)
+{
+	sw_sketch_hash_fin(ha ^ sw_sketch_hash_rot(hb) ^ kpair, ph);
+	sw_sketch_hash_mix(seed, ha, hzero, dport, SW_C_TCP, SW_K_SRC_PORT, 0, qh);
+	sw_sketch_hash_fin(ha ^ ksrc, sh);
+	rte_prefetch0(cm_filt_line(sk, ph));
+	rte_prefetch0(cm_filt_line(sk, qh));
+	rte_prefetch0(cm_cell_at(sk, sh, 0));
+}
+
 static __rte_always_inline void
 burst_lean_at(struct run *r, struct rte_mbuf **m, unsigned n, bool early)
 {
@@ -559,15 +573,9 @@ burst_lean_at(struct run *r, struct rte_mbuf **m, unsigned n, bool early)
 		hb[i] = sw_sketch_hash_addr(seed, &p->dst);
 		sw_sketch_hash_mix(seed, ha[i], hb[i], p->dport, p->proto, SW_K_TUPLE, 0, &th[i]);
 		rte_prefetch0(cm_filt_line(sk, &th[i]));
-		if (early) {
-			sw_sketch_hash_fin(ha[i] ^ sw_sketch_hash_rot(hb[i]) ^ kpair, &ph[i]);
-			sw_sketch_hash_mix(seed, ha[i], hzero, p->dport, SW_C_TCP,
-					   SW_K_SRC_PORT, 0, &qh[i]);
-			sw_sketch_hash_fin(ha[i] ^ ksrc, &sh[i]);
-			rte_prefetch0(cm_filt_line(sk, &ph[i]));
-			rte_prefetch0(cm_filt_line(sk, &qh[i]));
-			rte_prefetch0(cm_cell_at(sk, &sh[i], 0));
-		}
+		if (early)
+			lean_prep(sk, seed, ha[i], hb[i], p->dport, kpair, ksrc, hzero, &ph[i],
+				  &qh[i], &sh[i]);
 		idx[k++] = (uint16_t)i;
 	}
 	for (unsigned j = 0; j < k; j++) {
@@ -578,16 +586,9 @@ burst_lean_at(struct run *r, struct rte_mbuf **m, unsigned n, bool early)
 		mask[i] = cm_first_in(sk, &th[i], now_s);
 		if (mask[i] == 0)
 			continue;
-		if (early) {
-			fc[nf++] = (uint16_t)i;
-			continue;
-		}
-		sw_sketch_hash_fin(ha[i] ^ sw_sketch_hash_rot(hb[i]) ^ kpair, &ph[i]);
-		sw_sketch_hash_mix(seed, ha[i], hzero, p->dport, SW_C_TCP, SW_K_SRC_PORT, 0, &qh[i]);
-		sw_sketch_hash_fin(ha[i] ^ ksrc, &sh[i]);
-		rte_prefetch0(cm_filt_line(sk, &ph[i]));
-		rte_prefetch0(cm_filt_line(sk, &qh[i]));
-		rte_prefetch0(cm_cell_at(sk, &sh[i], 0));
+		if (!early)
+			lean_prep(sk, seed, ha[i], hb[i], p->dport, kpair, ksrc, hzero, &ph[i],
+				  &qh[i], &sh[i]);
 		fc[nf++] = (uint16_t)i;
 	}
 	for (unsigned j = 0; j < nf; j++) {
