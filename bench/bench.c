@@ -1183,6 +1183,17 @@ row(const char *stage, const char *mix, const struct res *r, double bare)
 	fflush(stdout);
 }
 
+/* One one-worker row of the detection table: measure, then print it. */
+static void
+one_row(enum stage st, enum mix mix, bool fresh, const char *stage, const char *mixname,
+	const struct res *bare)
+{
+	struct res m[2];
+
+	measure(st, mix, 1, 0, fresh, m);
+	row(stage, mixname, m, cpp(bare));
+}
+
 /* Payload mixes: what the matcher did, per packet of the timed passes. */
 static void
 match_row(const char *stage, const char *mix, const struct res *r, double bare)
@@ -1469,36 +1480,23 @@ main(int argc, char **argv)
 	bare = m[0];
 	row("bare", "scan", &bare, cpp(&bare));
 	if (do_scan) {
-		measure(ST_PARSE, MIX_SCAN, 1, 0, false, m);
-		row("parse", "scan", m, cpp(&bare));
-		measure(ST_DETECT, MIX_SCAN, 1, 0, false, m);
-		row("detect", "scan", m, cpp(&bare));
-		measure(ST_DETECT, MIX_SCAN, 1, 0, true, m);
-		row("detect", "scan-fresh", m, cpp(&bare));
-		measure(ST_LEAN, MIX_SCAN, 1, 0, false, m);
-		row("lean", "scan", m, cpp(&bare));
-		measure(ST_LEAN, MIX_SCAN, 1, 0, true, m);
-		row("lean", "scan-fresh", m, cpp(&bare));
-		measure(ST_LEAN_EARLY, MIX_SCAN, 1, 0, false, m);
-		row("lean-e", "scan", m, cpp(&bare));
-		measure(ST_LEAN_EARLY, MIX_SCAN, 1, 0, true, m);
-		row("lean-e", "scan-fresh", m, cpp(&bare));
+		one_row(ST_PARSE, MIX_SCAN, false, "parse", "scan", &bare);
+		one_row(ST_DETECT, MIX_SCAN, false, "detect", "scan", &bare);
+		one_row(ST_DETECT, MIX_SCAN, true, "detect", "scan-fresh", &bare);
+		one_row(ST_LEAN, MIX_SCAN, false, "lean", "scan", &bare);
+		one_row(ST_LEAN, MIX_SCAN, true, "lean", "scan-fresh", &bare);
+		one_row(ST_LEAN_EARLY, MIX_SCAN, false, "lean-e", "scan", &bare);
+		one_row(ST_LEAN_EARLY, MIX_SCAN, true, "lean-e", "scan-fresh", &bare);
 	}
 	if (do_flood) {
-		measure(ST_PARSE, MIX_FLOOD, 1, 0, false, m);
-		row("parse", "flood", m, cpp(&bare));
-		measure(ST_DETECT, MIX_FLOOD, 1, 0, false, m);
-		row("detect", "flood", m, cpp(&bare));
-		measure(ST_LEAN, MIX_FLOOD, 1, 0, false, m);
-		row("lean", "flood", m, cpp(&bare));
-		measure(ST_LEAN_EARLY, MIX_FLOOD, 1, 0, false, m);
-		row("lean-e", "flood", m, cpp(&bare));
+		one_row(ST_PARSE, MIX_FLOOD, false, "parse", "flood", &bare);
+		one_row(ST_DETECT, MIX_FLOOD, false, "detect", "flood", &bare);
+		one_row(ST_LEAN, MIX_FLOOD, false, "lean", "flood", &bare);
+		one_row(ST_LEAN_EARLY, MIX_FLOOD, false, "lean-e", "flood", &bare);
 	}
 	if (do_bg) {
-		measure(ST_PARSE, MIX_BG, 1, 0, false, m);
-		row("parse", "background", m, cpp(&bare));
-		measure(ST_DETECT, MIX_BG, 1, 0, false, m);
-		row("detect", "background", m, cpp(&bare));
+		one_row(ST_PARSE, MIX_BG, false, "parse", "background", &bare);
+		one_row(ST_DETECT, MIX_BG, false, "detect", "background", &bare);
 	}
 	if (do_payload || do_imix) {
 		printf("\nPayload rules%s%s: payload-heavy 64-byte mix and IMIX 7:4:1; scanned = "
