@@ -509,6 +509,20 @@ prefetch_head(struct rte_mbuf **m, unsigned n)
 		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
 }
 
+/* A first contact's pair, port and source hashes, and their loads started. */
+static __rte_always_inline void
+lean_prep(const struct sw_sketch *sk, uint64_t seed, uint64_t ha, uint64_t hb, uint16_t dport,
+	  uint64_t kpair, uint64_t ksrc, uint64_t hzero, struct sw_hash *ph, struct sw_hash *qh,
+	  struct sw_hash *sh)
+{
+	sw_sketch_hash_fin(ha ^ sw_sketch_hash_rot(hb) ^ kpair, ph);
+	sw_sketch_hash_mix(seed, ha, hzero, dport, SW_C_TCP, SW_K_SRC_PORT, 0, qh);
+	sw_sketch_hash_fin(ha ^ ksrc, sh);
+	rte_prefetch0(cm_filt_line(sk, ph));
+	rte_prefetch0(cm_filt_line(sk, qh));
+	rte_prefetch0(cm_cell_at(sk, sh, 0));
+}
+
 /*
  * The lean stand-in: the work a SYN first contact cannot do without, on
  * the production sketch through its inline fast path (sketch_fast.h), in
@@ -528,20 +542,6 @@ prefetch_head(struct rte_mbuf **m, unsigned n)
  * get two passes to arrive instead of one. What the lean row loses to
  * their latency.
  */
-/* A first contact's pair, port and source hashes, and their loads started. */
-static __rte_always_inline void
-lean_prep(const struct sw_sketch *sk, uint64_t seed, uint64_t ha, uint64_t hb, uint16_t dport,
-	  uint64_t kpair, uint64_t ksrc, uint64_t hzero, struct sw_hash *ph, struct sw_hash *qh,
-	  struct sw_hash *sh)
-{
-	sw_sketch_hash_fin(ha ^ sw_sketch_hash_rot(hb) ^ kpair, ph);
-	sw_sketch_hash_mix(seed, ha, hzero, dport, SW_C_TCP, SW_K_SRC_PORT, 0, qh);
-	sw_sketch_hash_fin(ha ^ ksrc, sh);
-	rte_prefetch0(cm_filt_line(sk, ph));
-	rte_prefetch0(cm_filt_line(sk, qh));
-	rte_prefetch0(cm_cell_at(sk, sh, 0));
-}
-
 static __rte_always_inline void
 burst_lean_at(struct run *r, struct rte_mbuf **m, unsigned n, bool early)
 {
@@ -1103,14 +1103,13 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 			r->f = mix == MIX_IMIX ? &feed_big : &feeds[i];
 			r->bar = nw > 1 ? &bar : NULL;
 			r->ctl = ctl;
-			/* one worker: the second lcore, if any, is the control loop's */
-			r->paired = nw == 1 && (st == ST_DETECT || st == ST_DETECT_MATCH ||
-						st == ST_MATCH || st == ST_LEAN ||
-						st == ST_LEAN_EARLY);
-			r->w = st == ST_DETECT || st == ST_MATCH || st == ST_DETECT_MATCH ||
-			       st == ST_LEAN || st == ST_LEAN_EARLY ?
+			/* every stage with a worker (the lean ones use its detection
+			 * state); one worker: the second lcore, if any, is the
+			 * control loop's */
+			r->w = st != ST_BARE && st != ST_PARSE && st != ST_STANDIN ?
 			       worker_new(i, nw, st, ctl ? conf.ring_size : RING_SIZE) : NULL;
-			for (unsigned t = 0; t < SW_TS; t++) {
+			r->paired = nw == 1 && r->w != NULL;
+			for (unsigned t = 0; t < SW_TS && (st == ST_LEAN || st == ST_LEAN_EARLY); t++) {
 				sw_cross_set(&r->lcross[t], 0, conf.ts[t].targets);
 				sw_cross_set(&r->lcross[t], 1, conf.ts[t].ports);
 				sw_cross_set(&r->lcross[t], 2, conf.ts[t].contacts);
