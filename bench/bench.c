@@ -605,16 +605,8 @@ burst_lean_at(struct run *r, struct rte_mbuf **m, unsigned n, bool early)
 		new_port = cm_first_in(sk, &qh[i], now_s) & fresh;
 		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
 		    sw_upd(SW_F_PORTS, new_port);
-		cm_update_in(sk, &sh[i], u, now_s, &e);
-		for (unsigned t = 0; t < SW_TS; t++) {
-			unsigned raised = ((u >> (SW_UPD_SHIFT(t) + SW_F_TARGETS)) & 3u) |
-					  ((u >> (SW_UPD_SHIFT(t) + SW_F_CONTACTS)) & 1u) << 2;
-
-			if (unlikely(sw_cross_mask(&r->lcross[t], e.v[t][SW_F_TARGETS],
-						   e.v[t][SW_F_PORTS], e.v[t][SW_F_CONTACTS],
-						   0) & raised))
-				r->lsuspects++;
-		}
+		if (unlikely(cm_update_in(sk, &sh[i], u, now_s, &e, r->lcross) != 0))
+			r->lsuspects++;
 		fp = sw_fp_match(p);
 		h->src = p->src;
 		h->dst = p->dst;
@@ -1110,10 +1102,10 @@ measure(enum stage st, enum mix mix, unsigned nw, enum cms_mode cm, bool fresh,
 			       worker_new(i, nw, st, ctl ? conf.ring_size : RING_SIZE) : NULL;
 			r->paired = nw == 1 && r->w != NULL;
 			for (unsigned t = 0; t < SW_TS && (st == ST_LEAN || st == ST_LEAN_EARLY); t++) {
-				sw_cross_set(&r->lcross[t], 0, conf.ts[t].targets);
-				sw_cross_set(&r->lcross[t], 1, conf.ts[t].ports);
-				sw_cross_set(&r->lcross[t], 2, conf.ts[t].contacts);
-				sw_cross_set(&r->lcross[t], 3, 0);
+				sw_cross_init(&r->lcross[t]);
+				sw_cross_set(&r->lcross[t], SW_F_TARGETS, conf.ts[t].targets);
+				sw_cross_set(&r->lcross[t], SW_F_PORTS, conf.ts[t].ports);
+				sw_cross_set(&r->lcross[t], SW_F_CONTACTS, conf.ts[t].contacts);
 			}
 			if (r->w != NULL && evid_mode != EV_OFF)
 				evid_attach(r->w, mix);

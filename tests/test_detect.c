@@ -33,6 +33,7 @@
 #include <scanwatch/sketch.h>
 #include <scanwatch/worker.h>
 #include "detect/decide.h"
+#include "sketch/sketch_int.h"	/* sw_cross_lanes(): the worker's vector threshold test */
 
 /* ---------------------------------------------------------------------- */
 /* checks */
@@ -1123,43 +1124,57 @@ hping3_icmp_and_udp_defaults(void)
 }
 
 /*
- * The worker's vector threshold test (sw_cross_mask) against the plain one
- * (sw_crossed) for every 16-bit counter value (the sketch's counters
- * saturate at 65,535) and 32-bit values around the edges, thresholds odd,
- * even, powers of two, 1, off (0) and beyond any counter, in every lane.
+ * The worker's vector threshold test (sw_cross_lanes, on a window's
+ * 16-bit lanes) and its plain form (sw_cross_fields) against the
+ * definition (sw_crossed) for every 16-bit counter value (the sketch's
+ * counters saturate at 65,535), thresholds odd, even, powers of two, 1,
+ * off (0) and beyond any counter, in every field's lane; the start's lanes
+ * never cross.
  */
 static void
 vector_threshold_test_matches_the_plain_one(void)
 {
 	static const uint32_t thr[] = { 1, 2, 3, 5, 6, 7, 12, 20, 24, 64, 100, 255, 256, 1000,
-					4096, 5000, 65535, 65536, 100000, 0, UINT32_MAX };
-	unsigned bad = 0, hits = 0;
+					4096, 5000, 32768, 65535, 65536, 100000, 0, UINT32_MAX };
+	unsigned bad = 0, bad_vec = 0, hits = 0;
 	uint32_t bad_v = 0, bad_t = 0;
 
 	for (unsigned i = 0; i < RTE_DIM(thr); i++) {
 		struct sw_cross c;
 
-		/* lane i % 4 carries thr[i]; the others a neighbour's */
-		for (unsigned l = 0; l < 4; l++)
-			sw_cross_set(&c, l, thr[(i + l) % RTE_DIM(thr)]);
-		for (uint64_t v = 0; v <= 0x10100; v++) {
-			uint32_t x = v <= 0x10000 ? (uint32_t)v :
-						    UINT32_MAX - (uint32_t)(v - 0x10001);
-			unsigned m = sw_cross_mask(&c, x, x, x, x);
+		/* field i % 6 carries thr[i]; the others a neighbour's */
+		sw_cross_init(&c);
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			sw_cross_set(&c, (enum sw_field)f, thr[(i + f) % RTE_DIM(thr)]);
+		for (uint32_t v = 0; v <= 0xffff; v++) {
+			uint32_t vf[SW_F__MAX];
+			unsigned m;
 
-			for (unsigned l = 0; l < 4; l++) {
-				uint32_t t = thr[(i + l) % RTE_DIM(thr)];
-				bool want = sw_crossed(x, t);
+			for (unsigned f = 0; f < SW_F__MAX; f++)
+				vf[f] = v;
+			m = sw_cross_fields(&c, vf);
+#ifdef __SSE4_1__
+			{
+				/* the start's lanes hold v too: never a crossing */
+				unsigned lanes = sw_cross_lanes(&c, _mm_set1_epi16((short)v));
+
+				bad_vec += lanes != m << 2;
+			}
+#endif
+			for (unsigned f = 0; f < SW_F__MAX; f++) {
+				uint32_t t = thr[(i + f) % RTE_DIM(thr)];
+				bool want = sw_crossed(v, t);
 
 				hits += want;
-				if (want != !!(m & (1u << l)) && bad++ == 0) {
-					bad_v = x;
+				if (want != !!(m & (1u << f)) && bad++ == 0) {
+					bad_v = v;
 					bad_t = t;
 				}
 			}
 		}
 	}
 	CHECK(bad == 0, "%u disagreements, first counter %u threshold %u", bad, bad_v, bad_t);
+	CHECK(bad_vec == 0, "the vector test disagrees with the plain one %u times", bad_vec);
 	CHECK(hits > 500, "only %u crossings in the sweep", hits);
 	/* the definition itself: the threshold, then its doublings */
 	CHECK(sw_crossed(20, 20) && sw_crossed(40, 20) && sw_crossed(80, 20) &&

@@ -14,9 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#ifdef __SSE4_1__
-#include <smmintrin.h>
-#endif
 
 #include <scanwatch/conf.h>
 #include <scanwatch/pkt.h>
@@ -133,23 +130,10 @@ sw_fp_ack_possible(uint16_t win)
 enum sw_tool sw_fingerprint(const struct sw_pkt *p);
 
 /**
- * Threshold crossings. A counter v crosses threshold thr when v == thr *
- * 2^k, k >= 0: at the threshold, then at each doubling, so the control
- * thread hears of a continuing scan. sw_crossed() is the plain test;
- * sw_cross_mask() asks it of four (counter, threshold) lanes at once, for
- * the worker, which asks it of three counters at three time scales per
- * first contact. Write thr = o * 2^s with o odd: o divides v exactly when
- * v * o^-1 mod 2^32 <= (2^32 - 1) / o (Granlund and Montgomery, "Division
- * by invariant integers using multiplication", PLDI 1994, section 9), and
- * then that product is v / o, which must be a power of two no less than
- * 2^s. test_detect compares the two for every 16-bit counter value.
+ * Whether counter v crosses threshold thr: v == thr * 2^k, k >= 0, at the
+ * threshold and then at each doubling (the sequential test's, and the
+ * plain form of the worker's vector test, struct sw_cross in sketch.h).
  */
-struct sw_cross {
-	uint32_t inv[4];	/* o^-1 mod 2^32 */
-	uint32_t lim[4];	/* (2^32 - 1) / o; 0 where the threshold is off */
-	uint32_t minq[4];	/* 2^s; UINT32_MAX where the threshold is off */
-} __attribute__((aligned(16)));
-
 static inline bool
 sw_crossed(uint32_t v, uint32_t thr)
 {
@@ -157,58 +141,6 @@ sw_crossed(uint32_t v, uint32_t thr)
 	if (v < thr || thr == 0)
 		return false;
 	return (uint64_t)thr << (__builtin_clz(thr) - __builtin_clz(v)) == v;
-}
-
-/** Set lane i of c to threshold thr (0: off, never crossed). */
-static inline void
-sw_cross_set(struct sw_cross *c, unsigned i, uint32_t thr)
-{
-	uint32_t o, x;
-
-	if (thr == 0) {
-		c->inv[i] = 1;
-		c->lim[i] = 0;
-		c->minq[i] = UINT32_MAX;
-		return;
-	}
-	o = thr >> __builtin_ctz(thr);
-	x = o;			/* right to 3 bits (o * o = 1 mod 8) */
-	for (unsigned n = 0; n < 4; n++)
-		x *= 2 - o * x;	/* Newton: each step doubles the bits */
-	c->inv[i] = x;
-	c->lim[i] = UINT32_MAX / o;
-	c->minq[i] = thr & -thr;
-}
-
-/** Bit i set when counter vi crosses lane i's threshold. */
-static inline unsigned
-sw_cross_mask(const struct sw_cross *c, uint32_t v0, uint32_t v1, uint32_t v2, uint32_t v3)
-{
-#ifdef __SSE4_1__
-	__m128i v = _mm_setr_epi32((int)v0, (int)v1, (int)v2, (int)v3);
-	__m128i q = _mm_mullo_epi32(v, _mm_load_si128((const __m128i *)c->inv));
-	__m128i lim = _mm_load_si128((const __m128i *)c->lim);
-	__m128i minq = _mm_load_si128((const __m128i *)c->minq);
-	__m128i ok = _mm_and_si128(
-		_mm_cmpeq_epi32(_mm_min_epu32(q, lim), q),		/* o | v */
-		_mm_cmpeq_epi32(_mm_max_epu32(q, minq), q));		/* q >= 2^s */
-
-	/* q a power of two (q >= minq >= 1 rules out 0) */
-	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(
-		_mm_and_si128(q, _mm_sub_epi32(q, _mm_set1_epi32(1))), _mm_setzero_si128()));
-	return (unsigned)_mm_movemask_ps(_mm_castsi128_ps(ok));
-#else
-	const uint32_t v[4] = { v0, v1, v2, v3 };
-	unsigned m = 0;
-
-	for (unsigned i = 0; i < 4; i++) {
-		uint32_t q = v[i] * c->inv[i];
-
-		if (q <= c->lim[i] && q >= c->minq[i] && (q & (q - 1)) == 0)
-			m |= 1u << i;
-	}
-	return m;
-#endif
 }
 
 /** Thresholds a worker applies locally (already divided across workers). */

@@ -94,6 +94,92 @@ struct sw_est {
 	uint32_t v[SW_TS][SW_F__MAX];
 };
 
+/**
+ * Threshold crossings of one window's counters. A counter v crosses
+ * threshold thr when v == thr * 2^k, k >= 0: at the threshold, then at
+ * each doubling, so the control thread hears of a continuing scan. The
+ * lanes are a window's (struct sw_cell_ts as eight 16-bit lanes: 0-1 the
+ * start, 2 + f field f), so the worker tests every field of a window in
+ * one vector, in the register it has just added to (sketch_int.h,
+ * sw_cell_update_read()). Write thr = o * 2^s with o odd: o divides v
+ * exactly when v * o^-1 mod 2^16 <= (2^16 - 1) / o (Granlund and
+ * Montgomery, "Division by invariant integers using multiplication", PLDI
+ * 1994, section 9), and then that product is v / o, which must be a power
+ * of two no less than 2^s. Counters saturate at 65,535: a threshold above
+ * that is never crossed, and is off here.
+ */
+struct sw_cross {
+	uint16_t inv[8];	/* o^-1 mod 2^16 */
+	uint16_t lim[8];	/* (2^16 - 1) / o; 0 where off (no q is both <= 0 ...) */
+	uint16_t minq[8];	/* 2^s; 0xffff where off (... and >= 0xffff) */
+} __attribute__((aligned(16)));
+
+/** Every lane off. */
+static inline void
+sw_cross_init(struct sw_cross *c)
+{
+	for (unsigned l = 0; l < 8; l++) {
+		c->inv[l] = 1;
+		c->lim[l] = 0;
+		c->minq[l] = 0xffff;
+	}
+}
+
+/** Field f's threshold: thr (0, or above 65,535: off). */
+static inline void
+sw_cross_set(struct sw_cross *c, enum sw_field f, uint32_t thr)
+{
+	unsigned l = 2 + (unsigned)f;
+	uint16_t o, x;
+
+	if (thr == 0 || thr > 0xffff) {
+		c->inv[l] = 1;
+		c->lim[l] = 0;
+		c->minq[l] = 0xffff;
+		return;
+	}
+	o = (uint16_t)(thr >> __builtin_ctz(thr));
+	x = o;			/* right to 3 bits (o * o = 1 mod 8) */
+	for (unsigned n = 0; n < 3; n++)
+		x = (uint16_t)(x * (2 - o * x));	/* Newton: each step doubles the bits */
+	c->inv[l] = x;
+	c->lim[l] = (uint16_t)(0xffff / o);
+	c->minq[l] = (uint16_t)(thr & -thr);
+}
+
+/** Bit f set when counter v[f] crosses field f's threshold (the plain
+ *  form of the worker's vector test, for the exact twin and spilled keys). */
+static inline unsigned
+sw_cross_fields(const struct sw_cross *c, const uint32_t v[SW_F__MAX])
+{
+	unsigned m = 0;
+
+	for (unsigned f = 0; f < SW_F__MAX; f++) {
+		uint16_t q = (uint16_t)(v[f] * c->inv[2 + f]);
+
+		if (v[f] <= 0xffff && q <= c->lim[2 + f] && q >= c->minq[2 + f] &&
+		    (q & (q - 1)) == 0)
+			m |= 1u << f;
+	}
+	return m;
+}
+
+/** The counters u (sw_upd()) added to that crossed their threshold in e
+ *  (x: one sw_cross per scale), as an update: bit 8t + f. */
+static inline sw_upd_t
+sw_cross_est(const struct sw_cross x[SW_TS], const struct sw_est *e, sw_upd_t u)
+{
+	sw_upd_t cr = 0;
+
+	for (unsigned t = 0; t < SW_TS; t++) {
+		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
+
+		if (fb != 0)
+			cr |= (sw_upd_t)(sw_cross_fields(&x[t], e->v[t]) & fb) << SW_UPD_SHIFT(t);
+	}
+	return cr;
+}
+
 /** What a key describes. Kept in the key so every kind hashes apart. */
 enum sw_key_kind {
 	SW_K_TUPLE = 1,		/* (src, dst, port, proto): a first contact */

@@ -146,13 +146,14 @@ struct sw_detect {
 	struct hist_ent hist[HIST];
 	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
+	uint32_t hot_until;	/* the latest until_s any hot entry was given */
 	/* sources recently past a contacts threshold (their cell's h2, by h1):
 	 * pass 2 skips hashing and prefetching their targets' cells, which
 	 * count_target() leaves alone for them; only a hint, the cell decides */
 	uint32_t heavy[HEAVY];
-	/* count_probe()'s thresholds per class (0: ports, 1: ICMP, 2: IP
-	 * protocols) and scale, lanes targets, ports, contacts */
-	struct sw_cross cross[3][SW_TS];
+	/* count_probe()'s thresholds per class and scale: targets, ports
+	 * (ICMP: types, class ip: protocols) and contacts */
+	struct sw_cross cross[SW_C__MAX][SW_TS];
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	bool flowy;		/* half the last burst or more was established TCP */
@@ -254,16 +255,16 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 			return NULL;
 		}
 	}
-	for (unsigned t = 0; t < SW_TS; t++) {
-		const uint32_t tthr[3] = { d->dc.targets[t], d->dc.icmp_targets[t],
-					   d->dc.targets[t] };
-		const uint32_t pthr[3] = { d->dc.ports[t], d->dc.ports[t], d->dc.protos[t] };
+	for (unsigned cls = 0; cls < SW_C__MAX; cls++) {
+		for (unsigned t = 0; t < SW_TS; t++) {
+			struct sw_cross *x = &d->cross[cls][t];
 
-		for (unsigned v = 0; v < 3; v++) {
-			sw_cross_set(&d->cross[v][t], 0, tthr[v]);
-			sw_cross_set(&d->cross[v][t], 1, pthr[v]);
-			sw_cross_set(&d->cross[v][t], 2, d->dc.contacts[t]);
-			sw_cross_set(&d->cross[v][t], 3, 0);
+			sw_cross_init(x);
+			sw_cross_set(x, SW_F_TARGETS, cls == SW_C_ICMP ? d->dc.icmp_targets[t] :
+						      d->dc.targets[t]);
+			sw_cross_set(x, SW_F_PORTS, cls == SW_C_IP ? d->dc.protos[t] :
+						    d->dc.ports[t]);
+			sw_cross_set(x, SW_F_CONTACTS, d->dc.contacts[t]);
 		}
 	}
 	d->rep_step = RTE_MAX(1u, c->hammer_repeats / (nworkers ? nworkers : 1));
@@ -554,14 +555,16 @@ hot_find(struct sw_detect *d, const struct sw_addr *dst)
  * out of line (as suspect()): the hot path keeps its registers. */
 static void __rte_cold __rte_noinline
 target_event(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	     const struct sw_role_info *r, struct hot_ent *hot, unsigned t, uint32_t sources,
-	     uint32_t contacts, uint32_t now_s)
+	     const struct sw_role_info *r, unsigned t, uint32_t sources, uint32_t contacts,
+	     uint32_t now_s)
 {
+	struct hot_ent *hot = hot_find(d, r->target);
 	struct sw_event ev;
 
 	hot->dst = *r->target;
 	hot->until_s = now_s + d->dc.win_s[t];
 	hot->budget = HOT_BUDGET;
+	d->hot_until = RTE_MAX(d->hot_until, hot->until_s);
 	event_of(&ev, SW_EV_TARGET, w, p, r);
 	ev.timescale = (uint8_t)t;
 	ev.v[SW_F_TARGETS] = (uint16_t)sources;
@@ -591,7 +594,6 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_key k;
 	sw_upd_t u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_src);
 	struct sw_est e;
-	struct hot_ent *hot = hot_find(d, r->target);
 
 	if (unlikely(keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
@@ -604,12 +606,17 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		if (!(new_src & (1u << t)) || sources != d->dc.distributed_sources ||
 		    contacts < d->dc.ports[t])
 			continue;
-		target_event(d, w, p, r, hot, t, sources, contacts, now_s);
+		target_event(d, w, p, r, t, sources, contacts, now_s);
 		break;
 	}
-	if (hot->until_s >= now_s && hot->budget > 0 &&
-	    memcmp(&hot->dst, r->target, sizeof(hot->dst)) == 0)
-		hot_contact(w, p, r, hot);
+	/* no target is watched at now_s unless one was given this long */
+	if (unlikely(now_s <= d->hot_until)) {
+		struct hot_ent *hot = hot_find(d, r->target);
+
+		if (hot->until_s >= now_s && hot->budget > 0 &&
+		    memcmp(&hot->dst, r->target, sizeof(hot->dst)) == 0)
+			hot_contact(w, p, r, hot);
+	}
 }
 
 /*
@@ -707,11 +714,13 @@ defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r
 /*
  * The sketch's side of count_probe(): the pair and port tests (or their
  * deferral, above) and one visit of the source's cell for all three
- * counters. Returns the update; *new_dst its new targets, e the counters.
+ * counters and their thresholds (x). Returns the counters that crossed
+ * (sw_cross_est()); *new_dst the new targets, e the counters.
  */
 static __rte_always_inline sw_upd_t
 count_source(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
-	     unsigned fresh, uint32_t now_s, unsigned *new_dst, struct sw_est *e)
+	     unsigned fresh, uint32_t now_s, const struct sw_cross *x, unsigned *new_dst,
+	     struct sw_est *e)
 {
 	bool claimed;
 	struct sw_cell *c = cm_owned_cell(d->sk, &pr->src, now_s, &claimed);
@@ -740,10 +749,9 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, *new_dst) |
 	    sw_upd(SW_F_PORTS, new_port);
 	if (likely(c != NULL))
-		sw_cell_update_read(d->sk, c, u, now_s, e);
-	else
-		sw_cm_update_spilled(d->sk, &pr->src, u, now_s, e);
-	return u;
+		return sw_cell_update_read(d->sk, c, u, now_s, e, x);
+	sw_cm_update_spilled(d->sk, &pr->src, u, now_s, e);
+	return sw_cross_est(x, e, u);
 }
 
 static void
@@ -753,17 +761,19 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
-	unsigned new_dst, new_port, reason;
+	unsigned new_dst, new_port;
 	bool sent = false;
 	struct hist_ent *he;
-	const struct sw_cross *cx;
+	const struct sw_cross *x = d->cross[r->cls];
 	struct sw_est e;
-	sw_upd_t u;
+	sw_upd_t cr;
 
 	d->st.first_contacts++;
 	if (likely(!keyed)) {
-		u = count_source(d, r, pr, fresh, now_s, &new_dst, &e);
+		cr = count_source(d, r, pr, fresh, now_s, x, &new_dst, &e);
 	} else {
+		sw_upd_t u;
+
 		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
 		new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s, keyed) & fresh;
 		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
@@ -772,13 +782,14 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
 		    sw_upd(SW_F_PORTS, new_port);
-		sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, keyed);
+		cr = sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, x, keyed);
 	}
 	/* one bit test; rare branch (a listed service) */
 	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
 		svc_note(d, r, pr->ha, now_s);
-	if (d->timeout_ns != 0 && awaits_answer(r->technique) &&
-	    e.v[0][SW_F_CONTACTS] <= PEND_PER_SRC)
+	/* the source's count first: it fails at once for a busy scanner */
+	if (e.v[0][SW_F_CONTACTS] <= PEND_PER_SRC && d->timeout_ns != 0 &&
+	    awaits_answer(r->technique))
 		pend_push(d, p, r, fresh);
 
 	he = &d->hist[d->hpos % HIST];
@@ -801,19 +812,15 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	/* Each scale: the counters this contact raised (new_dst and new_port
 	 * are within fresh) that reached their threshold or a doubling of
-	 * it, in one vector test (sw_cross_mask), where a test per counter
-	 * and scale took ~125 instructions per first contact (callgrind). */
+	 * it (cr, tested with the update: sw_cell_update_read()) */
 	RTE_BUILD_BUG_ON(R_TARGETS != 1 || R_PORTS != 2 || R_CONTACTS != 4);
-	cx = d->cross[r->cls == SW_C_ICMP ? 1 : r->cls == SW_C_IP ? 2 : 0];
 	RTE_BUILD_BUG_ON(SW_F_PORTS != SW_F_TARGETS + 1);
-	for (unsigned t = 0; t < SW_TS; t++) {
-		/* from u: targets and ports to bits 0-1, contacts to bit 2 */
-		unsigned raised = ((u >> (SW_UPD_SHIFT(t) + SW_F_TARGETS)) & 3u) |
-				  ((u >> (SW_UPD_SHIFT(t) + SW_F_CONTACTS)) & 1u) << 2;
+	for (unsigned t = 0; unlikely(cr != 0) && t < SW_TS; t++) {
+		/* targets and ports to bits 0-1, contacts to bit 2 */
+		unsigned f = cr >> SW_UPD_SHIFT(t);
+		unsigned reason = ((f >> SW_F_TARGETS) & 3u) | ((f >> SW_F_CONTACTS) & 1u) << 2;
 
-		reason = sw_cross_mask(&cx[t], e.v[t][SW_F_TARGETS], e.v[t][SW_F_PORTS],
-				       e.v[t][SW_F_CONTACTS], 0) & raised;
-		if (unlikely(reason != 0)) {
+		if (reason != 0) {
 			suspect(d, w, p, r, t, reason, fp, &e, !sent);
 			sent = true;
 		}
@@ -902,11 +909,13 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 	if (!negative) {
 		d->st.positives++;
-		sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e, keyed);
+		sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_ANSWERED, fresh), now_s, &e, NULL,
+			      keyed);
 		return;
 	}
 	d->st.negatives++;
-	sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e, keyed);
+	sw_skf_update(d->sk, &k, &pr->src, sw_upd(SW_F_FAILED, fresh), now_s, &e, NULL,
+		      keyed);
 	t = trw_scale(d, &e, fresh);
 	if (t >= 0)
 		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true);
@@ -956,7 +965,8 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 	r.scanner = &p->src;
 	r.target = &p->dst;
 	key_hash_fixed(d, &k, SW_K_SRC, &p->src, NULL, hs, 0, SW_C_TCP, &h, keyed);
-	sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e, keyed);
+	sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_ABORTED, answered), now_s, &e, NULL,
+		      keyed);
 	t = trw_scale(d, &e, answered);
 	if (t >= 0)	/* the source's own RST: masscan's stack shows in it */
 		suspect(d, w, p, &r, (unsigned)t, R_TRW, sw_fp_match(p), &e, true);
@@ -1391,7 +1401,8 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 			continue;
 		d->st.timeouts++;
 		key_hash_fixed(d, &k, SW_K_SRC, &pe->src, NULL, ha, 0, pe->cls, &h, keyed);
-		sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e, keyed);
+		sw_skf_update(d->sk, &k, &h, sw_upd(SW_F_FAILED, pe->mask), now_s, &e, NULL,
+			      keyed);
 		memset(&r, 0, sizeof(r));
 		r.role = SW_ROLE_PROBE;
 		r.cls = pe->cls;

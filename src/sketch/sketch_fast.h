@@ -306,19 +306,20 @@ cm_mark_at(struct sw_sketch *s, const struct sw_hash *h, uint32_t now_s, uint32_
 void sw_cm_update_spilled(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u,
 			  uint32_t now_s, struct sw_est *e);
 
-/* An owner's update in one visit of its line; spilled keys out of line. */
-static inline void
+/* An owner's update in one visit of its line; spilled keys out of line.
+ * With x, the counters of u that crossed (sw_cell_update_read()). */
+static __rte_always_inline sw_upd_t
 cm_update_in(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
-	     struct sw_est *e)
+	     struct sw_est *e, const struct sw_cross *x)
 {
 	bool claimed;
 	struct sw_cell *c = cm_owned_cell(s, h, now_s, &claimed);
 
 	if (unlikely(c == NULL)) {
 		sw_cm_update_spilled(s, h, u, now_s, e);
-		return;
+		return x != NULL ? sw_cross_est(x, e, u) : 0;
 	}
-	sw_cell_update_read(s, c, u, now_s, e);
+	return sw_cell_update_read(s, c, u, now_s, e, x);
 }
 
 /* One row, no owners: the cell's counters are the sum over the keys
@@ -331,7 +332,7 @@ cm_target_update_in(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, ui
 	struct sw_cell *c = &s->tcells[h->h1 & s->tmask];
 
 	s->lines++;
-	sw_cell_update_read(s, c, u, now_s, e);
+	sw_cell_update_read(s, c, u, now_s, e, NULL);
 }
 
 /* The worker's calls ------------------------------------------------------ */
@@ -389,14 +390,16 @@ sw_skf_refresh(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash
 	return cm_refresh_in(s, h, now_s);
 }
 
-static __rte_always_inline void
+/* The update; with x, the counters of u that crossed (sw_cross_est()). */
+static __rte_always_inline sw_upd_t
 sw_skf_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	      sw_upd_t u, uint32_t now_s, struct sw_est *e, bool keyed)
+	      sw_upd_t u, uint32_t now_s, struct sw_est *e, const struct sw_cross *x, bool keyed)
 {
-	if (unlikely(keyed))
+	if (unlikely(keyed)) {
 		sw_sketch_update(s, k, h, u, now_s, e);
-	else
-		cm_update_in(s, h, u, now_s, e);
+		return x != NULL ? sw_cross_est(x, e, u) : 0;
+	}
+	return cm_update_in(s, h, u, now_s, e, x);
 }
 
 static __rte_always_inline void
