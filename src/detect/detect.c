@@ -586,7 +586,7 @@ hot_contact(struct sw_worker *w, const struct sw_pkt *p, const struct sw_role_in
 	emit(w, &ev);
 }
 
-static void
+static __rte_always_inline void
 count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	     const struct sw_role_info *r, unsigned fresh, unsigned new_src, bool heavy,
 	     const struct sw_hash *hd, uint32_t now_s, bool keyed)
@@ -754,10 +754,10 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	return sw_cross_est(x, e, u);
 }
 
-static void
-count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s,
-	    bool keyed)
+static __rte_always_inline void
+count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	       const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp,
+	       uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
@@ -844,6 +844,39 @@ count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 }
 
 /*
+ * count_probe_at() and count_response_at() out of line (inlined into the
+ * burst loop they cost more than the call, bench/README.md), one copy for
+ * each value of keyed, as detect_burst(): a single copy tested keyed at
+ * run time, some ten times per first contact.
+ */
+static __rte_noinline void
+count_probe_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		   const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp,
+		   uint32_t now_s)
+{
+	count_probe_at(d, w, p, r, pr, fp, now_s, false);
+}
+
+static __rte_noinline void
+count_probe_keyed(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		  const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp,
+		  uint32_t now_s)
+{
+	count_probe_at(d, w, p, r, pr, fp, now_s, true);
+}
+
+static __rte_always_inline void
+count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s,
+	    bool keyed)
+{
+	if (keyed)
+		count_probe_keyed(d, w, p, r, pr, fp, now_s);
+	else
+		count_probe_sketch(d, w, p, r, pr, fp, now_s);
+}
+
+/*
  * The sequential test (Jung et al. 2004) on the source's counters after a
  * failure or an abort: half-open aborts count as failures. A lone worker
  * sees the whole test and decides once, at its threshold. One of several
@@ -878,10 +911,10 @@ trw_scale(const struct sw_detect *d, const struct sw_est *e, unsigned mask)
 }
 
 /* A response to a first contact: counted once per probed tuple. */
-static void
-count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	       const struct sw_role_info *r, const struct prep *pr,
-	       const struct sw_hash *answer, bool negative, uint32_t now_s, bool keyed)
+static __rte_always_inline void
+count_response_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		  const struct sw_role_info *r, const struct prep *pr,
+		  const struct sw_hash *answer, bool negative, uint32_t now_s, bool keyed)
 {
 	struct sw_key k;
 	struct sw_est e;
@@ -919,6 +952,33 @@ count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	t = trw_scale(d, &e, fresh);
 	if (t >= 0)
 		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true);
+}
+
+static __rte_noinline void
+count_response_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		      const struct sw_role_info *r, const struct prep *pr,
+		      const struct sw_hash *answer, bool negative, uint32_t now_s)
+{
+	count_response_at(d, w, p, r, pr, answer, negative, now_s, false);
+}
+
+static __rte_noinline void
+count_response_keyed(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		     const struct sw_role_info *r, const struct prep *pr,
+		     const struct sw_hash *answer, bool negative, uint32_t now_s)
+{
+	count_response_at(d, w, p, r, pr, answer, negative, now_s, true);
+}
+
+static __rte_always_inline void
+count_response(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	       const struct sw_role_info *r, const struct prep *pr,
+	       const struct sw_hash *answer, bool negative, uint32_t now_s, bool keyed)
+{
+	if (keyed)
+		count_response_keyed(d, w, p, r, pr, answer, negative, now_s);
+	else
+		count_response_sketch(d, w, p, r, pr, answer, negative, now_s);
 }
 
 /*
@@ -1053,7 +1113,7 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, u
 	}
 }
 
-static void
+static __rte_always_inline void
 prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, bool keyed)
 {
 	struct sw_key k;
