@@ -598,7 +598,8 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	if (unlikely(keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
 	if (!heavy)
-		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e, keyed);
+		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e,
+				     1u << SW_F_TARGETS | 1u << SW_F_CONTACTS, keyed);
 
 	for (unsigned t = 0; t < SW_TS && !heavy; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
@@ -715,7 +716,9 @@ defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r
  * The sketch's side of count_probe(): the pair and port tests (or their
  * deferral, above) and one visit of the source's cell for all three
  * counters and their thresholds (x). Returns the counters that crossed
- * (sw_cross_est()); *new_dst the new targets, e the counters.
+ * (sw_cross_est()); *new_dst the new targets, e the counters: the
+ * contacts alone (all count_probe() reads) unless a counter crossed,
+ * every field then, for the event.
  */
 static __rte_always_inline sw_upd_t
 count_source(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
@@ -748,8 +751,14 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	}
 	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, *new_dst) |
 	    sw_upd(SW_F_PORTS, new_port);
-	if (likely(c != NULL))
-		return sw_cell_update_read(d->sk, c, u, now_s, e, x);
+	if (likely(c != NULL)) {
+		sw_upd_t cr = sw_cell_update_read(d->sk, c, u, now_s, e, x,
+						  1u << SW_F_CONTACTS);
+
+		if (unlikely(cr != 0))
+			sw_cell_read(d->sk, c, now_s, e);
+		return cr;
+	}
 	sw_cm_update_spilled(d->sk, &pr->src, u, now_s, e);
 	return sw_cross_est(x, e, u);
 }

@@ -276,7 +276,7 @@ static void
 cm_target_update(struct sw_sketch *s, const struct sw_key *k __rte_unused,
 		 const struct sw_hash *h, sw_upd_t u, uint32_t now_s, struct sw_est *e)
 {
-	cm_target_update_in(s, h, u, now_s, e);
+	cm_target_update_in(s, h, u, now_s, e, SW_EST_ALL);
 }
 
 static void

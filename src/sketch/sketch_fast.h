@@ -319,20 +319,20 @@ cm_update_in(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t 
 		sw_cm_update_spilled(s, h, u, now_s, e);
 		return x != NULL ? sw_cross_est(x, e, u) : 0;
 	}
-	return sw_cell_update_read(s, c, u, now_s, e, x);
+	return sw_cell_update_read(s, c, u, now_s, e, x, SW_EST_ALL);
 }
 
 /* One row, no owners: the cell's counters are the sum over the keys
  * sharing it, so every update raises them by one and no threshold is
  * skipped. */
-static inline void
+static __rte_always_inline void
 cm_target_update_in(struct sw_sketch *s, const struct sw_hash *h, sw_upd_t u, uint32_t now_s,
-		    struct sw_est *e)
+		    struct sw_est *e, unsigned fields)
 {
 	struct sw_cell *c = &s->tcells[h->h1 & s->tmask];
 
 	s->lines++;
-	sw_cell_update_read(s, c, u, now_s, e, NULL);
+	sw_cell_update_read(s, c, u, now_s, e, NULL, fields);
 }
 
 /* The worker's calls ------------------------------------------------------ */
@@ -402,14 +402,15 @@ sw_skf_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash 
 	return cm_update_in(s, h, u, now_s, e, x);
 }
 
+/* The target's update: e receives at least `fields` (sw_cell_update_read()). */
 static __rte_always_inline void
 sw_skf_target_update(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-		     sw_upd_t u, uint32_t now_s, struct sw_est *e, bool keyed)
+		     sw_upd_t u, uint32_t now_s, struct sw_est *e, unsigned fields, bool keyed)
 {
 	if (unlikely(keyed))
 		sw_sketch_target_update(s, k, h, u, now_s, e);
 	else
-		cm_target_update_in(s, h, u, now_s, e);
+		cm_target_update_in(s, h, u, now_s, e, fields);
 }
 
 #endif /* SW_SKETCH_FAST_H */

@@ -200,6 +200,8 @@ sw_cross_lanes(const struct sw_cross *x, __m128i v)
 }
 #endif
 
+#define SW_EST_ALL	((1u << SW_F__MAX) - 1)	/* every field of a struct sw_est */
+
 /*
  * sw_cell_update() then sw_cell_read() in one pass over the windows: each
  * window is loaded, expired, added to and unpacked once (the two passes
@@ -208,10 +210,14 @@ sw_cross_lanes(const struct sw_cross *x, __m128i v)
  * the register just added to, where unpacking the counters and packing
  * them again into a 32-bit test took ~90 instructions per first contact
  * (callgrind): returns the counters of u that crossed (sw_cross_est()).
+ * e receives the fields in `fields` (bit f: field f, a constant; the rest
+ * of e is left as it was): the worker reads one or two of them per update,
+ * and a caller that needs the rest after all (an event) reads the cell
+ * again, sw_cell_read().
  */
 static __rte_always_inline sw_upd_t
 sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, uint32_t now_s,
-		    struct sw_est *e, const struct sw_cross *x)
+		    struct sw_est *e, const struct sw_cross *x, unsigned fields)
 {
 #if defined(__SSE2__) && defined(__SSE4_1__)
 	const __m128i bit = _mm_setr_epi16(0, 0, 1, 2, 4, 8, 16, 32);
@@ -237,12 +243,22 @@ sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, ui
 				cr |= (sw_upd_t)((sw_cross_lanes(&x[t], v) >> 2) & fb)
 				      << SW_UPD_SHIFT(t);
 		}
-		_mm_storel_epi64((__m128i *)&e->v[t][0],
-				 _mm_srli_si128(_mm_unpacklo_epi16(v, zero), 8));
-		_mm_storeu_si128((__m128i *)&e->v[t][2], _mm_unpackhi_epi16(v, zero));
+		if (fields == SW_EST_ALL) {
+			_mm_storel_epi64((__m128i *)&e->v[t][0],
+					 _mm_srli_si128(_mm_unpacklo_epi16(v, zero), 8));
+			_mm_storeu_si128((__m128i *)&e->v[t][2], _mm_unpackhi_epi16(v, zero));
+		} else {
+			uint16_t lane[8];
+
+			_mm_storeu_si128((__m128i *)lane, v);
+			for (unsigned f = 0; f < SW_F__MAX; f++)
+				if (fields & (1u << f))
+					e->v[t][f] = lane[2 + f];
+		}
 	}
 	return cr;
 #else
+	RTE_SET_USED(fields);
 	sw_cell_update(s, c, u, now_s);
 	sw_cell_read(s, c, now_s, e);
 	return x != NULL ? sw_cross_est(x, e, u) : 0;
