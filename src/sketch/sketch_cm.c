@@ -19,6 +19,16 @@
 
 #include "sketch_fast.h"
 
+/* The windows' increments, sw_cell_inc (sketch_int.h). */
+#define INC(fb)	{ 0, 0, (fb) & 1, ((fb) >> 1) & 1, ((fb) >> 2) & 1, ((fb) >> 3) & 1,	\
+		  ((fb) >> 4) & 1, ((fb) >> 5) & 1 }
+#define INC4(b)		INC(b), INC((b) + 1), INC((b) + 2), INC((b) + 3)
+#define INC16(b)	INC4(b), INC4((b) + 4), INC4((b) + 8), INC4((b) + 12)
+
+const uint16_t sw_cell_inc[1u << SW_F__MAX][8] __attribute__((aligned(16))) = {
+	INC16(0), INC16(16), INC16(32), INC16(48)
+};
+
 /*
  * The big arrays. On hugepages, DPDK memory (NUMA-local; rte_zmalloc skips
  * the memset of memory the kernel handed over zeroed). Without hugepages
@@ -28,6 +38,7 @@
  * touched, and transparent huge pages (MADV_HUGEPAGE) cut its TLB misses.
  * Live (c->prefault) every page is faulted in here, before any packet.
  */
+
 static void *
 big_zalloc(size_t n, int socket, bool prefault, bool *mapped)
 {

@@ -151,17 +151,20 @@ sw_cell_read(const struct sw_sketch *s, const struct sw_cell *c, uint32_t now_s,
 	}
 }
 
+/* Row fb: a window's increment for the fields of bit set fb (lane 2 + f
+ * is bit f of fb, the start's lanes 0), one load where building it from
+ * fb took five instructions (sketch_cm.c). */
+extern const uint16_t sw_cell_inc[1u << SW_F__MAX][8] __attribute__((aligned(16)));
+
 /* Add one to the fields of bit set fb (bit f: field f), saturating. */
 static inline void
 sw_cell_ts_add(struct sw_cell_ts *c, unsigned fb)
 {
 #ifdef __SSE2__
-	const __m128i bit = _mm_setr_epi16(0, 0, 1, 2, 4, 8, 16, 32);
-	__m128i inc = _mm_min_epi16(_mm_and_si128(_mm_set1_epi16((short)fb), bit),
-				    _mm_set1_epi16(1));
 	__m128i *p = (__m128i *)c;
 
-	_mm_storeu_si128(p, _mm_adds_epu16(_mm_loadu_si128(p), inc));
+	_mm_storeu_si128(p, _mm_adds_epu16(_mm_loadu_si128(p),
+					   _mm_load_si128((const __m128i *)sw_cell_inc[fb])));
 #else
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		if (((fb >> f) & 1u) && c->v[f] < SAT16)
@@ -202,6 +205,7 @@ sw_cross_lanes(const struct sw_cross *x, __m128i v)
 
 #define SW_EST_ALL	((1u << SW_F__MAX) - 1)	/* every field of a struct sw_est */
 
+
 /*
  * sw_cell_update() then sw_cell_read() in one pass over the windows: each
  * window is loaded, expired, added to and unpacked once (the two passes
@@ -220,7 +224,6 @@ sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, ui
 		    struct sw_est *e, const struct sw_cross *x, unsigned fields)
 {
 #if defined(__SSE2__) && defined(__SSE4_1__)
-	const __m128i bit = _mm_setr_epi16(0, 0, 1, 2, 4, 8, 16, 32);
 	const __m128i zero = _mm_setzero_si128();
 	sw_upd_t cr = 0;
 
@@ -234,10 +237,7 @@ sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, ui
 			 * now if this update counts in it */
 			v = fb != 0 ? _mm_cvtsi32_si128((int)now_s) : zero;
 		if (fb != 0) {
-			__m128i inc = _mm_min_epi16(_mm_and_si128(_mm_set1_epi16((short)fb), bit),
-						    _mm_set1_epi16(1));
-
-			v = _mm_adds_epu16(v, inc);
+			v = _mm_adds_epu16(v, _mm_load_si128((const __m128i *)sw_cell_inc[fb]));
 			_mm_storeu_si128(p, v);
 			if (x != NULL)
 				cr |= (sw_upd_t)((sw_cross_lanes(&x[t], v) >> 2) & fb)
