@@ -248,12 +248,12 @@ sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, ui
 					 _mm_srli_si128(_mm_unpacklo_epi16(v, zero), 8));
 			_mm_storeu_si128((__m128i *)&e->v[t][2], _mm_unpackhi_epi16(v, zero));
 		} else {
-			uint16_t lane[8];
+			/* a constant lane each: one pextrw */
+			typedef uint16_t lanes_t __attribute__((vector_size(16)));
 
-			_mm_storeu_si128((__m128i *)lane, v);
 			for (unsigned f = 0; f < SW_F__MAX; f++)
 				if (fields & (1u << f))
-					e->v[t][f] = lane[2 + f];
+					e->v[t][f] = ((lanes_t)v)[2 + f];
 		}
 	}
 	return cr;
