@@ -13,7 +13,11 @@ scripts/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 
 rc=0
 meson test -C build --print-errorlogs --num-processes 2 || rc=1
-meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite live --no-suite package || rc=1
+# UBSan's default is to print a report and go on, which no test notices:
+# here undefined behaviour fails the test that ran into it
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+	meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite live \
+	--no-suite package || rc=1
 
 # Count tests, not executables: a TAP test (the C unit tests, check.h)
 # counts each "ok"/"not ok" line it printed, and one more failure if it

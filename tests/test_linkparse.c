@@ -178,7 +178,8 @@ struct fb {
 static void
 put(struct fb *f, const void *d, size_t n)
 {
-	memcpy(f->b + f->n, d, n);
+	if (n > 0)	/* d may be NULL for nothing */
+		memcpy(f->b + f->n, d, n);
 	f->n += n;
 }
 

@@ -130,7 +130,7 @@ static inline void
 sw_cross_set(struct sw_cross *c, enum sw_field f, uint32_t thr)
 {
 	unsigned l = 2 + (unsigned)f;
-	uint16_t o, x;
+	uint32_t o, x;		/* unsigned: uint16_t products would be int's */
 
 	if (thr == 0 || thr > 0xffff) {
 		c->inv[l] = 1;
@@ -138,11 +138,11 @@ sw_cross_set(struct sw_cross *c, enum sw_field f, uint32_t thr)
 		c->minq[l] = 0xffff;
 		return;
 	}
-	o = (uint16_t)(thr >> __builtin_ctz(thr));
+	o = thr >> __builtin_ctz(thr);
 	x = o;			/* right to 3 bits (o * o = 1 mod 8) */
 	for (unsigned n = 0; n < 3; n++)
-		x = (uint16_t)(x * (2 - o * x));	/* Newton: each step doubles the bits */
-	c->inv[l] = x;
+		x *= 2 - o * x;	/* Newton: each step doubles the bits (mod 2^32) */
+	c->inv[l] = (uint16_t)x;
 	c->lim[l] = (uint16_t)(0xffff / o);
 	c->minq[l] = (uint16_t)(thr & -thr);
 }

@@ -159,7 +159,8 @@ replay_dir(const char *dir)
 	}
 	closedir(d);
 	/* the same order every run: a failure names the same input */
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 0)	/* names is NULL in an empty directory */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
 		struct stat st;
