@@ -874,7 +874,10 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
  * count_probe_at() and count_response_at() out of line (inlined into the
  * burst loop they cost more than the call, bench/README.md), one copy for
  * each value of keyed, as detect_burst(): a single copy tested keyed at
- * run time, some ten times per first contact.
+ * run time, some ten times per first contact. Two functions, not one
+ * holding both copies behind a test of keyed: that one's shared prologue
+ * and spills cost 10 instructions a packet more (832 against 822, scan
+ * mix, bench/instr.sh).
  */
 static __rte_noinline void
 count_probe_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
