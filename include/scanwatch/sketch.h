@@ -110,19 +110,25 @@ struct sw_est {
  */
 struct sw_cross {
 	uint16_t inv[8];	/* o^-1 mod 2^16 */
-	uint16_t lim[8];	/* (2^16 - 1) / o; 0 where off (no q is both <= 0 ...) */
-	uint16_t minq[8];	/* 2^s; 0xffff where off (... and >= 0xffff) */
+	uint16_t lim[8];	/* (2^16 - 1) / o; 0 where off (sw_cross_off()) */
+	uint16_t minq[8];	/* 2^s; 0xffff where off */
 } __attribute__((aligned(16)));
+
+/* Lane l off: no q is both <= lim and >= minq. */
+static inline void
+sw_cross_off(struct sw_cross *c, unsigned l)
+{
+	c->inv[l] = 1;
+	c->lim[l] = 0;
+	c->minq[l] = 0xffff;
+}
 
 /** Every lane off. */
 static inline void
 sw_cross_init(struct sw_cross *c)
 {
-	for (unsigned l = 0; l < 8; l++) {
-		c->inv[l] = 1;
-		c->lim[l] = 0;
-		c->minq[l] = 0xffff;
-	}
+	for (unsigned l = 0; l < 8; l++)
+		sw_cross_off(c, l);
 }
 
 /** Field f's threshold: thr (0, or above 65,535: off). */
@@ -133,9 +139,7 @@ sw_cross_set(struct sw_cross *c, enum sw_field f, uint32_t thr)
 	uint32_t o, x;		/* unsigned: uint16_t products would be int's */
 
 	if (thr == 0 || thr > 0xffff) {
-		c->inv[l] = 1;
-		c->lim[l] = 0;
-		c->minq[l] = 0xffff;
+		sw_cross_off(c, l);
 		return;
 	}
 	o = thr >> __builtin_ctz(thr);
