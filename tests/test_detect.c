@@ -619,11 +619,19 @@ fp_rawip(struct frame *f, const struct ip4x *x, uint8_t proto, uint16_t len)
 static enum sw_fp
 fp_of(const struct frame *f)
 {
-	struct sw_pkt p;
+	struct sw_pkt p, q;
+	enum sw_fp fp;
 
 	if (!parse(f, &p))
 		return SW_FP__MAX;
-	return sw_fp_match(&p);
+	fp = sw_fp_match(&p);
+	/* the worker matches a first contact's first SW_FP_BYTES alone
+	 * (hist_ent): the same answer whatever follows them */
+	memset(&q, 0xa5, sizeof(q));
+	memcpy(&q, &p, SW_FP_BYTES);
+	if (sw_fp_match(&q) != fp)
+		return SW_FP__MAX;
+	return fp;
 }
 
 static enum sw_tool

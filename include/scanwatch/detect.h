@@ -111,6 +111,15 @@ extern const char *const sw_fp_evidence[SW_FP__MAX];
 enum sw_fp sw_fp_match(const struct sw_pkt *p);
 
 /**
+ * sw_fp_match() reads no byte of a packet past this many, up to and
+ * including tcp_optsig: the worker keeps this much of a first contact
+ * and works out its tool only when the contact goes out as a sample.
+ * test_detect matches every fingerprint case on such a prefix, the rest
+ * of the packet scribbled over.
+ */
+#define SW_FP_BYTES (offsetof(struct sw_pkt, tcp_optsig) + sizeof(uint32_t))
+
+/**
  * Whether a bare TCP ACK (ACK alone among SYN, ACK, RST and FIN, no
  * payload) with window win can match any fingerprint: every ACK probe
  * fingerprint rests on a window that is a multiple of 512 (nmap's ACK and

@@ -64,17 +64,25 @@ _Static_assert(SW_F__MAX <= RTE_DIM(((struct sw_event *)0)->v), "sw_event.v too 
  * other as in struct sw_role_info, which they are copied from in one
  * memcpy (ROLE_COPY()): field by field they took a dozen instructions per
  * first contact, a load and a shift per byte.
+ *
+ * A recent first contact keeps its packet as far as the fingerprints read
+ * it (SW_FP_BYTES: time, addresses, headers), copied whole; its tool is
+ * worked out only when it goes out as a sample (samples_of()). Matched per
+ * first contact, the fingerprints cost some 60 instructions each, for the
+ * few contacts a suspect ever sends (bench/README.md).
  */
 struct hist_ent {
-	struct sw_addr src, dst;
-	uint8_t fp;		/* enum sw_fp (the tool: sw_fp_tool[fp]) */
+	uint64_t pkt[SW_FP_BYTES / sizeof(uint64_t)];	/* struct sw_pkt's start */
+	uint8_t answer;		/* pkt is the target's answer (rst_bare()): the
+				 * scanner is its dst, no fingerprint */
 	uint8_t cls, technique, proto;
 	uint16_t port;
-	uint8_t flags;		/* SW_EVF_* */
-	uint8_t pad;
-	uint64_t ts_ns;
 	uint32_t prev;		/* hpos + 1 of the previous entry of this chain; 0: none */
 };
+
+_Static_assert(SW_FP_BYTES % sizeof(uint64_t) == 0 &&
+	       offsetof(struct sw_pkt, dst) + sizeof(struct sw_addr) <= SW_FP_BYTES,
+	       "hist_ent keeps the packet's time and addresses whole");
 
 /* A TCP or SCTP first contact whose answer is awaited (detect.trw.timeout). */
 struct pend_ent {
@@ -446,23 +454,29 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 	     pos != 0 && d->hpos - (pos - 1) <= HIST && sent < SAMPLES;) {
 		const struct hist_ent *h = &d->hist[(pos - 1) % HIST];
 		struct sw_event *ev = &out[sent];
+		struct sw_pkt p;
+		enum sw_fp fp;
 
 		pos = h->prev;
-		if (h->ts_ns == 0 || h->cls != cls || memcmp(&h->src, src, sizeof(*src)) != 0)
+		memset(&p, 0, sizeof(p));
+		memcpy(&p, h->pkt, SW_FP_BYTES);
+		if (p.ts_ns == 0 || h->cls != cls ||
+		    memcmp(h->answer ? &p.dst : &p.src, src, sizeof(*src)) != 0)
 			continue;
+		fp = h->answer ? SW_FP_NONE : sw_fp_match(&p);
 		memset(ev, 0, sizeof(*ev));
 		ev->type = SW_EV_CONTACT;
-		ev->ts_ns = h->ts_ns;
-		ev->src = h->src;
-		ev->dst = h->dst;
+		ev->ts_ns = p.ts_ns;
+		ev->src = h->answer ? p.dst : p.src;
+		ev->dst = h->answer ? p.src : p.dst;
 		ev->dport = h->port;
 		ev->proto = h->proto;
 		ev->technique = h->technique;
 		ev->worker = (uint8_t)w->id;
 		ev->cls = h->cls;
-		ev->tool = sw_fp_tool[h->fp];
-		ev->fp = h->fp;
-		ev->flags = h->flags;
+		ev->tool = sw_fp_tool[fp];
+		ev->fp = (uint8_t)fp;
+		ev->flags = (p.flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
 		sent++;
 	}
 	return sent;
@@ -785,10 +799,18 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	return sw_cross_est(x, e, u);
 }
 
+/* The tool p's headers name when p is r's probe as the scanner sent it,
+ * not the target's answer to one (rst_bare()). For events only: rare. */
+static enum sw_fp
+probe_fp(const struct sw_pkt *p, const struct sw_role_info *r)
+{
+	return r->scanner == &p->src ? sw_fp_match(p) : SW_FP_NONE;
+}
+
 static __rte_always_inline void
 count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	       const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp,
-	       uint32_t now_s, bool keyed)
+	       const struct sw_role_info *r, const struct prep *pr, uint32_t now_s,
+	       bool keyed)
 {
 	struct sw_key k;
 	unsigned fresh = pr->mask;
@@ -830,12 +852,9 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		he->prev = *head;
 		*head = ++d->hpos;
 	}
-	he->src = *r->scanner;
-	he->dst = *r->target;
-	he->fp = (uint8_t)fp;
+	memcpy(he->pkt, p, SW_FP_BYTES);
+	he->answer = r->scanner != &p->src;
 	ROLE_COPY(he, r);
-	he->flags = (p->flags & SW_PKT_F_REASM) ? SW_EVF_FRAG : 0;
-	he->ts_ns = p->ts_ns;
 
 	/* Each scale: the counters this contact raised (new_dst and new_port
 	 * are within fresh) that reached their threshold or a doubling of
@@ -848,7 +867,7 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		unsigned reason = ((f >> SW_F_TARGETS) & 3u) | ((f >> SW_F_CONTACTS) & 1u) << 2;
 
 		if (reason != 0) {
-			suspect(d, w, p, r, t, reason, fp, &e, !sent);
+			suspect(d, w, p, r, t, reason, probe_fp(p, r), &e, !sent);
 			sent = true;
 		}
 	}
@@ -881,29 +900,26 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
  */
 static __rte_noinline void
 count_probe_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-		   const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp,
-		   uint32_t now_s)
+		   const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
 {
-	count_probe_at(d, w, p, r, pr, fp, now_s, false);
+	count_probe_at(d, w, p, r, pr, now_s, false);
 }
 
 static __rte_noinline void
 count_probe_keyed(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-		  const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp,
-		  uint32_t now_s)
+		  const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
 {
-	count_probe_at(d, w, p, r, pr, fp, now_s, true);
+	count_probe_at(d, w, p, r, pr, now_s, true);
 }
 
 static __rte_always_inline void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, const struct prep *pr, enum sw_fp fp, uint32_t now_s,
-	    bool keyed)
+	    const struct sw_role_info *r, const struct prep *pr, uint32_t now_s, bool keyed)
 {
 	if (keyed)
-		count_probe_keyed(d, w, p, r, pr, fp, now_s);
+		count_probe_keyed(d, w, p, r, pr, now_s);
 	else
-		count_probe_sketch(d, w, p, r, pr, fp, now_s);
+		count_probe_sketch(d, w, p, r, pr, now_s);
 }
 
 /*
@@ -1260,7 +1276,7 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		return;
 	pr->src_ready = false;
 	prep_probe(d, r, pr, now_s, keyed);
-	count_probe(d, w, p, r, pr, SW_FP_NONE, now_s, keyed);
+	count_probe(d, w, p, r, pr, now_s, keyed);
 	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto, 0,
 		 &ah, keyed);
 	count_response(d, w, p, r, pr, &ah, true, now_s, keyed);
@@ -1414,8 +1430,7 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 
 		switch (pr->act) {
 		case ACT_PROBE:
-			/* a few compares, first contacts only */
-			count_probe(d, w, p, r, pr, sw_fp_match(p), ts, keyed);
+			count_probe(d, w, p, r, pr, ts, keyed);
 			break;
 		case ACT_RESPONSE:
 			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts,
