@@ -32,6 +32,7 @@
 #include <scanwatch/worker.h>
 
 #include "../sketch/sketch_fast.h"
+#include "role_int.h"
 
 #define HIST		256	/* recent first contacts kept for alert samples */
 #define HEADS		256	/* chains through hist, by source address hash */
@@ -1321,7 +1322,7 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			flows++;
 			continue;
 		}
-		sw_role(&pkts[i], r);
+		sw_role_inline(&pkts[i], r);
 		if (r->role == SW_ROLE_NONE)
 			continue;
 		idx[m++] = (uint16_t)i;
