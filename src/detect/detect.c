@@ -459,10 +459,14 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 		enum sw_fp fp;
 
 		pos = h->prev;
-		memset(&p, 0, sizeof(p));
+		if (h->cls != cls ||
+		    memcmp((const uint8_t *)h->pkt + (h->answer ? offsetof(struct sw_pkt, dst) :
+						      offsetof(struct sw_pkt, src)),
+			   src, sizeof(*src)) != 0)
+			continue;
 		memcpy(&p, h->pkt, SW_FP_BYTES);
-		if (p.ts_ns == 0 || h->cls != cls ||
-		    memcmp(h->answer ? &p.dst : &p.src, src, sizeof(*src)) != 0)
+		memset((uint8_t *)&p + SW_FP_BYTES, 0, sizeof(p) - SW_FP_BYTES);
+		if (p.ts_ns == 0)
 			continue;
 		fp = h->answer ? SW_FP_NONE : sw_fp_match(&p);
 		memset(ev, 0, sizeof(*ev));
