@@ -1287,6 +1287,14 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	count_response(d, w, p, r, pr, &ah, true, now_s, keyed);
 }
 
+/* The port of a MAYBE packet's reverse tuple (its source port; class ip:
+ * the protocol, which is its "port"). */
+static inline uint16_t
+reverse_port(const struct sw_pkt *p, const struct sw_role_info *r)
+{
+	return r->cls == SW_C_IP ? p->proto : p->sport;
+}
+
 /*
  * Three passes over the burst, each starting the memory loads the next one
  * needs (VPP's and l3fwd's shape): 1. roles, address hashes and the tuple's
@@ -1345,6 +1353,14 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			key_hash_fixed(d, &sk, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls,
 				       &pr->src, keyed);
 			sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
+		} else if (r->role == SW_ROLE_MAYBE) {
+			/* the reverse tuple, which pass 2 tests unless the
+			 * packet continues a known flow: a UDP probe, a reply */
+			struct sw_key rk;
+
+			key_hash(d, &rk, SW_K_TUPLE, &pkts[i].dst, &pkts[i].src, pr->hb, pr->ha,
+				 reverse_port(&pkts[i], r), pkts[i].proto, 0, &pr->pair, keyed);
+			sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
 		}
 	}
 	d->flowy = 2 * flows >= n;
@@ -1370,7 +1386,6 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			break;
 		case SW_ROLE_MAYBE: {
 			struct sw_key rk;
-			struct sw_hash rh;
 
 			if (sw_skf_refresh(d->sk, &d->key[i], &d->hash[i], ts, keyed)) {
 				if (p->proto == IPPROTO_TCP &&
@@ -1378,11 +1393,12 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 					pr->act = ACT_INITIATOR;
 				break;	/* a known flow continues */
 			}
-			/* the other direction: a reply (UDP) or the far side of a flow;
-			 * r->scanner is p->src here, so the hashes swap */
-			key_hash(d, &rk, SW_K_TUPLE, &p->dst, &p->src, pr->hb, pr->ha,
-				 r->cls == SW_C_IP ? p->proto : p->sport, p->proto, 0, &rh, keyed);
-			seen = sw_skf_refresh(d->sk, &rk, &rh, ts, keyed);
+			/* the other direction: a reply (UDP) or the far side of a flow,
+			 * hashed (pr->pair) and prefetched in pass 1 */
+			if (unlikely(keyed))
+				make_key(&rk, SW_K_TUPLE, &p->dst, &p->src, reverse_port(p, r),
+					 p->proto);
+			seen = sw_skf_refresh(d->sk, &rk, &pr->pair, ts, keyed);
 			if (seen) {
 				/* TCP: the target's side of an accepted flow, whose
 				 * SYN-ACK was the answer; nothing more to count */
