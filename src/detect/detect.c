@@ -441,6 +441,17 @@ hist_head(struct sw_detect *d, uint64_t ha)
 	return &d->head[(ha >> 40) % HEADS];
 }
 
+/* Whether the 16 bytes at a hold address b: two compares, where memcmp()
+ * was a library call per record walked. */
+static inline bool
+addr_eq(const void *a, const struct sw_addr *b)
+{
+	uint64_t q[2];
+
+	memcpy(q, a, sizeof(q));
+	return ((q[0] ^ b->q[0]) | (q[1] ^ b->q[1])) == 0;
+}
+
 /* The source's recent first contacts as CONTACT events in out[]; returns
  * how many (at most SAMPLES). */
 static unsigned
@@ -460,9 +471,8 @@ samples_of(struct sw_detect *d, struct sw_worker *w, const struct sw_addr *src, 
 
 		pos = h->prev;
 		if (h->cls != cls ||
-		    memcmp((const uint8_t *)h->pkt + (h->answer ? offsetof(struct sw_pkt, dst) :
-						      offsetof(struct sw_pkt, src)),
-			   src, sizeof(*src)) != 0)
+		    !addr_eq((const uint8_t *)h->pkt + (h->answer ? offsetof(struct sw_pkt, dst) :
+							offsetof(struct sw_pkt, src)), src))
 			continue;
 		memcpy(&p, h->pkt, SW_FP_BYTES);
 		memset((uint8_t *)&p + SW_FP_BYTES, 0, sizeof(p) - SW_FP_BYTES);
