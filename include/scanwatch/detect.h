@@ -105,7 +105,9 @@ extern const char *const sw_fp_evidence[SW_FP__MAX];
 
 /**
  * Match a probe's headers against the tool fingerprints. Pure function of
- * the packet, a few compares: the worker calls it per first contact.
+ * the packet, a few compares: the worker calls it for the contacts it
+ * sends to the control thread (a suspect's packet, its samples, a watched
+ * target's contacts) and for bare ACKs that might be probes (tcp_flow).
  * @return the fingerprint, SW_FP_NONE when no rule matches
  */
 enum sw_fp sw_fp_match(const struct sw_pkt *p);
