@@ -154,6 +154,11 @@ for p in "${pids[@]:2}"; do kill "$p" 2>/dev/null || true; done
 sleep 2
 ip -n "$T" -s -j link show "$VT" >"$out/iface.json"
 grep -E '^(Name|CapEff|CapPrm|CapBnd|NoNewPrivs|Uid)' /proc/$spid/task/*/status >"$out/caps_end.txt" || true
+# The RSS sampler stops before the sensor: a sample taken while the sensor
+# frees its memory on the way out is not the running sensor's (a CI run
+# read 61 MiB of its 173 in its last sample and failed "flat").
+kill "${pids[1]}" 2>/dev/null || true
+wait "${pids[1]}" 2>/dev/null || true
 kill -TERM "$swpid"
 rc=0
 wait "$swpid" || rc=$?
