@@ -22,6 +22,17 @@
 
 #define ROLE_FPU (SW_TCP_FIN | SW_TCP_PSH | SW_TCP_URG)
 
+/* p answers a probe (role POS or NEG): the scanner is the host it goes to,
+ * the target its sender, the probed port `port`. */
+static inline void
+role_answer(const struct sw_pkt *p, struct sw_role_info *r, uint8_t role, uint16_t port)
+{
+	r->role = role;
+	r->scanner = &p->dst;
+	r->target = &p->src;
+	r->port = port;
+}
+
 static inline void
 tcp_role(const struct sw_pkt *p, struct sw_role_info *r)
 {
@@ -38,13 +49,13 @@ tcp_role(const struct sw_pkt *p, struct sw_role_info *r)
 		return;
 	}
 	if ((f & (SW_TCP_SYN | SW_TCP_ACK)) == (SW_TCP_SYN | SW_TCP_ACK)) {
-		r->role = SW_ROLE_POS;
-		goto reverse;
+		role_answer(p, r, SW_ROLE_POS, p->sport);
+		return;
 	}
 	if (f & SW_TCP_RST) {
-		r->role = SW_ROLE_NEG;
 		r->negative_kind = 1;
-		goto reverse;
+		role_answer(p, r, SW_ROLE_NEG, p->sport);
+		return;
 	}
 	/* The stealth probes, nmap's names (nmap.org/book/man-port-scanning-techniques.html). */
 	if (f == 0)
@@ -63,11 +74,6 @@ tcp_role(const struct sw_pkt *p, struct sw_role_info *r)
 	 * handshake: always a probe. With ACK it is one only when no flow
 	 * is known (the detector checks the filter). */
 	r->role = (f & SW_TCP_ACK) ? SW_ROLE_MAYBE : SW_ROLE_PROBE;
-	return;
-reverse:
-	r->scanner = &p->dst;
-	r->target = &p->src;
-	r->port = p->sport;
 }
 
 static inline void
@@ -105,10 +111,7 @@ icmp4_role(const struct sw_pkt *p, struct sw_role_info *r)
 	case 17: r->role = SW_ROLE_PROBE; r->technique = SW_T_ICMP_MASK; break;
 	case 0: case 14: case 16: case 18:
 		/* a reply answers the request type - 1 (echo: 0 answers 8) */
-		r->role = SW_ROLE_POS;
-		r->port = p->icmp_type == 0 ? 8 : p->icmp_type - 1;
-		r->scanner = &p->dst;
-		r->target = &p->src;
+		role_answer(p, r, SW_ROLE_POS, p->icmp_type == 0 ? 8 : p->icmp_type - 1);
 		break;
 	case 3:	/* unreachable: 2 protocol, 3 port; others host/net/admin */
 		icmp_error(p, r, p->icmp_code == 2 || p->icmp_code == 3);
@@ -129,10 +132,7 @@ icmp6_role(const struct sw_pkt *p, struct sw_role_info *r)
 	switch (p->icmp_type) {
 	case 128: r->role = SW_ROLE_PROBE; r->technique = SW_T_ICMP_ECHO; break;
 	case 129:
-		r->role = SW_ROLE_POS;
-		r->port = 128;
-		r->scanner = &p->dst;
-		r->target = &p->src;
+		role_answer(p, r, SW_ROLE_POS, 128);
 		break;
 	case 1:	/* destination unreachable: 4 port unreachable */
 		icmp_error(p, r, p->icmp_code == 4);
@@ -223,17 +223,11 @@ sw_role_inline(const struct sw_pkt *p, struct sw_role_info *r)
 			r->technique = SW_T_SCTP_COOKIE;
 			break;
 		case 2:	/* INIT ACK */
-			r->role = SW_ROLE_POS;
-			r->scanner = &p->dst;
-			r->target = &p->src;
-			r->port = p->sport;
+			role_answer(p, r, SW_ROLE_POS, p->sport);
 			break;
 		case 6:	/* ABORT */
-			r->role = SW_ROLE_NEG;
 			r->negative_kind = 1;
-			r->scanner = &p->dst;
-			r->target = &p->src;
-			r->port = p->sport;
+			role_answer(p, r, SW_ROLE_NEG, p->sport);
 			break;
 		default:
 			break;
