@@ -8,6 +8,7 @@
  * nonzero if any check failed.
  */
 
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -1487,6 +1488,7 @@ struct wk {
 	uint16_t npend;
 	struct sw_event ev[8192];
 	unsigned nev;
+	unsigned burst;		/* frames per sw_worker_burst() call */
 };
 
 static struct wk *
@@ -1510,6 +1512,7 @@ wk_create_n(unsigned nworkers)
 		exit(2);
 	}
 	k->w = w;
+	k->burst = 32;
 	k->ts_ns = 1700000000ULL * 1000000000ULL;
 	w->last_ts_ns = k->ts_ns;
 	return k;
@@ -1573,7 +1576,7 @@ wk_send(struct wk *k, const struct frame *f)
 	*RTE_MBUF_DYNFIELD(m, k->w->clock.ts_dynfield, uint64_t *) = k->ts_ns / 1000;
 	m->ol_flags |= k->w->clock.ts_dynflag;
 	k->pend[k->npend++] = m;
-	if (k->npend == 32)
+	if (k->npend == k->burst)
 		wk_flush(k);
 }
 
@@ -2132,6 +2135,91 @@ rst_of_own_probe_seen_across_a_second_in_one_burst(void)
 }
 
 /*
+ * A mixed scan fed in bursts of 32 and one frame at a time: 24 sources
+ * SYN-probe hosts of a /24, each probe answered with a SYN-ACK (and the
+ * scanner's RST: an abort, often in the SYN-ACK's burst), a RST/ACK, or
+ * nothing; every fourth source sends UDP probes, some answered. A burst
+ * runs its passes staggered (detect.c: the pipeline), one frame runs them
+ * in turn: the events, in order, and the counters must be the same.
+ */
+static void
+mixed_stream(struct wk *k)
+{
+	struct frame f;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	for (unsigned i = 0; i < 2400; i++) {
+		uint32_t src = IP(10, 7, 0, 1 + i % 24), dst = IP(10, 8, 0, (i * 37) % 251 + 1);
+		uint16_t sport = (uint16_t)(40000 + i % 997), dport = (uint16_t)(1 + (i * 131) % 1024);
+		unsigned fate;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		fate = (unsigned)(x >> 32) % 4;
+		if (i % 24 % 4 == 3) {
+			udp4(&f, src, dst, sport, dport, 8);
+			wk_send(k, &f);
+			if (fate == 0) {
+				udp4(&f, dst, src, dport, sport, 8);
+				wk_send(k, &f);
+			}
+			continue;
+		}
+		tcp4s(&f, src, dst, sport, dport, SW_TCP_SYN);
+		wk_send(k, &f);
+		if (fate == 0) {
+			struct tcpx sa = { .sport = dport, .dport = sport, .win = 8192, .ip_id = 1,
+					   .seq = 7000, .ack = 1, .flags = SW_TCP_SYN | SW_TCP_ACK };
+			struct tcpx rst = { .sport = sport, .dport = dport, .seq = 1,
+					    .flags = SW_TCP_RST };
+
+			tcp4(&f, dst, src, &sa);
+			wk_send(k, &f);
+			tcp4(&f, src, dst, &rst);
+			wk_send(k, &f);
+		} else if (fate == 1) {
+			tcp4s(&f, dst, src, dport, sport, SW_TCP_RST | SW_TCP_ACK);
+			wk_send(k, &f);
+		}
+	}
+	wk_flush(k);
+}
+
+static void
+burst_size_does_not_change_what_is_counted(void)
+{
+	uint32_t seed = conf.sketch_seed;
+	struct wk *k[2];
+	const struct sw_detect_stats *st[2];
+
+	conf.sketch_seed = 12345;	/* the same hashes in both */
+	for (unsigned b = 0; b < 2; b++) {
+		k[b] = wk_create();
+		k[b]->burst = b == 0 ? 32 : 1;
+		mixed_stream(k[b]);
+		st[b] = sw_detect_stats(k[b]->w->det);
+	}
+	conf.sketch_seed = seed;
+	CHECK(st[0]->first_contacts > 1000 && st[0]->suspects > 0,
+	      "first contacts %" PRIu64 ", suspects %" PRIu64, st[0]->first_contacts,
+	      st[0]->suspects);
+	CHECK(memcmp(st[0], st[1], sizeof(*st[0])) == 0,
+	      "counters differ: first contacts %" PRIu64 "/%" PRIu64 ", suspects %" PRIu64
+	      "/%" PRIu64 ", negatives %" PRIu64 "/%" PRIu64 ", positives %" PRIu64 "/%" PRIu64,
+	      st[0]->first_contacts, st[1]->first_contacts, st[0]->suspects, st[1]->suspects,
+	      st[0]->negatives, st[1]->negatives, st[0]->positives, st[1]->positives);
+	CHECK(k[0]->nev == k[1]->nev && k[0]->nev < RTE_DIM(k[0]->ev), "events %u and %u",
+	      k[0]->nev, k[1]->nev);
+	for (unsigned i = 0; i < RTE_MIN(k[0]->nev, k[1]->nev); i++)
+		if (memcmp(&k[0]->ev[i], &k[1]->ev[i], sizeof(k[0]->ev[i])) != 0) {
+			CHECK(false, "event %u differs: type %u/%u", i, k[0]->ev[i].type,
+			      k[1]->ev[i].type);
+			break;
+		}
+	wk_free(k[0]);
+	wk_free(k[1]);
+}
+
+/*
  * detect.trw.timeout (Jung et al. 2004: an unanswered attempt is a
  * failure). The scanner sends SYNs to ports of a host that answers
  * nothing, 300 ms apart, while another client's connection is answered
@@ -2388,6 +2476,7 @@ main(void)
 	RUN(clients_resetting_a_server_do_not_make_it_a_scanner);
 	RUN(clients_resetting_their_own_connections_are_not_answers);
 	RUN(rst_of_own_probe_seen_across_a_second_in_one_burst);
+	RUN(burst_size_does_not_change_what_is_counted);
 	RUN(unanswered_syns_are_failures_after_the_timeout);
 	RUN(heavy_source_does_not_count_among_a_targets_sources);
 	RUN(refused_syns_do_not_time_out);
