@@ -193,7 +193,6 @@ struct sw_detect {
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	bool flowy;		/* half the last burst or more was established TCP */
-	bool firsty;		/* a quarter of the last burst or more were first contacts */
 	struct sw_services svc;	/* detect.sensitive-services; read-only */
 	struct svc_ent svct[SVC_ENTS] __rte_cache_aligned;
 	struct rep_ent rep[REP_ENTS] __rte_cache_aligned;
@@ -1500,11 +1499,9 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 	}
 	flows = n - nc;
 	/*
-	 * Where the last burst was mostly established TCP, or had few first
-	 * contacts (known flows: light work, little to load), three whole
-	 * passes over the packets that have a role: a pipeline cost the
-	 * payload mix 12 % (bench/README.md). Where first contacts abound (a
-	 * scan, a flood) the passes run as a pipeline: pass 2 of
+	 * Where the last burst was mostly established TCP (few candidates,
+	 * light work), three whole passes over the packets that have a role.
+	 * Otherwise (a scan, a flood) the passes run as a pipeline: pass 2 of
 	 * a packet LAG1 packets behind its pass 1, pass 3 LAG behind that, so
 	 * the loads each pass starts arrive while later packets are counted,
 	 * not a whole burst's at once (bench/README.md); a packet with no role
@@ -1512,9 +1509,7 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 	 * in packet order: a SYN-ACK is counted before the RST that aborts it,
 	 * even in one burst.
 	 */
-	uint64_t fc = d->st.first_contacts;
-
-	if (d->flowy || !d->firsty) {
+	if (d->flowy) {
 		uint16_t idx[SW_BURST_MAX];
 		unsigned m = 0;
 
@@ -1530,7 +1525,6 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 		for (unsigned j = 0; j < m; j++)
 			count_one(d, w, pkts, idx[j], keyed);
 		d->flowy = 2 * flows >= n;
-		d->firsty = 4 * (d->st.first_contacts - fc) >= n;
 		return;
 	}
 	for (unsigned j = 0; j < nc; j++) {
@@ -1550,7 +1544,6 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			count_one(d, w, pkts, cand[j3++], keyed);
 	}
 	d->flowy = 2 * flows >= n;
-	d->firsty = 4 * (d->st.first_contacts - fc) >= n;
 }
 
 /*
