@@ -48,8 +48,6 @@
 #define PEND		65536	/* first contacts awaiting an answer (a power of two) */
 #define PEND_PER_SRC	8	/* ... at most this many of one source per fast window */
 #define PEND_EXPIRE	64	/* ... looked at per tick at most */
-#define LAG1		8	/* pass 2 runs this many packets behind pass 1 */
-#define LAG		8	/* pass 3 runs this many packets behind pass 2 */
 #define ANSWERED_RECENTLY_S 60	/* timeouts count while answers of the address family
 				 * came this recently: a one-way tap sees none */
 
@@ -1307,181 +1305,20 @@ reverse_port(const struct sw_pkt *p, const struct sw_role_info *r)
 	return r->cls == SW_C_IP ? p->proto : p->sport;
 }
 
-/* Pass 1 of packet i: its role, address hashes and tuple hash, and the
- * loads pass 2 needs. Returns 1 for a segment of an established flow, 0
- * for another packet with no role (SW_ROLE_NONE both), 2 for a packet
- * passes 2 and 3 look at. */
-static __rte_always_inline unsigned
-role_one(struct sw_detect *d, struct sw_pkt *pkts, unsigned i, bool keyed)
-{
-	struct sw_role_info *r = &d->role[i];
-	struct prep *pr = &d->prep[i];
-
-	if ((pkts[i].flags & SW_PKT_F_L4) && tcp_flow(&pkts[i])) {
-		r->role = SW_ROLE_NONE;
-		return 1;
-	}
-	sw_role_inline(&pkts[i], r);
-	if (r->role == SW_ROLE_NONE)
-		return 0;
-	d->tsec[i] = (uint32_t)(pkts[i].ts_ns / 1000000000ULL);
-	pr->ha = sw_sketch_hash_addr(d->seed, r->scanner);
-	pr->hb = sw_sketch_hash_addr(d->seed, r->target);
-	key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
-		 r->port, r->proto, 0, &d->hash[i], keyed);
-	sw_skf_prefetch_filter(d->sk, &d->hash[i], keyed);
-	/* a probe's source cell, which pass 2 reads to tell a new
-	 * source (prep_probe) */
-	pr->src_ready = r->role == SW_ROLE_PROBE;
-	if (pr->src_ready) {
-		struct sw_key sk;
-
-		key_hash_fixed(d, &sk, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls,
-			       &pr->src, keyed);
-		sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
-	} else if (r->role == SW_ROLE_MAYBE) {
-		/* the reverse tuple, which pass 2 tests unless the
-		 * packet continues a known flow: a UDP probe, a reply */
-		struct sw_key rk;
-
-		key_hash(d, &rk, SW_K_TUPLE, &pkts[i].dst, &pkts[i].src, pr->hb, pr->ha,
-			 reverse_port(&pkts[i], r), pkts[i].proto, 0, &pr->pair, keyed);
-		sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
-	}
-	return 2;
-}
-
-/* Pass 2 of packet i: its first-contact or answer test, and the loads
- * its counting will need (prep_probe(), prep_response()). */
-static __rte_always_inline void
-test_one(struct sw_detect *d, const struct sw_pkt *pkts, unsigned i, bool keyed)
-{
-	struct sw_role_info *r = &d->role[i];
-	const struct sw_pkt *p = &pkts[i];
-	struct prep *pr = &d->prep[i];
-	uint32_t ts = d->tsec[i];
-	unsigned seen;
-
-	pr->act = ACT_NONE;
-	pr->repeat = 0;
-	pr->mask = 0;
-	switch (r->role) {
-	case SW_ROLE_PROBE:
-		probe_first(d, r, pr, &d->key[i], &d->hash[i], ts, keyed);
-		/* not new at the longest scale: tried before (hammering) */
-		pr->repeat = !(pr->mask & (1u << (SW_TS - 1))) &&
-			     (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
-			     p->proto == IPPROTO_TCP && sw_services_has(&d->svc, r->port);
-		break;
-	case SW_ROLE_MAYBE: {
-		struct sw_key rk;
-
-		if (sw_skf_refresh(d->sk, &d->key[i], &d->hash[i], ts, keyed)) {
-			if (p->proto == IPPROTO_TCP &&
-			    (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)))
-				pr->act = ACT_INITIATOR;
-			break;	/* a known flow continues */
-		}
-		/* the other direction: a reply (UDP) or the far side of a flow,
-		 * hashed (pr->pair) and prefetched in pass 1 */
-		if (unlikely(keyed))
-			make_key(&rk, SW_K_TUPLE, &p->dst, &p->src, reverse_port(p, r),
-				 p->proto);
-		seen = sw_skf_refresh(d->sk, &rk, &pr->pair, ts, keyed);
-		if (seen) {
-			/* TCP: the target's side of an accepted flow, whose
-			 * SYN-ACK was the answer; nothing more to count */
-			if (p->proto == IPPROTO_TCP)
-				break;
-			r->role = SW_ROLE_POS;
-			r->scanner = &p->dst;
-			r->target = &p->src;
-			r->port = r->cls == SW_C_IP ? p->proto : p->sport;
-			RTE_SWAP(pr->ha, pr->hb);
-			pr->act = ACT_RESPONSE;
-			pr->mask = seen;
-			prep_response(d, r, pr, keyed);
-			break;
-		}
-		r->role = SW_ROLE_PROBE;
-		probe_first(d, r, pr, &d->key[i], &d->hash[i], ts, keyed);
-		break;
-	}
-	case SW_ROLE_NEG:
-	case SW_ROLE_POS:
-		pr->mask = sw_skf_seen(d->sk, &d->key[i], &d->hash[i], ts, keyed);
-		if (pr->mask) {
-			pr->act = ACT_RESPONSE;
-			prep_response(d, r, pr, keyed);
-		} else if (p->proto == IPPROTO_TCP && r->role == SW_ROLE_NEG &&
-			   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST &&
-			   !client_reset(p)) {
-			/* no ACK: the answer to an ACK-bearing segment, which
-			 * pass 3 tells apart (after this burst's SYN-ACKs) */
-			pr->act = ACT_RST_BARE;
-		} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
-			/* not the target's answer: maybe the initiator's abort */
-			pr->act = ACT_ABORT;
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-/* Pass 3 of packet i: count, decide, raise events. */
-static __rte_always_inline void
-count_one(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *pkts, unsigned i,
-	  bool keyed)
-{
-	const struct prep *pr = &d->prep[i];
-	const struct sw_role_info *r = &d->role[i];
-	const struct sw_pkt *p = &pkts[i];
-	uint32_t ts = d->tsec[i];
-
-	switch (pr->act) {
-	case ACT_PROBE:
-		count_probe(d, w, p, r, pr, ts, keyed);
-		break;
-	case ACT_RESPONSE:
-		count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts,
-			       keyed);
-		break;
-	case ACT_RST_BARE:
-		rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts,
-			 keyed);
-		break;
-	case ACT_ABORT:
-	case ACT_INITIATOR:
-		count_abort(d, w, p, ts, keyed);
-		break;
-	default:
-		break;
-	}
-	if (unlikely(pr->repeat))
-		count_repeat(d, w, p, r, pr, ts);
-}
-
 /*
- * Three passes over each packet, each starting the memory loads the next
- * one needs: 1. role, address hashes and the tuple's hash, prefetch the
- * tuple's filter line (role_one()); 2. first-contact test, hash and
- * prefetch the lines the counting will touch (test_one()); 3. count,
- * decide, raise events (count_one()). They run software-pipelined across
- * the burst (as rte_hash's bulk lookup stages its buckets' loads): pass 3
- * of packet j beside pass 2 of j + LAG and pass 1 of j + LAG + LAG1.
- * Run as three whole-burst passes (VPP's and l3fwd's shape, before), the
- * burst's 60 and 80 loads of passes 1 and 2 left in a few hundred
- * cycles each, more than the core's miss buffers hold, and the core
- * waited at the prefetches (perf: a quarter of the loop's samples on the
- * instruction after pass 1's), then counted with the memory idle.
+ * Three passes over the burst, each starting the memory loads the next one
+ * needs (VPP's and l3fwd's shape): 1. roles, address hashes and the tuple's
+ * hash, prefetch the tuple's filter line; 2. first-contact test, hash and
+ * prefetch the lines the counting will touch; 3. count, decide, raise
+ * events.
  */
 static __rte_always_inline void
 detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsigned n,
 	     bool keyed)
 {
-	uint16_t cand[SW_BURST_MAX];	/* the packets the passes look at */
-	unsigned nc = 0, flows;
+	uint16_t idx[SW_BURST_MAX];	/* the packets passes 2 and 3 look at */
+	uint16_t cand[SW_BURST_MAX];	/* ... and those pass 1 looks at */
+	unsigned m = 0, nc = 0, flows;
 
 	/* Most of a link is established TCP, decided from the flags. Where
 	 * the last burst was mostly that, drop it without a branch per
@@ -1498,52 +1335,152 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			cand[nc] = (uint16_t)nc;
 	}
 	flows = n - nc;
-	/*
-	 * Where the last burst was mostly established TCP (few candidates,
-	 * light work), three whole passes over the packets that have a role.
-	 * Otherwise (a scan, a flood) the passes run as a pipeline: pass 2 of
-	 * a packet LAG1 packets behind its pass 1, pass 3 LAG behind that, so
-	 * the loads each pass starts arrive while later packets are counted,
-	 * not a whole burst's at once (bench/README.md); a packet with no role
-	 * goes through passes 2 and 3 doing nothing. Either way pass 3 runs
-	 * in packet order: a SYN-ACK is counted before the RST that aborts it,
-	 * even in one burst.
-	 */
-	if (d->flowy) {
-		uint16_t idx[SW_BURST_MAX];
-		unsigned m = 0;
+	for (unsigned c = 0; c < nc; c++) {
+		unsigned i = cand[c];
+		struct sw_role_info *r = &d->role[i];
+		struct prep *pr = &d->prep[i];
 
-		for (unsigned j = 0; j < nc; j++) {
-			unsigned k = role_one(d, pkts, cand[j], keyed);
-
-			idx[m] = cand[j];
-			m += k >> 1;
-			flows += k & 1;
+		if ((pkts[i].flags & SW_PKT_F_L4) && tcp_flow(&pkts[i])) {
+			flows++;
+			continue;
 		}
-		for (unsigned j = 0; j < m; j++)
-			test_one(d, pkts, idx[j], keyed);
-		for (unsigned j = 0; j < m; j++)
-			count_one(d, w, pkts, idx[j], keyed);
-		d->flowy = 2 * flows >= n;
-		return;
-	}
-	for (unsigned j = 0; j < nc; j++) {
-		flows += role_one(d, pkts, cand[j], keyed) & 1;
-		if (j >= LAG1)
-			test_one(d, pkts, cand[j - LAG1], keyed);
-		if (j >= LAG1 + LAG)
-			count_one(d, w, pkts, cand[j - LAG1 - LAG], keyed);
-	}
-	/* The rest: pass 2 of the last LAG1, beside pass 3 LAG behind, then
-	 * pass 3 of the last. A burst of LAG1 or fewer runs as three passes. */
-	for (unsigned j2 = nc > LAG1 ? nc - LAG1 : 0, j3 = nc > LAG1 + LAG ? nc - LAG1 - LAG : 0;
-	     j3 < nc;) {
-		if (j2 < nc)
-			test_one(d, pkts, cand[j2++], keyed);
-		if (j2 - j3 > LAG || j2 == nc)
-			count_one(d, w, pkts, cand[j3++], keyed);
+		sw_role_inline(&pkts[i], r);
+		if (r->role == SW_ROLE_NONE)
+			continue;
+		idx[m++] = (uint16_t)i;
+		d->tsec[i] = (uint32_t)(pkts[i].ts_ns / 1000000000ULL);
+		pr->ha = sw_sketch_hash_addr(d->seed, r->scanner);
+		pr->hb = sw_sketch_hash_addr(d->seed, r->target);
+		key_hash(d, &d->key[i], SW_K_TUPLE, r->scanner, r->target, pr->ha, pr->hb,
+			 r->port, r->proto, 0, &d->hash[i], keyed);
+		sw_skf_prefetch_filter(d->sk, &d->hash[i], keyed);
+		/* a probe's source cell, which pass 2 reads to tell a new
+		 * source (prep_probe) */
+		pr->src_ready = r->role == SW_ROLE_PROBE;
+		if (pr->src_ready) {
+			struct sw_key sk;
+
+			key_hash_fixed(d, &sk, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls,
+				       &pr->src, keyed);
+			sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
+		} else if (r->role == SW_ROLE_MAYBE) {
+			/* the reverse tuple, which pass 2 tests unless the
+			 * packet continues a known flow: a UDP probe, a reply */
+			struct sw_key rk;
+
+			key_hash(d, &rk, SW_K_TUPLE, &pkts[i].dst, &pkts[i].src, pr->hb, pr->ha,
+				 reverse_port(&pkts[i], r), pkts[i].proto, 0, &pr->pair, keyed);
+			sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
+		}
 	}
 	d->flowy = 2 * flows >= n;
+
+	for (unsigned j = 0; j < m; j++) {
+		unsigned i = idx[j];
+		struct sw_role_info *r = &d->role[i];
+		const struct sw_pkt *p = &pkts[i];
+		struct prep *pr = &d->prep[i];
+		uint32_t ts = d->tsec[i];
+		unsigned seen;
+
+		pr->act = ACT_NONE;
+		pr->repeat = 0;
+		pr->mask = 0;
+		switch (r->role) {
+		case SW_ROLE_PROBE:
+			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts, keyed);
+			/* not new at the longest scale: tried before (hammering) */
+			pr->repeat = !(pr->mask & (1u << (SW_TS - 1))) &&
+				     (p->tcp_flags & (SW_TCP_SYN | SW_TCP_ACK)) == SW_TCP_SYN &&
+				     p->proto == IPPROTO_TCP && sw_services_has(&d->svc, r->port);
+			break;
+		case SW_ROLE_MAYBE: {
+			struct sw_key rk;
+
+			if (sw_skf_refresh(d->sk, &d->key[i], &d->hash[i], ts, keyed)) {
+				if (p->proto == IPPROTO_TCP &&
+				    (p->tcp_flags & (SW_TCP_RST | SW_TCP_FIN)))
+					pr->act = ACT_INITIATOR;
+				break;	/* a known flow continues */
+			}
+			/* the other direction: a reply (UDP) or the far side of a flow,
+			 * hashed (pr->pair) and prefetched in pass 1 */
+			if (unlikely(keyed))
+				make_key(&rk, SW_K_TUPLE, &p->dst, &p->src, reverse_port(p, r),
+					 p->proto);
+			seen = sw_skf_refresh(d->sk, &rk, &pr->pair, ts, keyed);
+			if (seen) {
+				/* TCP: the target's side of an accepted flow, whose
+				 * SYN-ACK was the answer; nothing more to count */
+				if (p->proto == IPPROTO_TCP)
+					break;
+				r->role = SW_ROLE_POS;
+				r->scanner = &p->dst;
+				r->target = &p->src;
+				r->port = r->cls == SW_C_IP ? p->proto : p->sport;
+				RTE_SWAP(pr->ha, pr->hb);
+				pr->act = ACT_RESPONSE;
+				pr->mask = seen;
+				prep_response(d, r, pr, keyed);
+				break;
+			}
+			r->role = SW_ROLE_PROBE;
+			probe_first(d, r, pr, &d->key[i], &d->hash[i], ts, keyed);
+			break;
+		}
+		case SW_ROLE_NEG:
+		case SW_ROLE_POS:
+			pr->mask = sw_skf_seen(d->sk, &d->key[i], &d->hash[i], ts, keyed);
+			if (pr->mask) {
+				pr->act = ACT_RESPONSE;
+				prep_response(d, r, pr, keyed);
+			} else if (p->proto == IPPROTO_TCP && r->role == SW_ROLE_NEG &&
+				   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST &&
+				   !client_reset(p)) {
+				/* no ACK: the answer to an ACK-bearing segment, which
+				 * pass 3 tells apart (after this burst's SYN-ACKs) */
+				pr->act = ACT_RST_BARE;
+			} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & SW_TCP_RST)) {
+				/* not the target's answer: maybe the initiator's abort */
+				pr->act = ACT_ABORT;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+
+	/* pass 3, in packet order: a SYN-ACK is counted before the RST that
+	 * aborts it, even when both arrive in one burst */
+	for (unsigned j = 0; j < m; j++) {
+		unsigned i = idx[j];
+		const struct prep *pr = &d->prep[i];
+		const struct sw_role_info *r = &d->role[i];
+		const struct sw_pkt *p = &pkts[i];
+		uint32_t ts = d->tsec[i];
+
+		switch (pr->act) {
+		case ACT_PROBE:
+			count_probe(d, w, p, r, pr, ts, keyed);
+			break;
+		case ACT_RESPONSE:
+			count_response(d, w, p, r, pr, &pr->pair, r->role == SW_ROLE_NEG, ts,
+				       keyed);
+			break;
+		case ACT_RST_BARE:
+			rst_bare(d, w, p, &d->role[i], &d->prep[i], &d->key[i], &d->hash[i], ts,
+				 keyed);
+			break;
+		case ACT_ABORT:
+		case ACT_INITIATOR:
+			count_abort(d, w, p, ts, keyed);
+			break;
+		default:
+			break;
+		}
+		if (unlikely(pr->repeat))
+			count_repeat(d, w, p, r, pr, ts);
+	}
 }
 
 /*
