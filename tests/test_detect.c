@@ -2139,8 +2139,10 @@ rst_of_own_probe_seen_across_a_second_in_one_burst(void)
  * SYN-probe hosts of a /24, each probe answered with a SYN-ACK (and the
  * scanner's RST: an abort, often in the SYN-ACK's burst), a RST/ACK, or
  * nothing; every fourth source sends UDP probes, some answered. A burst
- * runs its passes staggered (detect.c: the pipeline), one frame runs them
- * in turn: the events, in order, and the counters must be the same.
+ * runs each of detect.c's three passes over all its frames before the
+ * next pass (pass 2 of a frame before pass 3 of the frames ahead of it),
+ * one frame runs them in turn: the events, in order, and the counters
+ * must be the same. (Pass 3 with two neighbours swapped fails here.)
  */
 static void
 mixed_stream(struct wk *k)
