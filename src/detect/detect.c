@@ -1414,10 +1414,7 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 				 * SYN-ACK was the answer; nothing more to count */
 				if (p->proto == IPPROTO_TCP)
 					break;
-				r->role = SW_ROLE_POS;
-				r->scanner = &p->dst;
-				r->target = &p->src;
-				r->port = r->cls == SW_C_IP ? p->proto : p->sport;
+				role_answer(p, r, SW_ROLE_POS, reverse_port(p, r));
 				RTE_SWAP(pr->ha, pr->hb);
 				pr->act = ACT_RESPONSE;
 				pr->mask = seen;
