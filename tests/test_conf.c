@@ -329,6 +329,8 @@ static const char full_yaml[] =
 	"    timeout: 2.5\n"
 	"  decoy-sources: 6\n"
 	"  distributed-sources: 7\n"
+	"  heavy-sample: 16\n"
+	"  heavy-sample-from: 20\n"
 	"  sensitive-services: [ssh/22, smb/445, modbus/502]\n"
 	"  hammering: {repeats: 20, window: 30}\n"
 	"sketch:\n"

@@ -1191,6 +1191,44 @@ vector_threshold_test_matches_the_plain_one(void)
 }
 
 /*
+ * A very heavy source's sampled targets and ports count detect.heavy-sample
+ * at once (sw_cell_add_weighted): sw_cross_span() must tell, for a step
+ * of w, what sw_crossed() tells of each counter value the step passes.
+ */
+static void
+weighted_step_crosses_what_each_value_would(void)
+{
+	static const uint32_t thr[] = { 1, 2, 3, 5, 7, 10, 25, 30, 50, 60, 100, 255, 4096, 65535, 0 };
+	static const unsigned steps[] = { 1, 2, 8, 16, 256 };
+	unsigned bad = 0, hits = 0;
+	uint32_t bad_old = 0, bad_t = 0, bad_w = 0;
+
+	for (unsigned i = 0; i < RTE_DIM(thr); i++) {
+		struct sw_cross c;
+
+		sw_cross_init(&c);
+		sw_cross_set(&c, SW_F_PORTS, thr[i]);
+		for (unsigned j = 0; j < RTE_DIM(steps); j++)
+			for (uint32_t old = 0; old < 0xffff; old++) {
+				uint32_t v = RTE_MIN(old + steps[j], 0xffffu);
+				bool want = false;
+
+				for (uint32_t x = old + 1; x <= v; x++)
+					want |= sw_crossed(x, thr[i]);
+				hits += want;
+				if (want != sw_cross_span(&c, SW_F_PORTS, old, v) && bad++ == 0) {
+					bad_old = old;
+					bad_t = thr[i];
+					bad_w = steps[j];
+				}
+			}
+	}
+	CHECK(bad == 0, "%u disagreements, first from %u by %u, threshold %u", bad, bad_old,
+	      bad_w, bad_t);
+	CHECK(hits > 1000, "only %u crossings in the sweep", hits);
+}
+
+/*
  * tcp_flow() asks sw_fp_match() about a bare ACK only when
  * sw_fp_ack_possible() says its window could belong to a fingerprint.
  * Every window, with the fields the ACK fingerprints rest on varied
@@ -2253,6 +2291,132 @@ three_syns(struct wk *k, uint32_t src, uint32_t dst)
 }
 
 /*
+ * One source's SYN scan of ntg targets x nport ports, unanswered, 1 ms
+ * apart (targets the inner loop, every target met in the first hundreds;
+ * by_target: ports the inner loop, one target after another), through a worker with detect.heavy-sample = sample; its
+ * counters at the slow scale in *e, its SUSPECT events' highest unique
+ * ports in *top_ports.
+ */
+static struct wk *
+block_scan(unsigned sample, unsigned ntg, unsigned nport, bool by_target, unsigned burst,
+	   struct sw_est *e, uint32_t *top_ports)
+{
+	uint32_t saved = conf.heavy_sample, seed = conf.sketch_seed;
+	struct sw_addr s = v4(SCANNER);
+	struct wk *k;
+	struct frame f;
+
+	conf.heavy_sample = sample;
+	conf.sketch_seed = 777;
+	k = wk_create();
+	k->burst = burst;
+	conf.heavy_sample = saved;
+	conf.sketch_seed = seed;
+	for (unsigned i = 0; i < ntg * nport; i++) {
+		unsigned t = by_target ? i / nport : i % ntg, p = by_target ? i % nport : i / ntg;
+
+		tcp4s(&f, SCANNER, IP(10, 50, t >> 8, t & 0xff), 40000, (uint16_t)(1 + p),
+		      SW_TCP_SYN);
+		wk_send(k, &f);
+		if (k->nev > RTE_DIM(k->ev) - 64)
+			k->nev = 0;	/* only the counts matter here */
+	}
+	wk_flush(k);
+	merged(k, &s, SW_C_TCP, e);
+	*top_ports = 0;
+	for (unsigned i = 0; i < k->nev; i++)
+		if (k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &s))
+			*top_ports = RTE_MAX(*top_ports, (uint32_t)k->ev[i].v[SW_F_PORTS]);
+	return k;
+}
+
+/*
+ * Past detect.heavy-sample times a contacts threshold a source's targets
+ * and ports are counted by sample (detect.c, count_sampled()): every first
+ * contact still counts, the distinct targets and ports are estimates
+ * within a few sigma of the truth (sqrt(8 n) for the n counted by
+ * sample), and a target met on many ports is not counted once per
+ * sampled port (the bias a sample of contacts would have). With 1, every
+ * one is tested: the exact numbers, less the filter's rare false
+ * positive.
+ */
+static void
+very_heavy_sources_are_counted_by_sample(void)
+{
+	static const struct { unsigned ntg, nport; bool by_target; } shape[] = {
+		{ 1, 12000, false },	/* vertical */
+		{ 12000, 1, false },	/* horizontal */
+		{ 100, 400, false },	/* block, a port of each target at a time */
+		{ 300, 40, true },	/* block, a target's ports at a time */
+	};
+
+	for (unsigned i = 0; i < RTE_DIM(shape); i++) {
+		unsigned ntg = shape[i].ntg, nport = shape[i].nport, n = ntg * nport;
+		struct sw_est ex, sa;
+		uint32_t top_ex, top_sa;
+		bool bt = shape[i].by_target;
+		struct wk *k1 = block_scan(1, ntg, nport, bt, 32, &ex, &top_ex);
+		struct wk *k8 = block_scan(8, ntg, nport, bt, 32, &sa, &top_sa);
+		const struct sw_detect_stats *s1 = sw_detect_stats(k1->w->det);
+		const struct sw_detect_stats *s8 = sw_detect_stats(k8->w->det);
+		double tg = sa.v[2][SW_F_TARGETS], po = sa.v[2][SW_F_PORTS];
+
+		CHECK(s1->sampled == 0 && s8->sampled > n / 2, "shape %u: sampled %" PRIu64
+		      " with 1, %" PRIu64 " with 8 of %u", i, s1->sampled, s8->sampled, n);
+		CHECK(ex.v[2][SW_F_CONTACTS] >= n * 99 / 100 &&
+		      ex.v[2][SW_F_CONTACTS] == sa.v[2][SW_F_CONTACTS],
+		      "shape %u: contacts %u (every one) and %u (by sample) of %u", i,
+		      ex.v[2][SW_F_CONTACTS], sa.v[2][SW_F_CONTACTS], n);
+		CHECK(ex.v[2][SW_F_TARGETS] >= ntg * 99 / 100 && ex.v[2][SW_F_TARGETS] <= ntg &&
+		      ex.v[2][SW_F_PORTS] >= nport * 99 / 100 && ex.v[2][SW_F_PORTS] <= nport,
+		      "shape %u: every one tested: %u targets of %u, %u ports of %u", i,
+		      ex.v[2][SW_F_TARGETS], ntg, ex.v[2][SW_F_PORTS], nport);
+		/* met before the sample began: exact; many: within 20 %, a few
+		 * hundred within 40 % (sqrt(8 n) is 16 % of 300) */
+		CHECK(!bt && ntg < 1000 ? sa.v[2][SW_F_TARGETS] == ex.v[2][SW_F_TARGETS] :
+				   fabs(tg - ntg) <= (ntg < 1000 ? 0.4 : 0.2) * ntg,
+		      "shape %u: %u targets by sample, %u of them", i, sa.v[2][SW_F_TARGETS], ntg);
+		CHECK(nport < 2 ? sa.v[2][SW_F_PORTS] == 1 : fabs(po - nport) <= 0.4 * nport,
+		      "shape %u: %u ports by sample, %u of them", i, sa.v[2][SW_F_PORTS], nport);
+		/* the ports' doublings still reported */
+		CHECK(nport < 2 || top_sa * 2 > top_ex, "shape %u: ports reported up to %u by "
+		      "sample, %u when every one is tested", i, top_sa, top_ex);
+		wk_free(k1);
+		wk_free(k8);
+	}
+}
+
+/* Counting by sample is decided in packet order on the counts, not on what
+ * pass 2 guessed for the burst: a burst of 32 and one frame at a time
+ * count alike, and raise the same events. */
+static void
+sampling_does_not_depend_on_the_burst(void)
+{
+	struct sw_est e[2];
+	uint32_t top[2];
+	struct wk *k[2];
+
+	for (unsigned b = 0; b < 2; b++)
+		k[b] = block_scan(8, 30, 200, false, b == 0 ? 32 : 1, &e[b], &top[b]);
+	CHECK(sw_detect_stats(k[0]->w->det)->sampled > 3000, "sampled %" PRIu64,
+	      sw_detect_stats(k[0]->w->det)->sampled);
+	CHECK(memcmp(sw_detect_stats(k[0]->w->det), sw_detect_stats(k[1]->w->det),
+		     sizeof(struct sw_detect_stats)) == 0, "the counters differ");
+	CHECK(memcmp(&e[0], &e[1], sizeof(e[0])) == 0 && top[0] == top[1],
+	      "the estimates differ: ports %u and %u", e[0].v[2][SW_F_PORTS],
+	      e[1].v[2][SW_F_PORTS]);
+	CHECK(k[0]->nev == k[1]->nev, "events %u and %u", k[0]->nev, k[1]->nev);
+	for (unsigned i = 0; i < RTE_MIN(k[0]->nev, k[1]->nev); i++)
+		if (memcmp(&k[0]->ev[i], &k[1]->ev[i], sizeof(k[0]->ev[i])) != 0) {
+			CHECK(false, "event %u differs: type %u/%u", i, k[0]->ev[i].type,
+			      k[1]->ev[i].type);
+			break;
+		}
+	wk_free(k[0]);
+	wk_free(k[1]);
+}
+
+/*
  * A distributed scan is many light sources on one target: a source past a
  * contacts threshold is a block scanner on its own and does not count
  * among a target's sources (count_target), so four light sources and a
@@ -2452,6 +2616,7 @@ main(void)
 	RUN(hping3_icmp_and_udp_defaults);
 	RUN(every_ack_fingerprint_passes_the_window_precheck);
 	RUN(vector_threshold_test_matches_the_plain_one);
+	RUN(weighted_step_crosses_what_each_value_would);
 	RUN(ordinary_stacks_name_no_tool);
 	RUN(trw_needs_four_failures_with_default_parameters);
 	RUN(vertical_shape_is_portscan);
@@ -2481,6 +2646,8 @@ main(void)
 	RUN(burst_size_does_not_change_what_is_counted);
 	RUN(unanswered_syns_are_failures_after_the_timeout);
 	RUN(heavy_source_does_not_count_among_a_targets_sources);
+	RUN(very_heavy_sources_are_counted_by_sample);
+	RUN(sampling_does_not_depend_on_the_burst);
 	RUN(refused_syns_do_not_time_out);
 	RUN(one_way_link_counts_no_timeouts);
 	RUN(timeout_zero_keeps_only_refusals);

@@ -201,6 +201,8 @@ struct sw_conf {
 	double trw_timeout_s;		/* detect.trw.timeout: unanswered = failed; 0 off */
 	uint32_t decoy_sources;		/* detect.decoy-sources */
 	uint32_t distributed_sources;	/* detect.distributed-sources */
+	uint32_t heavy_sample;		/* detect.heavy-sample */
+	uint32_t heavy_sample_from;	/* detect.heavy-sample-from */
 	struct sw_strlist services;	/* detect.sensitive-services: "name/port" */
 	uint32_t hammer_repeats;	/* detect.hammering.repeats */
 	uint32_t hammer_window_s;	/* detect.hammering.window */

@@ -165,6 +165,8 @@ struct sw_detect_conf {
 	uint32_t trw_failures;	/* failed - answered that decides (Jung et al.) */
 	bool trw_share;		/* trw_failures is one worker's share of several */
 	uint32_t distributed_sources;
+	uint32_t heavy_sample;	/* detect.heavy-sample: 1 = off */
+	uint32_t heavy_sample_from;	/* detect.heavy-sample-from */
 };
 
 struct sw_detect;
@@ -209,6 +211,8 @@ struct sw_detect_stats {
 				    * family came for a minute (a one-way tap) */
 	uint64_t deferred;	/* first contacts of a source that owned no cell:
 				 * pair and port marks left to its next (detect.c) */
+	uint64_t sampled;	/* first contacts of a very heavy source: target
+				 * and port counted on a sample (detect.heavy-sample) */
 };
 const struct sw_detect_stats *sw_detect_stats(const struct sw_detect *d);
 

@@ -112,6 +112,8 @@ struct sw_cross {
 	uint16_t inv[8];	/* o^-1 mod 2^16 */
 	uint16_t lim[8];	/* (2^16 - 1) / o; 0 where off (sw_cross_off()) */
 	uint16_t minq[8];	/* 2^s; 0xffff where off */
+	uint16_t thr[8];	/* thr itself, 0 where off: updates of more than one
+				 * (sw_cell_add_weighted(), sw_crossed_span()) */
 } __attribute__((aligned(16)));
 
 /* Lane l off: no q is both <= lim and >= minq. */
@@ -121,6 +123,7 @@ sw_cross_off(struct sw_cross *c, unsigned l)
 	c->inv[l] = 1;
 	c->lim[l] = 0;
 	c->minq[l] = 0xffff;
+	c->thr[l] = 0;
 }
 
 /** Every lane off. */
@@ -149,6 +152,7 @@ sw_cross_set(struct sw_cross *c, enum sw_field f, uint32_t thr)
 	c->inv[l] = (uint16_t)x;
 	c->lim[l] = (uint16_t)(0xffff / o);
 	c->minq[l] = (uint16_t)(thr & -thr);
+	c->thr[l] = (uint16_t)thr;
 }
 
 /** Bit f set when counter v[f] crosses field f's threshold (the plain
@@ -166,6 +170,26 @@ sw_cross_fields(const struct sw_cross *c, const uint32_t v[SW_F__MAX])
 			m |= 1u << f;
 	}
 	return m;
+}
+
+/** Whether field f, raised from old to v in one update (of weight v - old,
+ *  sw_cell_add_weighted()), passed thr * 2^k for some k >= 0: what the
+ *  tests above tell of each value between, at once. */
+static inline bool
+sw_cross_span(const struct sw_cross *c, enum sw_field f, uint32_t old, uint32_t v)
+{
+	uint32_t thr = c->thr[2 + f], next;
+
+	if (thr == 0 || v < thr || v <= old)
+		return false;
+	if (old < thr)
+		return true;
+	/* the first thr * 2^k above old: thr shifted to old's top bit, or
+	 * one further */
+	next = thr << (__builtin_clz(thr) - __builtin_clz(old));
+	if (next <= old)
+		next <<= 1;
+	return v >= next;
 }
 
 /** The counters u (sw_upd()) added to that crossed their threshold in e

@@ -162,6 +162,13 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "sources scanning one target in step that make a decoy scan"),
 	KU32("detect.distributed-sources", distributed_sources, 2, 1000, 5, 0,
 	     "sources sharing one scan's work that make a distributed scan"),
+	KU32("detect.heavy-sample", heavy_sample, 1, 256, 8, SW_CONF_POW2,
+	     "a source past detect.heavy-sample-from (a scan far past its report) has "
+	     "its new targets and ports tested on a hash sample of 1 in this many, each "
+	     "counting this many: estimates, less work per probe; 1 = test every one"),
+	KU32("detect.heavy-sample-from", heavy_sample_from, 1, 65536, 64, 0,
+	     "first contacts in a window, as a multiple of the window's contacts "
+	     "threshold, past which a source is counted by sample (detect.heavy-sample)"),
 	/* the services whose probes are knob-rattling (ALERTS.md scan.intent):
 	 * remote logins and shells, file sharing, databases and caches,
 	 * container and cluster APIs, management interfaces; mail, web and

@@ -207,6 +207,10 @@ const struct sw_counter sw_detect_counters[] = {
 	  .prom = "scanwatch_deferred_marks_total",
 	  .help = "First contacts of sources that owned no cell, counted on two lines of state: "
 		  "their pair and port marks wait for the source's next first contact." },
+	{ C(det.sampled), .eve = "sampled_contacts", .tel = "sampled_contacts",
+	  .prom = "scanwatch_sampled_contacts_total",
+	  .help = "First contacts of very heavy sources (past detect.heavy-sample-from times a "
+		  "contacts threshold), whose new targets and ports were counted on a hash sample." },
 	/* struct sw_decide_stats, the control thread's (src/detect/decide.c);
 	 * EVE also: stats.detect.alert and .alerts_suppressed (Suricata's) */
 	{ C(dec.alerts), .eve = "alerts", .tel = "alerts", .prom = "scanwatch_alerts_total",

@@ -159,7 +159,15 @@ struct prep {
 	bool src_ready;		/* pass 1 hashed src and prefetched its row-0 cell */
 	bool defer;		/* a source that owns no cell: pair and port are new,
 				 * their lines not loaded (count_probe, deferred marks) */
+	bool shed;		/* a heavy source's: target and port by sample */
+	uint8_t samp;		/* shed: SAMP_DST, SAMP_PORT in the sample */
 };
+
+#define SAMP_DST	1u
+#define SAMP_PORT	2u
+/* the fields a sample counts, as a field set and as an update's bits */
+#define SAMP_FIELDS	(1u << SW_F_TARGETS | 1u << SW_F_PORTS)
+#define SAMP_UPD	(sw_upd(SW_F_TARGETS, 7) | sw_upd(SW_F_PORTS, 7))
 
 struct sw_detect {
 	struct sw_sketch *sk;
@@ -181,10 +189,21 @@ struct sw_detect {
 	uint32_t head[HEADS];	/* hpos + 1 of the newest entry per source-hash chain */
 	struct hot_ent hot[HOT];
 	uint32_t hot_until;	/* the latest until_s any hot entry was given */
-	/* sources recently past a contacts threshold (their cell's h2, by h1):
-	 * pass 2 skips hashing and prefetching their targets' cells, which
-	 * count_target() leaves alone for them; only a hint, the cell decides */
+	/* sources recently past a contacts threshold (their cell's h2, by h1;
+	 * h2 - 1 past samp_contacts): pass 2 skips hashing and prefetching
+	 * their targets' cells, which count_target() leaves alone for them,
+	 * and counts a very heavy one's by sample; only a hint, the cell
+	 * decides */
 	uint32_t heavy[HEAVY];
+	/* detect.heavy-sample: a very heavy source's targets and ports in the
+	 * sample have a hash whose bits samp_mask are zero; each counts samp_w */
+	uint64_t samp_mask;
+	unsigned samp_w;
+	uint32_t samp_contacts[SW_TS];	/* heavy-sample-from x contacts; UINT32_MAX: off */
+	uint16_t samp_wl[8] __attribute__((aligned(16)));	/* a window's weights */
+	bool samp_on[SW_C__MAX];	/* samp_mask set, and not class ip (its 256
+					 * protocols are counted as they come) */
+	bool hint_on;			/* heavy[] is kept (targets or sampling) */
 	/* count_probe()'s thresholds per class and scale: targets, ports
 	 * (ICMP: types, class ip: protocols) and contacts */
 	struct sw_cross cross[SW_C__MAX][SW_TS];
@@ -237,6 +256,8 @@ sw_detect_conf_from(struct sw_detect_conf *dc, const struct sw_conf *c, unsigned
 						       c->trw_alpha, c->trw_beta) / n);
 	dc->trw_share = n > 1;
 	dc->distributed_sources = c->distributed_sources;
+	dc->heavy_sample = RTE_MAX(1u, c->heavy_sample);
+	dc->heavy_sample_from = RTE_MAX(1u, c->heavy_sample_from);
 }
 
 struct sw_detect *
@@ -301,6 +322,18 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 			sw_cross_set(x, SW_F_CONTACTS, d->dc.contacts[t]);
 		}
 	}
+	d->samp_w = d->dc.heavy_sample;
+	d->samp_mask = ~(UINT64_MAX >> __builtin_ctz(d->samp_w));	/* 0 for 1: off */
+	for (unsigned t = 0; t < SW_TS; t++)
+		d->samp_contacts[t] = d->samp_mask != 0 ?
+			(uint32_t)RTE_MIN((uint64_t)d->dc.heavy_sample_from * d->dc.contacts[t],
+					  UINT32_MAX) :
+			UINT32_MAX;
+	for (unsigned l = 0; l < 8; l++)
+		d->samp_wl[l] = l >= 2 && ((SAMP_FIELDS >> (l - 2)) & 1u) ? (uint16_t)d->samp_w : 1;
+	for (unsigned cls = 0; cls < SW_C__MAX; cls++)
+		d->samp_on[cls] = d->samp_mask != 0 && cls != SW_C_IP;
+	d->hint_on = d->samp_mask != 0 || d->dc.distributed_sources > 0;
 	d->rep_step = RTE_MAX(1u, c->hammer_repeats / (nworkers ? nworkers : 1));
 	d->rep_win_s = c->hammer_window_s;
 	d->keyed = sw_sketch_keyed(d->sk);
@@ -764,31 +797,127 @@ defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r
 }
 
 /*
+ * A very heavy source's new targets and ports, counted by sample: a target
+ * is in the sample when a hash of it and of the source has the top bits
+ * samp_mask zero (one in samp_w of the targets, the same ones on every
+ * contact), a port likewise; only those are tested for novelty, each
+ * counting samp_w. An estimate of the number of distinct elements from
+ * the distinct elements of a hash sample, unbiased whatever the number of
+ * contacts per element (Gibbons and Tirthapura, "Estimating simple
+ * functions on the union of data streams", SPAA 2001), where sampling
+ * contacts would count a target once per sampled port of it. A source is
+ * very heavy past detect.heavy-sample-from (64) times a contacts
+ * threshold, samp_contacts (1,920 first contacts in 10 s by default):
+ * its scan was reported long before, the n it counts from then on are
+ * off by about sqrt(samp_w * n) (under 3 % of its total, 1 % at 65,535),
+ * and each of its first contacts costs the tuple's line and its cell, a
+ * target or port line one time in samp_w. What a person checks by hand
+ * (nmap's 1,000 ports, a sweep of a /24) stays exact. The hash is not
+ * the sketch's (seeded at random per start): a capture replayed gives the
+ * same sample, the same estimates.
+ */
+static __rte_always_inline uint64_t
+samp_addr(const struct sw_addr *a)
+{
+	uint64_t x = a->q[0] ^ (a->q[1] * 0x9e3779b97f4a7c15ULL);
+
+	return (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ULL;
+}
+
+static __rte_always_inline unsigned
+samp_of(const struct sw_detect *d, const struct sw_role_info *r)
+{
+	uint64_t hs = samp_addr(r->scanner);
+	uint64_t ht = (hs ^ samp_addr(r->target)) * 0x94d049bb133111ebULL;
+	uint64_t hp = (hs ^ r->port) * 0x94d049bb133111ebULL;
+
+	return ((ht & d->samp_mask) == 0 ? SAMP_DST : 0) |
+	       ((hp & d->samp_mask) == 0 ? SAMP_PORT : 0);
+}
+
+/*
+ * Rule for counting by sample (samp_of()): a source whose cell, before
+ * this first contact, holds more than samp_contacts first contacts in a
+ * live window. Decided in pass 3, in packet order, on the counts, so
+ * that bursts cut anywhere count alike (pass 2's hint only chooses what
+ * to hash and load). A spilled source (no cell of its own) is counted in
+ * full.
+ */
+static __rte_always_inline bool
+very_heavy(const struct sw_detect *d, const struct sw_cell *c, uint32_t now_s)
+{
+	bool over = false;
+
+	for (unsigned t = 0; t < SW_TS; t++)
+		over |= sw_cell_live(d->sk, &c->ts[t], t, now_s) &
+			(c->ts[t].v[SW_F_CONTACTS] > d->samp_contacts[t]);
+	return over;
+}
+
+/*
+ * A very heavy source's first contact, in its cell c: the target and the
+ * port tested only when in the sample (their hashes pr->pair, pr->port
+ * are made), and then counting samp_w each (sw_cell_add_weighted()).
+ */
+static __rte_always_inline sw_upd_t
+count_sampled(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
+	      struct sw_cell *c, unsigned fresh, uint32_t now_s, const struct sw_cross *x,
+	      unsigned *new_dst, unsigned *new_port, struct sw_est *e)
+{
+	unsigned samp = samp_of(d, r);
+	sw_upd_t u, cr;
+
+	d->st.sampled++;
+	*new_dst = *new_port = 0;
+	if (samp & SAMP_DST)
+		*new_dst = sw_skf_first(d->sk, NULL, &pr->pair, now_s, false) & fresh;
+	if (samp & SAMP_PORT)
+		*new_port = sw_skf_first(d->sk, NULL, &pr->port, now_s, false) & fresh;
+	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, *new_dst) |
+	    sw_upd(SW_F_PORTS, *new_port);
+	if (unlikely((*new_dst | *new_port) != 0))
+		return sw_cell_add_weighted(d->sk, c, u, SAMP_FIELDS, d->samp_wl, now_s, e, x);
+	cr = sw_cell_update_read(d->sk, c, u, now_s, e, x, 1u << SW_F_CONTACTS);
+	if (unlikely(cr != 0))
+		sw_cell_read(d->sk, c, now_s, e);
+	return cr;
+}
+
+/*
  * The sketch's side of count_probe(): the pair and port tests (or their
  * deferral, above) and one visit of the source's cell for all three
  * counters and their thresholds (x). Returns the counters that crossed
  * (sw_cross_est()); *new_dst the new targets, e the counters: the
  * contacts alone (all count_probe() reads) unless a counter crossed,
- * every field then, for the event.
+ * every field then, for the event. *sampled: counted by sample
+ * (count_sampled()).
  */
 static __rte_always_inline sw_upd_t
 count_source(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
 	     unsigned fresh, uint32_t now_s, const struct sw_cross *x, unsigned *new_dst,
-	     struct sw_est *e)
+	     unsigned *new_port, bool *sampled, struct sw_est *e)
 {
 	bool claimed;
 	struct sw_cell *c = cm_owned_cell(d->sk, &pr->src, now_s, &claimed);
 	struct sw_hash pair, port;
-	unsigned new_port;
-	sw_upd_t u;
+	sw_upd_t u, cr;
 
+	if (unlikely(!claimed && c != NULL && d->samp_on[r->cls] && very_heavy(d, c, now_s))) {
+		struct prep q = *pr;
+
+		if (pr->defer)
+			pair_port_hash(d, r, pr->ha, pr->hb, &q.pair, &q.port, false);
+		*sampled = true;
+		return count_sampled(d, r, &q, c, fresh, now_s, x, new_dst, new_port, e);
+	}
+	*sampled = false;
 	if (pr->defer && claimed) {
 		pair_port_hash(d, r, pr->ha, pr->hb, &pair, &port, false);
 		c->defer_h1 = pair.h1;
 		c->defer_h2 = (uint16_t)pair.h2;	/* h2 is odd: never 0 */
 		c->defer_port = r->port;
 		d->st.deferred++;
-		*new_dst = new_port = fresh;
+		*new_dst = *new_port = fresh;
 	} else {
 		if (pr->defer)	/* the cell was taken in this burst: not new after all */
 			pair_port_hash(d, r, pr->ha, pr->hb, &pair, &port, false);
@@ -796,16 +925,14 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 			pair = pr->pair, port = pr->port;
 		d->sk->lines += 2;
 		*new_dst = cm_first_in(d->sk, &pair, now_s) & fresh;
-		new_port = cm_first_in(d->sk, &port, now_s) & fresh;
+		*new_port = cm_first_in(d->sk, &port, now_s) & fresh;
 		if (c != NULL && unlikely(c->defer_h2 != 0))
-			defer_flush(d, c, r, pr->ha, &pair, now_s, new_dst, &new_port);
+			defer_flush(d, c, r, pr->ha, &pair, now_s, new_dst, new_port);
 	}
 	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, *new_dst) |
-	    sw_upd(SW_F_PORTS, new_port);
+	    sw_upd(SW_F_PORTS, *new_port);
 	if (likely(c != NULL)) {
-		sw_upd_t cr = sw_cell_update_read(d->sk, c, u, now_s, e, x,
-						  1u << SW_F_CONTACTS);
-
+		cr = sw_cell_update_read(d->sk, c, u, now_s, e, x, 1u << SW_F_CONTACTS);
 		if (unlikely(cr != 0))
 			sw_cell_read(d->sk, c, now_s, e);
 		return cr;
@@ -822,54 +949,38 @@ probe_fp(const struct sw_pkt *p, const struct sw_role_info *r)
 	return r->scanner == &p->src ? sw_fp_match(p) : SW_FP_NONE;
 }
 
+/*
+ * What follows the counting of a first contact, for count_probe_at() and
+ * count_heavy_at(): the services it touched, its timeout, its history
+ * entry (hist: kept as a sample), the events of the counters that crossed
+ * (cr) and the source's heavy hint and target cell.
+ */
 static __rte_always_inline void
-count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	       const struct sw_role_info *r, const struct prep *pr, uint32_t now_s,
-	       bool keyed)
+count_after(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	    const struct sw_role_info *r, const struct prep *pr, unsigned new_dst, bool hist,
+	    sw_upd_t cr, const struct sw_est *e, uint32_t now_s, bool keyed)
 {
-	struct sw_key k;
 	unsigned fresh = pr->mask;
-	unsigned new_dst, new_port;
 	bool sent = false;
-	struct hist_ent *he;
-	const struct sw_cross *x = d->cross[r->cls];
-	struct sw_est e;
-	sw_upd_t cr;
 
-	d->st.first_contacts++;
-	if (likely(!keyed)) {
-		cr = count_source(d, r, pr, fresh, now_s, x, &new_dst, &e);
-	} else {
-		sw_upd_t u;
-
-		make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
-		new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s, keyed) & fresh;
-		make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
-		new_port = sw_skf_first(d->sk, &k, &pr->port, now_s, keyed) & fresh;
-		/* one visit of the source's cell for all three counters */
-		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
-		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
-		    sw_upd(SW_F_PORTS, new_port);
-		cr = sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, x, keyed);
-	}
 	/* one bit test; rare branch (a listed service) */
 	if (unlikely(sw_services_has(&d->svc, r->port)) && has_ports(r->cls))
 		svc_note(d, r, pr->ha, now_s);
 	/* the source's count first: it fails at once for a busy scanner */
-	if (e.v[0][SW_F_CONTACTS] <= PEND_PER_SRC && d->timeout_ns != 0 &&
+	if (e->v[0][SW_F_CONTACTS] <= PEND_PER_SRC && d->timeout_ns != 0 &&
 	    awaits_answer(r->technique))
 		pend_push(d, p, r, fresh);
 
-	he = &d->hist[d->hpos % HIST];
-	{
+	if (hist) {
 		uint32_t *head = hist_head(d, pr->ha);
+		struct hist_ent *he = &d->hist[d->hpos % HIST];
 
 		he->prev = *head;
 		*head = ++d->hpos;
+		memcpy(he->pkt, p, SW_FP_BYTES);
+		he->answer = r->scanner != &p->src;
+		ROLE_COPY(he, r);
 	}
-	memcpy(he->pkt, p, SW_FP_BYTES);
-	he->answer = r->scanner != &p->src;
-	ROLE_COPY(he, r);
 
 	/* Each scale: the counters this contact raised (new_dst and new_port
 	 * are within fresh) that reached their threshold or a doubling of
@@ -882,26 +993,87 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		unsigned reason = ((f >> SW_F_TARGETS) & 3u) | ((f >> SW_F_CONTACTS) & 1u) << 2;
 
 		if (reason != 0) {
-			suspect(d, w, p, r, t, reason, probe_fp(p, r), &e, !sent);
+			suspect(d, w, p, r, t, reason, probe_fp(p, r), e, !sent);
 			sent = true;
 		}
 	}
-	if (d->dc.distributed_sources > 0) {
-		bool heavy = e.v[0][SW_F_CONTACTS] > d->dc.contacts[0] ||
-			     e.v[1][SW_F_CONTACTS] > d->dc.contacts[1] ||
-			     e.v[2][SW_F_CONTACTS] > d->dc.contacts[2];
+	if (d->hint_on) {
+		bool heavy = e->v[0][SW_F_CONTACTS] > d->dc.contacts[0] ||
+			     e->v[1][SW_F_CONTACTS] > d->dc.contacts[1] ||
+			     e->v[2][SW_F_CONTACTS] > d->dc.contacts[2];
 		uint32_t *hint = &d->heavy[pr->src.h1 & (HEAVY - 1)];
-		struct sw_hash hd = pr->dst;
 
-		if (heavy)
-			*hint = pr->src.h2;
-		else if (*hint == pr->src.h2)
+		if (heavy)	/* h2 is odd: even, very heavy */
+			*hint = pr->src.h2 ^ (e->v[0][SW_F_CONTACTS] > d->samp_contacts[0] ||
+					      e->v[1][SW_F_CONTACTS] > d->samp_contacts[1] ||
+					      e->v[2][SW_F_CONTACTS] > d->samp_contacts[2]);
+		else if ((*hint | 1) == pr->src.h2)
 			*hint = 0;
-		if (!heavy && !pr->dst_hashed)	/* the hint was stale */
-			key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls,
-				 &hd, keyed);
-		count_target(d, w, p, r, fresh, new_dst, heavy, &hd, now_s, keyed);
+		if (d->dc.distributed_sources > 0) {
+			struct sw_key k;
+			struct sw_hash hd = pr->dst;
+
+			if (!heavy && !pr->dst_hashed)	/* the hint was stale */
+				key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0,
+					       r->cls, &hd, keyed);
+			count_target(d, w, p, r, fresh, new_dst, heavy, &hd, now_s, keyed);
+		}
 	}
+}
+
+static __rte_always_inline void
+count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+	       const struct sw_role_info *r, const struct prep *pr, uint32_t now_s,
+	       bool keyed)
+{
+	struct sw_key k;
+	unsigned fresh = pr->mask;
+	unsigned new_dst, new_port;
+	const struct sw_cross *x = d->cross[r->cls];
+	struct sw_est e;
+	sw_upd_t cr;
+	bool sampled = false;
+
+	d->st.first_contacts++;
+	if (likely(!keyed)) {
+		cr = count_source(d, r, pr, fresh, now_s, x, &new_dst, &new_port, &sampled, &e);
+	} else {
+		/* the exact twin: the same rule on its exact counts, samp_w
+		 * counted one at a time */
+		unsigned samp = SAMP_DST | SAMP_PORT;
+		sw_upd_t u;
+
+		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+		if (d->samp_on[r->cls]) {
+			sw_sketch_get(d->sk, &k, &pr->src, now_s, &e);
+			for (unsigned t = 0; t < SW_TS; t++)
+				sampled |= e.v[t][SW_F_CONTACTS] > d->samp_contacts[t];
+		}
+		if (sampled) {
+			samp = samp_of(d, r);
+			d->st.sampled++;
+		}
+		new_dst = new_port = 0;
+		if (samp & SAMP_DST) {
+			make_key(&k, SW_K_SRC_DST, r->scanner, r->target, 0, r->cls);
+			new_dst = sw_skf_first(d->sk, &k, &pr->pair, now_s, keyed) & fresh;
+		}
+		if (samp & SAMP_PORT) {
+			make_key(&k, SW_K_SRC_PORT, r->scanner, NULL, r->port, r->cls);
+			new_port = sw_skf_first(d->sk, &k, &pr->port, now_s, keyed) & fresh;
+		}
+		/* one visit of the source's cell for all three counters */
+		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
+		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
+		    sw_upd(SW_F_PORTS, new_port);
+		cr = sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, x, keyed);
+		for (unsigned i = 1; sampled && (u & SAMP_UPD) != 0 && i < d->samp_w; i++)
+			cr |= sw_skf_update(d->sk, &k, &pr->src, u & SAMP_UPD, now_s, &e, x,
+					    keyed);
+	}
+	/* a very heavy source's samples: the contacts that counted a target or a port */
+	count_after(d, w, p, r, pr, new_dst, !sampled || (new_dst | new_port) != 0, cr, &e, now_s,
+		    keyed);
 }
 
 /*
@@ -927,11 +1099,59 @@ count_probe_keyed(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt 
 	count_probe_at(d, w, p, r, pr, now_s, true);
 }
 
+/*
+ * A first contact of a source pass 2 found very heavy (its hint, and only
+ * its sampled target and port hashed, prep_heavy()): counted by sample in
+ * its row-0 cell when the cell agrees (very_heavy()), the usual case, in
+ * full otherwise.
+ */
+static __rte_noinline void
+count_heavy_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		   const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
+{
+	struct sw_cell *c0 = cm_cell_at(d->sk, &pr->src, 0);
+	unsigned new_dst, new_port;
+	struct sw_est e;
+	struct prep q;
+	sw_upd_t cr;
+
+	if (likely(c0->tag == pr->src.h2 && very_heavy(d, c0, now_s))) {
+		d->st.first_contacts++;
+		d->sk->lines++;
+		cr = count_sampled(d, r, pr, c0, pr->mask, now_s, d->cross[r->cls], &new_dst,
+				   &new_port, &e);
+		count_after(d, w, p, r, pr, new_dst, (new_dst | new_port) != 0, cr, &e, now_s,
+			    false);
+		return;
+	}
+	/* the hint was stale: hash the rest, count as any other */
+	q = *pr;
+	q.shed = false;
+	q.defer = false;
+	pair_port_hash(d, r, q.ha, q.hb, &q.pair, &q.port, false);
+	count_probe_sketch(d, w, p, r, &q, now_s);
+}
+
+/* The exact twin decides on its own counts (count_probe_at()). */
+static __rte_noinline void
+count_heavy_keyed(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
+		  const struct sw_role_info *r, const struct prep *pr, uint32_t now_s)
+{
+	struct prep q = *pr;
+
+	q.shed = false;
+	pair_port_hash(d, r, q.ha, q.hb, &q.pair, &q.port, true);
+	count_probe_keyed(d, w, p, r, &q, now_s);
+}
+
 static __rte_always_inline void
 count_probe(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	    const struct sw_role_info *r, const struct prep *pr, uint32_t now_s, bool keyed)
 {
-	if (keyed)
+	if (pr->shed)
+		keyed ? count_heavy_keyed(d, w, p, r, pr, now_s) :
+			count_heavy_sketch(d, w, p, r, pr, now_s);
+	else if (keyed)
 		count_probe_keyed(d, w, p, r, pr, now_s);
 	else
 		count_probe_sketch(d, w, p, r, pr, now_s);
@@ -1142,22 +1362,54 @@ count_repeat(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	emit(w, &ev);
 }
 
+/* prep_probe() of a heavy source's sampled target or port. Out of line:
+ * inlined, its hashes cost every other probe of pass 2 spills. */
+static __rte_noinline void
+prep_heavy(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, bool keyed)
+{
+	struct sw_key k;
+
+	if (pr->samp & SAMP_DST) {
+		key_hash_fixed(d, &k, SW_K_SRC_DST, r->scanner, r->target, pr->ha, pr->hb, r->cls,
+			       &pr->pair, keyed);
+		sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
+	}
+	if (pr->samp & SAMP_PORT) {
+		key_hash(d, &k, SW_K_SRC_PORT, r->scanner, NULL, pr->ha, 0, r->port, r->cls, 0,
+			 &pr->port, keyed);
+		sw_skf_prefetch_filter(d->sk, &pr->port, keyed);
+	}
+}
+
 /*
  * Hash what a first contact will count and start loading it. A source
  * whose row-0 cell pass 1 loaded and found neither owned by it nor passed
  * by it (cm_unowned) has touched no target and no port the sketch
- * remembers: its pair and port lines are not loaded (pr->defer).
+ * remembers: its pair and port lines are not loaded (pr->defer). A heavy
+ * source's targets and ports outside the sample are not hashed (samp_of()).
  */
 static __rte_always_inline void
 prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, uint32_t now_s,
 	   bool keyed)
 {
 	struct sw_key k;
+	uint32_t hint;
 
 	if (!pr->src_ready) {
 		key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src,
 			       keyed);
 		sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
+	}
+	hint = d->heavy[pr->src.h1 & (HEAVY - 1)] ^ pr->src.h2;	/* 0 heavy, 1 very */
+	pr->shed = false;
+	if (unlikely(hint <= 1) && hint == 1 && d->samp_on[r->cls]) {
+		pr->shed = true;
+		pr->defer = false;
+		pr->dst_hashed = false;	/* heavy: no target cell */
+		pr->samp = (uint8_t)samp_of(d, r);
+		if (pr->samp != 0)
+			prep_heavy(d, r, pr, keyed);
+		return;
 	}
 	pr->defer = !keyed && pr->src_ready && cm_unowned(d->sk, &pr->src, now_s);
 	if (!pr->defer) {
@@ -1165,8 +1417,7 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, u
 		sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
 		sw_skf_prefetch_filter(d->sk, &pr->port, keyed);
 	}
-	pr->dst_hashed = d->dc.distributed_sources > 0 &&
-			 d->heavy[pr->src.h1 & (HEAVY - 1)] != pr->src.h2;
+	pr->dst_hashed = d->dc.distributed_sources > 0 && hint > 1;
 	if (pr->dst_hashed) {
 		key_hash_fixed(d, &k, SW_K_DST, r->target, NULL, pr->hb, 0, r->cls, &pr->dst,
 			       keyed);

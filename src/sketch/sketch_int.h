@@ -265,4 +265,85 @@ sw_cell_update_read(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, ui
 #endif
 }
 
+/*
+ * An update in which field f counts wl[2 + f] (a count by sample: the
+ * fields of wf weigh detect.heavy-sample, the rest one; wl is laid out as
+ * a window, lanes 0-1 unused). Returns the counters of u that passed a
+ * threshold or a doubling of it: the vector test for the fields that
+ * rose by one, sw_cross_span() for those of wf (a step of more than one
+ * can pass a doubling without landing on it). e receives every field.
+ */
+static inline sw_upd_t
+sw_cell_add_weighted(const struct sw_sketch *s, struct sw_cell *c, sw_upd_t u, unsigned wf,
+		     const uint16_t wl[8], uint32_t now_s, struct sw_est *e,
+		     const struct sw_cross *x)
+{
+	sw_upd_t cr = 0;
+#if defined(__SSE2__) && defined(__SSE4_1__)
+	typedef uint16_t lanes_t __attribute__((vector_size(16)));
+	const __m128i zero = _mm_setzero_si128();
+	const __m128i wv = _mm_loadu_si128((const __m128i *)wl);
+	/* the lanes of wf: weighed more than one */
+	const __m128i wm = _mm_cmpgt_epi16(wv, _mm_set1_epi16(1));
+
+	for (unsigned t = 0; t < SW_TS; t++) {
+		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
+		__m128i *p = (__m128i *)&c->ts[t];
+		__m128i old = _mm_loadu_si128(p), v;
+
+		if (!sw_cell_live(s, &c->ts[t], t, now_s))
+			old = fb != 0 ? _mm_cvtsi32_si128((int)now_s) : zero;
+		v = old;
+		if (fb != 0) {
+			v = _mm_adds_epu16(old, _mm_mullo_epi16(
+				_mm_load_si128((const __m128i *)sw_cell_inc[fb]), wv));
+			/* no more distinct targets or ports than first contacts */
+			v = _mm_min_epu16(v, _mm_or_si128(
+				_mm_and_si128(_mm_set1_epi16((short)((lanes_t)v)[2 + SW_F_CONTACTS]),
+					      wm),
+				_mm_andnot_si128(wm, _mm_set1_epi16(-1))));
+			_mm_storeu_si128(p, v);
+			cr |= (sw_upd_t)((sw_cross_lanes(&x[t], v) >> 2) & fb & ~wf)
+			      << SW_UPD_SHIFT(t);
+			for (unsigned m = fb & wf; m != 0; m &= m - 1) {
+				unsigned f = (unsigned)__builtin_ctz(m);
+
+				if (sw_cross_span(&x[t], (enum sw_field)f, ((lanes_t)old)[2 + f],
+						  ((lanes_t)v)[2 + f]))
+					cr |= (sw_upd_t)1u << (SW_UPD_SHIFT(t) + f);
+			}
+		}
+		_mm_storel_epi64((__m128i *)&e->v[t][0],
+				 _mm_srli_si128(_mm_unpacklo_epi16(v, zero), 8));
+		_mm_storeu_si128((__m128i *)&e->v[t][2], _mm_unpackhi_epi16(v, zero));
+	}
+#else
+	for (unsigned t = 0; t < SW_TS; t++) {
+		unsigned fb = (u >> SW_UPD_SHIFT(t)) & ((1u << SW_F__MAX) - 1);
+
+		uint16_t old[SW_F__MAX];
+
+		if (fb == 0)
+			continue;
+		sw_cell_expire(&c->ts[t], now_s, s->c.win_s[t]);
+		memcpy(old, c->ts[t].v, sizeof(old));
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			if ((fb >> f) & 1u)
+				c->ts[t].v[f] = (uint16_t)RTE_MIN(old[f] + wl[2 + f], SAT16);
+		/* no more distinct targets or ports than first contacts */
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			if ((wf >> f) & 1u)
+				c->ts[t].v[f] = RTE_MIN(c->ts[t].v[f], c->ts[t].v[SW_F_CONTACTS]);
+		/* a step of one lands on what it passes */
+		for (unsigned f = 0; f < SW_F__MAX; f++)
+			if (((fb >> f) & 1u) &&
+			    sw_cross_span(&x[t], (enum sw_field)f, old[f], c->ts[t].v[f]))
+				cr |= (sw_upd_t)1u << (SW_UPD_SHIFT(t) + f);
+	}
+	RTE_SET_USED(wf);
+	sw_cell_read(s, c, now_s, e);
+#endif
+	return cr;
+}
+
 #endif /* SW_SKETCH_INT_H */
