@@ -2293,24 +2293,27 @@ three_syns(struct wk *k, uint32_t src, uint32_t dst)
 /*
  * One source's SYN scan of ntg targets x nport ports, unanswered, 1 ms
  * apart (targets the inner loop, every target met in the first hundreds;
- * by_target: ports the inner loop, one target after another), through a worker with detect.heavy-sample = sample; its
- * counters at the slow scale in *e, its SUSPECT events' highest unique
- * ports in *top_ports.
+ * by_target: ports the inner loop, one target after another), through a
+ * worker with detect.heavy-sample = sample, counting by sample past 400
+ * first contacts; its counters at the slow scale in *e, its SUSPECT
+ * events' highest unique ports in *top_ports.
  */
 static struct wk *
 block_scan(unsigned sample, unsigned ntg, unsigned nport, bool by_target, unsigned burst,
 	   struct sw_est *e, uint32_t *top_ports)
 {
-	uint32_t saved = conf.heavy_sample, seed = conf.sketch_seed;
+	uint32_t saved = conf.heavy_sample, from = conf.heavy_sample_from, seed = conf.sketch_seed;
 	struct sw_addr s = v4(SCANNER);
 	struct wk *k;
 	struct frame f;
 
 	conf.heavy_sample = sample;
+	conf.heavy_sample_from = 4;	/* past 400 first contacts, not 6,400 */
 	conf.sketch_seed = 777;
 	k = wk_create();
 	k->burst = burst;
 	conf.heavy_sample = saved;
+	conf.heavy_sample_from = from;
 	conf.sketch_seed = seed;
 	for (unsigned i = 0; i < ntg * nport; i++) {
 		unsigned t = by_target ? i / nport : i % ntg, p = by_target ? i % nport : i / ntg;
@@ -2331,9 +2334,10 @@ block_scan(unsigned sample, unsigned ntg, unsigned nport, bool by_target, unsign
 }
 
 /*
- * Past detect.heavy-sample times a contacts threshold a source's targets
- * and ports are counted by sample (detect.c, count_sampled()): every first
- * contact still counts, the distinct targets and ports are estimates
+ * Past detect.heavy-sample-from times the slow contacts threshold a
+ * source's targets and ports are counted by sample (detect.c,
+ * count_sampled()): every first contact still counts, the distinct
+ * targets and ports are estimates
  * within a few sigma of the truth (sqrt(8 n) for the n counted by
  * sample), and a target met on many ports is not counted once per
  * sampled port (the bias a sample of contacts would have). With 1, every

@@ -167,7 +167,7 @@ const struct sw_conf_key sw_conf_keys[] = {
 	     "its new targets and ports tested on a hash sample of 1 in this many, each "
 	     "counting this many: estimates, less work per probe; 1 = test every one"),
 	KU32("detect.heavy-sample-from", heavy_sample_from, 1, 65536, 64, 0,
-	     "first contacts in a window, as a multiple of the window's contacts "
+	     "first contacts in the slow window, as a multiple of its contacts "
 	     "threshold, past which a source is counted by sample (detect.heavy-sample)"),
 	/* the services whose probes are knob-rattling (ALERTS.md scan.intent):
 	 * remote logins and shells, file sharing, databases and caches,

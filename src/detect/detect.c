@@ -199,7 +199,8 @@ struct sw_detect {
 	 * sample have a hash whose bits samp_mask are zero; each counts samp_w */
 	uint64_t samp_mask;
 	unsigned samp_w;
-	uint32_t samp_contacts[SW_TS];	/* heavy-sample-from x contacts; UINT32_MAX: off */
+	uint32_t samp_contacts;	/* heavy-sample-from x the longest window's contacts;
+				 * UINT32_MAX: off */
 	uint16_t samp_wl[8] __attribute__((aligned(16)));	/* a window's weights */
 	bool samp_on[SW_C__MAX];	/* samp_mask set, and not class ip (its 256
 					 * protocols are counted as they come) */
@@ -324,11 +325,9 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 	}
 	d->samp_w = d->dc.heavy_sample;
 	d->samp_mask = ~(UINT64_MAX >> __builtin_ctz(d->samp_w));	/* 0 for 1: off */
-	for (unsigned t = 0; t < SW_TS; t++)
-		d->samp_contacts[t] = d->samp_mask != 0 ?
-			(uint32_t)RTE_MIN((uint64_t)d->dc.heavy_sample_from * d->dc.contacts[t],
-					  UINT32_MAX) :
-			UINT32_MAX;
+	d->samp_contacts = d->samp_mask != 0 ?
+		(uint32_t)RTE_MIN((uint64_t)d->dc.heavy_sample_from * d->dc.contacts[SW_TS - 1],
+				  UINT32_MAX) : UINT32_MAX;
 	for (unsigned l = 0; l < 8; l++)
 		d->samp_wl[l] = l >= 2 && ((SAMP_FIELDS >> (l - 2)) & 1u) ? (uint16_t)d->samp_w : 1;
 	for (unsigned cls = 0; cls < SW_C__MAX; cls++)
@@ -806,10 +805,11 @@ defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r
  * contacts per element (Gibbons and Tirthapura, "Estimating simple
  * functions on the union of data streams", SPAA 2001), where sampling
  * contacts would count a target once per sampled port of it. A source is
- * very heavy past detect.heavy-sample-from (64) times a contacts
- * threshold, samp_contacts (1,920 first contacts in 10 s by default):
- * its scan was reported long before, the n it counts from then on are
- * off by about sqrt(samp_w * n) (under 3 % of its total, 1 % at 65,535),
+ * very heavy past detect.heavy-sample-from (64) times the longest
+ * window's contacts threshold, samp_contacts (6,400 first contacts in an
+ * hour by default): its scan was reported long before, the n it counts
+ * from then on are off by about sqrt(samp_w * n) (under 2 % of its total,
+ * 1 % at 65,535),
  * and each of its first contacts costs the tuple's line and its cell, a
  * target or port line one time in samp_w. What a person checks by hand
  * (nmap's 1,000 ports, a sweep of a /24) stays exact. The hash is not
@@ -837,8 +837,8 @@ samp_of(const struct sw_detect *d, const struct sw_role_info *r)
 
 /*
  * Rule for counting by sample (samp_of()): a source whose cell, before
- * this first contact, holds more than samp_contacts first contacts in a
- * live window. Decided in pass 3, in packet order, on the counts, so
+ * this first contact, holds more than samp_contacts first contacts in its
+ * longest window (one test; that window holds the most). Decided in pass 3, in packet order, on the counts, so
  * that bursts cut anywhere count alike (pass 2's hint only chooses what
  * to hash and load). A spilled source (no cell of its own) is counted in
  * full.
@@ -846,12 +846,8 @@ samp_of(const struct sw_detect *d, const struct sw_role_info *r)
 static __rte_always_inline bool
 very_heavy(const struct sw_detect *d, const struct sw_cell *c, uint32_t now_s)
 {
-	bool over = false;
-
-	for (unsigned t = 0; t < SW_TS; t++)
-		over |= sw_cell_live(d->sk, &c->ts[t], t, now_s) &
-			(c->ts[t].v[SW_F_CONTACTS] > d->samp_contacts[t]);
-	return over;
+	return c->ts[SW_TS - 1].v[SW_F_CONTACTS] > d->samp_contacts &&
+	       sw_cell_live(d->sk, &c->ts[SW_TS - 1], SW_TS - 1, now_s);
 }
 
 /*
@@ -883,6 +879,27 @@ count_sampled(struct sw_detect *d, const struct sw_role_info *r, const struct pr
 	return cr;
 }
 
+/* count_sampled() where pass 2 did not expect it (a source's first
+ * contact past samp_contacts, a stale hint): rare, out of line. */
+struct sampled {
+	sw_upd_t cr;
+	unsigned new_dst, new_port;
+};
+
+static __rte_noinline struct sampled
+count_sampled_late(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
+		   struct sw_cell *c, unsigned fresh, uint32_t now_s, const struct sw_cross *x,
+		   struct sw_est *e)
+{
+	struct prep q = *pr;
+	struct sampled o;
+
+	if (pr->defer)
+		pair_port_hash(d, r, pr->ha, pr->hb, &q.pair, &q.port, false);
+	o.cr = count_sampled(d, r, &q, c, fresh, now_s, x, &o.new_dst, &o.new_port, e);
+	return o;
+}
+
 /*
  * The sketch's side of count_probe(): the pair and port tests (or their
  * deferral, above) and one visit of the source's cell for all three
@@ -903,12 +920,12 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	sw_upd_t u, cr;
 
 	if (unlikely(!claimed && c != NULL && d->samp_on[r->cls] && very_heavy(d, c, now_s))) {
-		struct prep q = *pr;
+		struct sampled o = count_sampled_late(d, r, pr, c, fresh, now_s, x, e);
 
-		if (pr->defer)
-			pair_port_hash(d, r, pr->ha, pr->hb, &q.pair, &q.port, false);
 		*sampled = true;
-		return count_sampled(d, r, &q, c, fresh, now_s, x, new_dst, new_port, e);
+		*new_dst = o.new_dst;
+		*new_port = o.new_port;
+		return o.cr;
 	}
 	*sampled = false;
 	if (pr->defer && claimed) {
@@ -1004,9 +1021,8 @@ count_after(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		uint32_t *hint = &d->heavy[pr->src.h1 & (HEAVY - 1)];
 
 		if (heavy)	/* h2 is odd: even, very heavy */
-			*hint = pr->src.h2 ^ (e->v[0][SW_F_CONTACTS] > d->samp_contacts[0] ||
-					      e->v[1][SW_F_CONTACTS] > d->samp_contacts[1] ||
-					      e->v[2][SW_F_CONTACTS] > d->samp_contacts[2]);
+			*hint = pr->src.h2 ^
+				(e->v[SW_TS - 1][SW_F_CONTACTS] > d->samp_contacts);
 		else if ((*hint | 1) == pr->src.h2)
 			*hint = 0;
 		if (d->dc.distributed_sources > 0) {
@@ -1046,8 +1062,7 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		make_key(&k, SW_K_SRC, r->scanner, NULL, 0, r->cls);
 		if (d->samp_on[r->cls]) {
 			sw_sketch_get(d->sk, &k, &pr->src, now_s, &e);
-			for (unsigned t = 0; t < SW_TS; t++)
-				sampled |= e.v[t][SW_F_CONTACTS] > d->samp_contacts[t];
+			sampled = e.v[SW_TS - 1][SW_F_CONTACTS] > d->samp_contacts;
 		}
 		if (sampled) {
 			samp = samp_of(d, r);
