@@ -78,7 +78,7 @@ static unsigned BURST = BURST_DEFAULT;	/* --burst: packets per worker call (capt
  * whole worker path with rules (sw_worker_burst with det and matcher) */
 enum stage { ST_BARE, ST_PARSE, ST_DETECT, ST_STANDIN, ST_MATCH, ST_DETECT_MATCH, ST_LEAN,
 	     ST_LEAN_EARLY };
-enum mix { MIX_SCAN, MIX_BG, MIX_PAYLOAD, MIX_IMIX, MIX_FLOOD };
+enum mix { MIX_SCAN, MIX_BG, MIX_PAYLOAD, MIX_IMIX, MIX_FLOOD, MIX_ONE };
 enum cms_mode { CMS_PRIVATE, CMS_PRIVATE_ATOMIC, CMS_SHARED, CMS_SHARED_SRC };
 
 /* How a frame changes between passes so that it stays a first contact. */
@@ -266,11 +266,12 @@ icmp_frame(struct rte_mbuf *m, uint32_t src, uint32_t dst, uint8_t type, uint16_
 #define SPORT(k)	((uint16_t)(32768 + (k) * 13 % 28000))
 static const uint16_t svc[4] = { 443, 80, 22, 8080 };
 
-/* Scan-heavy: 7 in 8 frames are SYNs from 300 sources to random hosts of
- * 10.20/16 and random ports; 1 in 8 is a RST back for a SYN a few frames
- * earlier (a closed port). */
+/* Scan-heavy: 7 in 8 frames are SYNs from nscan sources (300; one: a
+ * single masscan at line rate) to random hosts of 10.20/16 and random
+ * ports; 1 in 8 is a RST back for a SYN a few frames earlier (a closed
+ * port). */
 static void
-build_scan(struct feed *f, uint64_t seed)
+build_scan(struct feed *f, uint64_t seed, unsigned nscan)
 {
 	for (unsigned i = 0; i < NB_MBUF; i++) {
 		uint64_t r = rnd(&seed);
@@ -294,7 +295,7 @@ build_scan(struct feed *f, uint64_t seed)
 		fm->kind = FK_FWD;
 		fm->a16 = (uint16_t)(r >> 16);
 		fm->port = (uint16_t)(r >> 32);
-		tcp_frame(f->m[i], SCANNER((unsigned)(r % SCANNERS)), 0x0a140000u | fm->a16,
+		tcp_frame(f->m[i], SCANNER((unsigned)(r % nscan)), 0x0a140000u | fm->a16,
 			  (uint16_t)(1024 + (r >> 48) % 60000), fm->port, RTE_TCP_SYN_FLAG, 0,
 			  &seed);
 	}
@@ -877,7 +878,7 @@ run_worker(void *arg)
 	} else if (r->mix == MIX_FLOOD) {
 		build_flood(f, r->seed);
 	} else {
-		build_scan(f, r->seed);
+		build_scan(f, r->seed, r->mix == MIX_ONE ? 1 : SCANNERS);
 	}
 	for (unsigned i = 0; i < NB_MBUF; i++)
 		r->r.wire_bytes += f->m[i]->pkt_len + 4;	/* + FCS */
@@ -1480,6 +1481,16 @@ main(int argc, char **argv)
 		one_row(ST_LEAN_EARLY, MIX_SCAN, true, "lean-e", "scan-fresh", &bare);
 	}
 	if (do_flood) {
+		/* one source: counted by sample past detect.heavy-sample-from,
+		 * and with every target and port tested (heavy-sample 1) */
+		one_row(ST_DETECT, MIX_ONE, false, "detect", "one-source", &bare);
+		{
+			uint32_t hs = conf.heavy_sample;
+
+			conf.heavy_sample = 1;
+			one_row(ST_DETECT, MIX_ONE, false, "detect", "one-src/1", &bare);
+			conf.heavy_sample = hs;
+		}
 		one_row(ST_PARSE, MIX_FLOOD, false, "parse", "flood", &bare);
 		one_row(ST_DETECT, MIX_FLOOD, false, "detect", "flood", &bare);
 		one_row(ST_LEAN, MIX_FLOOD, false, "lean", "flood", &bare);
