@@ -2172,6 +2172,22 @@ rst_of_own_probe_seen_across_a_second_in_one_burst(void)
 	wk_free(k);
 }
 
+/* Two workers fed alike raised the same events, in the same order. */
+static void
+same_events_then_free(struct wk *k[2])
+{
+	CHECK(k[0]->nev == k[1]->nev && k[0]->nev < RTE_DIM(k[0]->ev), "events %u and %u",
+	      k[0]->nev, k[1]->nev);
+	for (unsigned i = 0; i < RTE_MIN(k[0]->nev, k[1]->nev); i++)
+		if (memcmp(&k[0]->ev[i], &k[1]->ev[i], sizeof(k[0]->ev[i])) != 0) {
+			CHECK(false, "event %u differs: type %u/%u", i, k[0]->ev[i].type,
+			      k[1]->ev[i].type);
+			break;
+		}
+	wk_free(k[0]);
+	wk_free(k[1]);
+}
+
 /*
  * A mixed scan fed in bursts of 32 and one frame at a time: 24 sources
  * SYN-probe hosts of a /24, each probe answered with a SYN-ACK (and the
@@ -2247,16 +2263,7 @@ burst_size_does_not_change_what_is_counted(void)
 	      "/%" PRIu64 ", negatives %" PRIu64 "/%" PRIu64 ", positives %" PRIu64 "/%" PRIu64,
 	      st[0]->first_contacts, st[1]->first_contacts, st[0]->suspects, st[1]->suspects,
 	      st[0]->negatives, st[1]->negatives, st[0]->positives, st[1]->positives);
-	CHECK(k[0]->nev == k[1]->nev && k[0]->nev < RTE_DIM(k[0]->ev), "events %u and %u",
-	      k[0]->nev, k[1]->nev);
-	for (unsigned i = 0; i < RTE_MIN(k[0]->nev, k[1]->nev); i++)
-		if (memcmp(&k[0]->ev[i], &k[1]->ev[i], sizeof(k[0]->ev[i])) != 0) {
-			CHECK(false, "event %u differs: type %u/%u", i, k[0]->ev[i].type,
-			      k[1]->ev[i].type);
-			break;
-		}
-	wk_free(k[0]);
-	wk_free(k[1]);
+	same_events_then_free(k);
 }
 
 /*
@@ -2409,15 +2416,7 @@ sampling_does_not_depend_on_the_burst(void)
 	CHECK(memcmp(&e[0], &e[1], sizeof(e[0])) == 0 && top[0] == top[1],
 	      "the estimates differ: ports %u and %u", e[0].v[2][SW_F_PORTS],
 	      e[1].v[2][SW_F_PORTS]);
-	CHECK(k[0]->nev == k[1]->nev, "events %u and %u", k[0]->nev, k[1]->nev);
-	for (unsigned i = 0; i < RTE_MIN(k[0]->nev, k[1]->nev); i++)
-		if (memcmp(&k[0]->ev[i], &k[1]->ev[i], sizeof(k[0]->ev[i])) != 0) {
-			CHECK(false, "event %u differs: type %u/%u", i, k[0]->ev[i].type,
-			      k[1]->ev[i].type);
-			break;
-		}
-	wk_free(k[0]);
-	wk_free(k[1]);
+	same_events_then_free(k);
 }
 
 /*
