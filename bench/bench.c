@@ -1479,8 +1479,6 @@ main(int argc, char **argv)
 		one_row(ST_LEAN, MIX_SCAN, true, "lean", "scan-fresh", &bare);
 		one_row(ST_LEAN_EARLY, MIX_SCAN, false, "lean-e", "scan", &bare);
 		one_row(ST_LEAN_EARLY, MIX_SCAN, true, "lean-e", "scan-fresh", &bare);
-	}
-	if (do_flood) {
 		/* one source: counted by sample past detect.heavy-sample-from,
 		 * and with every target and port tested (heavy-sample 1) */
 		one_row(ST_DETECT, MIX_ONE, false, "detect", "one-source", &bare);
@@ -1491,6 +1489,8 @@ main(int argc, char **argv)
 			one_row(ST_DETECT, MIX_ONE, false, "detect", "one-src/1", &bare);
 			conf.heavy_sample = hs;
 		}
+	}
+	if (do_flood) {
 		one_row(ST_PARSE, MIX_FLOOD, false, "parse", "flood", &bare);
 		one_row(ST_DETECT, MIX_FLOOD, false, "detect", "flood", &bare);
 		one_row(ST_LEAN, MIX_FLOOD, false, "lean", "flood", &bare);

@@ -812,23 +812,18 @@ defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r
  * 1 % at 65,535),
  * and each of its first contacts costs the tuple's line and its cell, a
  * target or port line one time in samp_w. What a person checks by hand
- * (nmap's 1,000 ports, a sweep of a /24) stays exact. The hash is not
- * the sketch's (seeded at random per start): a capture replayed gives the
- * same sample, the same estimates.
+ * (nmap's 1,000 ports, a sweep of a /24) stays exact. The hash is the
+ * sketch's address hash with a seed of its own, not the sketch's (random
+ * per start): a capture replayed gives the same sample, the same
+ * estimates.
  */
-static __rte_always_inline uint64_t
-samp_addr(const struct sw_addr *a)
-{
-	uint64_t x = a->q[0] ^ (a->q[1] * 0x9e3779b97f4a7c15ULL);
-
-	return (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ULL;
-}
+#define SAMP_SEED	0x5ca77e2ed5a3b1e5ULL
 
 static __rte_always_inline unsigned
 samp_of(const struct sw_detect *d, const struct sw_role_info *r)
 {
-	uint64_t hs = samp_addr(r->scanner);
-	uint64_t ht = (hs ^ samp_addr(r->target)) * 0x94d049bb133111ebULL;
+	uint64_t hs = sw_sketch_hash_addr(SAMP_SEED, r->scanner);
+	uint64_t ht = (hs ^ sw_sketch_hash_addr(SAMP_SEED, r->target)) * 0x94d049bb133111ebULL;
 	uint64_t hp = (hs ^ r->port) * 0x94d049bb133111ebULL;
 
 	return ((ht & d->samp_mask) == 0 ? SAMP_DST : 0) |
@@ -838,10 +833,10 @@ samp_of(const struct sw_detect *d, const struct sw_role_info *r)
 /*
  * Rule for counting by sample (samp_of()): a source whose cell, before
  * this first contact, holds more than samp_contacts first contacts in its
- * longest window (one test; that window holds the most). Decided in pass 3, in packet order, on the counts, so
- * that bursts cut anywhere count alike (pass 2's hint only chooses what
- * to hash and load). A spilled source (no cell of its own) is counted in
- * full.
+ * longest window (one test; that window holds the most). Decided in pass
+ * 3, in packet order, on the counts, so that bursts cut anywhere count
+ * alike (pass 2's hint only chooses what to hash and load). A spilled
+ * source (no cell of its own) is counted in full.
  */
 static __rte_always_inline bool
 very_heavy(const struct sw_detect *d, const struct sw_cell *c, uint32_t now_s)
@@ -850,18 +845,31 @@ very_heavy(const struct sw_detect *d, const struct sw_cell *c, uint32_t now_s)
 	       sw_cell_live(d->sk, &c->ts[SW_TS - 1], SW_TS - 1, now_s);
 }
 
+/* An owned cell's update by u: e the contacts, every field when a counter
+ * crossed (an event reads them all). */
+static __rte_always_inline sw_upd_t
+cell_count(struct sw_detect *d, struct sw_cell *c, sw_upd_t u, uint32_t now_s,
+	   struct sw_est *e, const struct sw_cross *x)
+{
+	sw_upd_t cr = sw_cell_update_read(d->sk, c, u, now_s, e, x, 1u << SW_F_CONTACTS);
+
+	if (unlikely(cr != 0))
+		sw_cell_read(d->sk, c, now_s, e);
+	return cr;
+}
+
 /*
  * A very heavy source's first contact, in its cell c: the target and the
- * port tested only when in the sample (their hashes pr->pair, pr->port
- * are made), and then counting samp_w each (sw_cell_add_weighted()).
+ * port tested only when in the sample samp (samp_of(); their hashes
+ * pr->pair, pr->port are made), and then counting samp_w each
+ * (sw_cell_add_weighted()).
  */
 static __rte_always_inline sw_upd_t
-count_sampled(struct sw_detect *d, const struct sw_role_info *r, const struct prep *pr,
-	      struct sw_cell *c, unsigned fresh, uint32_t now_s, const struct sw_cross *x,
-	      unsigned *new_dst, unsigned *new_port, struct sw_est *e)
+count_sampled(struct sw_detect *d, const struct prep *pr, unsigned samp, struct sw_cell *c,
+	      unsigned fresh, uint32_t now_s, const struct sw_cross *x, unsigned *new_dst,
+	      unsigned *new_port, struct sw_est *e)
 {
-	unsigned samp = samp_of(d, r);
-	sw_upd_t u, cr;
+	sw_upd_t u;
 
 	d->st.sampled++;
 	*new_dst = *new_port = 0;
@@ -873,10 +881,7 @@ count_sampled(struct sw_detect *d, const struct sw_role_info *r, const struct pr
 	    sw_upd(SW_F_PORTS, *new_port);
 	if (unlikely((*new_dst | *new_port) != 0))
 		return sw_cell_add_weighted(d->sk, c, u, SAMP_FIELDS, d->samp_wl, now_s, e, x);
-	cr = sw_cell_update_read(d->sk, c, u, now_s, e, x, 1u << SW_F_CONTACTS);
-	if (unlikely(cr != 0))
-		sw_cell_read(d->sk, c, now_s, e);
-	return cr;
+	return cell_count(d, c, u, now_s, e, x);
 }
 
 /* count_sampled() where pass 2 did not expect it (a source's first
@@ -896,7 +901,8 @@ count_sampled_late(struct sw_detect *d, const struct sw_role_info *r, const stru
 
 	if (pr->defer)
 		pair_port_hash(d, r, pr->ha, pr->hb, &q.pair, &q.port, false);
-	o.cr = count_sampled(d, r, &q, c, fresh, now_s, x, &o.new_dst, &o.new_port, e);
+	o.cr = count_sampled(d, &q, samp_of(d, r), c, fresh, now_s, x, &o.new_dst, &o.new_port,
+			     e);
 	return o;
 }
 
@@ -917,7 +923,7 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	bool claimed;
 	struct sw_cell *c = cm_owned_cell(d->sk, &pr->src, now_s, &claimed);
 	struct sw_hash pair, port;
-	sw_upd_t u, cr;
+	sw_upd_t u;
 
 	if (unlikely(!claimed && c != NULL && d->samp_on[r->cls] && very_heavy(d, c, now_s))) {
 		struct sampled o = count_sampled_late(d, r, pr, c, fresh, now_s, x, e);
@@ -948,12 +954,8 @@ count_source(struct sw_detect *d, const struct sw_role_info *r, const struct pre
 	}
 	u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, *new_dst) |
 	    sw_upd(SW_F_PORTS, *new_port);
-	if (likely(c != NULL)) {
-		cr = sw_cell_update_read(d->sk, c, u, now_s, e, x, 1u << SW_F_CONTACTS);
-		if (unlikely(cr != 0))
-			sw_cell_read(d->sk, c, now_s, e);
-		return cr;
-	}
+	if (likely(c != NULL))
+		return cell_count(d, c, u, now_s, e, x);
 	sw_cm_update_spilled(d->sk, &pr->src, u, now_s, e);
 	return sw_cross_est(x, e, u);
 }
@@ -1133,7 +1135,7 @@ count_heavy_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt
 	if (likely(c0->tag == pr->src.h2 && very_heavy(d, c0, now_s))) {
 		d->st.first_contacts++;
 		d->sk->lines++;
-		cr = count_sampled(d, r, pr, c0, pr->mask, now_s, d->cross[r->cls], &new_dst,
+		cr = count_sampled(d, pr, pr->samp, c0, pr->mask, now_s, d->cross[r->cls], &new_dst,
 				   &new_port, &e);
 		count_after(d, w, p, r, pr, new_dst, (new_dst | new_port) != 0, cr, &e, now_s,
 			    false);
