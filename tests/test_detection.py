@@ -192,6 +192,29 @@ alerts, _, _, _ = run(binary, pcap, "--set", 'allowlist.entries=["10.66.0.11/32 
 check("allowlist_port_entry_covers_only_its_port",
       any(a["src_ip"] == "10.66.0.11" for a in alerts))
 
+# Counting by sample (detect.heavy-sample): off for a scan of nmap's size
+# at the defaults, every count exact; on from the first contacts threshold
+# (heavy-sample-from 1), the alert says so and its counts stay estimates
+# of the same scan.
+alerts, stats, _, _ = run(binary, pcap)
+full = [a["alert"]["metadata"]["scan"] for a in alerts if a["src_ip"] == "10.66.0.11"]
+check("unsampled_alert_has_no_sample", full and all(
+    "sample" not in m["estimate_error"] for m in full), full[:1])
+check("unsampled_counts_no_sampled_contacts",
+      stats["scanwatch"]["detect"].get("sampled_contacts") == 0, stats["scanwatch"]["detect"])
+alerts, stats, _, _ = run(binary, pcap, "--set", "detect.heavy-sample-from=1")
+samp = [a["alert"]["metadata"]["scan"] for a in alerts if a["src_ip"] == "10.66.0.11"]
+check("sampled_alert_says_sample_8", samp and samp[-1]["estimate_error"].get("sample") == 8,
+      samp[-1:])
+check("sampled_contacts_counted", stats["scanwatch"]["detect"].get("sampled_contacts", 0) > 0,
+      stats["scanwatch"]["detect"])
+if full and samp:
+    f, g = full[-1], samp[-1]
+    # a vertical scan: about one new port per probe, never more
+    check("sampled_ports_near_the_probes", 0.7 * g["probes"] <= g["unique_ports"] <= g["probes"]
+          and f["unique_ports"] <= f["probes"],
+          (f["unique_ports"], f["probes"], g["unique_ports"], g["probes"]))
+
 print("info recall %d/%d, benign alerted %d" % (detected, total_scanners, fps))
 check("recall_is_1", detected == total_scanners, "%d/%d" % (detected, total_scanners))
 check("no_benign_alerted", fps == 0, fps)

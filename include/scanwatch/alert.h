@@ -65,6 +65,8 @@ struct sw_scan_alert {
 	char services[32][24];		/* ... "name/port" each */
 	uint32_t repeats;		/* hammering: attempts on the target; 0: not shown */
 	bool fragmented;		/* the probes came as IP fragments */
+	unsigned sample;		/* targets and ports counted on a sample of 1 in
+					 * this many (detect.heavy-sample); 0: every one */
 };
 
 /** A payload rule's alert (gid 1): metadata.payload. */

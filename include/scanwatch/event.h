@@ -56,6 +56,9 @@ struct sw_event {
 /* sw_event.flags */
 #define SW_EVF_FRAG	0x01	/* the probe's transport header came across IP
 				 * fragments (nmap -f): scan.fragmented */
+#define SW_EVF_SAMPLED	0x02	/* SUSPECT: the source's targets and ports were
+				 * counted by sample (detect.heavy-sample):
+				 * scan.estimate_error.sample */
 
 _Static_assert(sizeof(struct sw_event) == 64, "one cache line per event");
 

@@ -179,6 +179,8 @@ sw_eve_scan_alert(struct sw_json *j, const char *host, const struct sw_scan_aler
 	sw_json_obj_open(j, "estimate_error");
 	sw_json_dbl(j, "epsilon", a->eps, 4);
 	sw_json_dbl(j, "delta", a->delta, 4);
+	if (a->sample > 1)	/* a scan far past its report (README, counting) */
+		sw_json_u64(j, "sample", a->sample);
 	sw_json_obj_close(j);
 	if (a->intent != NULL)
 		sw_json_str(j, "intent", a->intent);

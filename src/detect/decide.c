@@ -107,6 +107,7 @@ sw_decide_rec_sample(struct rec *r, const struct sw_event *ev, const struct sw_s
 	if (ev->technique != SW_T_NONE)
 		r->technique = ev->technique;
 	r->fragmented |= (ev->flags & SW_EVF_FRAG) != 0;
+	r->sampled |= (ev->flags & SW_EVF_SAMPLED) != 0;
 	for (unsigned i = 0; i < r->ntargets; i++)
 		have |= memcmp(&r->targets[i], &ev->dst, sizeof(ev->dst)) == 0;
 	if (!have && r->ntargets < RTE_DIM(r->targets))

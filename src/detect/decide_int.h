@@ -74,6 +74,7 @@ struct rec {
 	uint16_t ports[SW_ALERT_SAMPLES];
 	uint32_t services;		/* detect.sensitive-services bits touched */
 	bool fragmented;		/* probes came as IP fragments (SW_EVF_FRAG) */
+	bool sampled;			/* counted by sample (SW_EVF_SAMPLED) */
 	bool unanswered;		/* failures came from timeouts, nothing answered
 					 * (SW_SUSPECT_TIMEOUT): still a filtered scan */
 	struct {			/* hammering: the target being hammered */

@@ -337,6 +337,7 @@ sw_decide_write_alert(struct sw_decide *dec, struct rec *r, enum sw_kind k, bool
 	a.delta = dec->env.delta;
 	a.allowlisted = pd->allowlisted;
 	a.fragmented = r->fragmented;
+	a.sample = r->sampled ? dec->c->heavy_sample : 0;
 	if (dec->env.scan(dec->env.arg, &a) != 0) {
 		/* not sent, so not counted as sent */
 		dec->st.format_errors++;

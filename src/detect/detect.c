@@ -596,7 +596,7 @@ svc_event(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 static void __rte_cold
 suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	const struct sw_role_info *r, unsigned t, unsigned reason, enum sw_fp fp,
-	const struct sw_est *e, bool samples)
+	const struct sw_est *e, bool samples, bool sampled)
 {
 	struct sw_event evs[SAMPLES + 2];
 	struct sw_event *ev;
@@ -616,6 +616,7 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	ev->reason = (uint8_t)reason;
 	ev->tool = sw_fp_tool[fp];
 	ev->fp = (uint8_t)fp;
+	ev->flags |= sampled ? SW_EVF_SAMPLED : 0;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		ev->v[f] = (uint16_t)RTE_MIN(e->v[t][f], (uint32_t)UINT16_MAX);
 	emit_n(w, evs, n);
@@ -970,14 +971,15 @@ probe_fp(const struct sw_pkt *p, const struct sw_role_info *r)
 
 /*
  * What follows the counting of a first contact, for count_probe_at() and
- * count_heavy_at(): the services it touched, its timeout, its history
+ * count_heavy_sketch(): the services it touched, its timeout, its history
  * entry (hist: kept as a sample), the events of the counters that crossed
- * (cr) and the source's heavy hint and target cell.
+ * (cr; sampled: counted by sample, which they say) and the source's heavy
+ * hint and target cell.
  */
 static __rte_always_inline void
 count_after(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
-	    const struct sw_role_info *r, const struct prep *pr, unsigned new_dst, bool hist,
-	    sw_upd_t cr, const struct sw_est *e, uint32_t now_s, bool keyed)
+	    const struct sw_role_info *r, const struct prep *pr, unsigned new_dst, bool sampled,
+	    bool hist, sw_upd_t cr, const struct sw_est *e, uint32_t now_s, bool keyed)
 {
 	unsigned fresh = pr->mask;
 	bool sent = false;
@@ -1012,7 +1014,7 @@ count_after(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		unsigned reason = ((f >> SW_F_TARGETS) & 3u) | ((f >> SW_F_CONTACTS) & 1u) << 2;
 
 		if (reason != 0) {
-			suspect(d, w, p, r, t, reason, probe_fp(p, r), e, !sent);
+			suspect(d, w, p, r, t, reason, probe_fp(p, r), e, !sent, sampled);
 			sent = true;
 		}
 	}
@@ -1089,8 +1091,8 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 					    keyed);
 	}
 	/* a very heavy source's samples: the contacts that counted a target or a port */
-	count_after(d, w, p, r, pr, new_dst, !sampled || (new_dst | new_port) != 0, cr, &e, now_s,
-		    keyed);
+	count_after(d, w, p, r, pr, new_dst, sampled, !sampled || (new_dst | new_port) != 0, cr,
+		    &e, now_s, keyed);
 }
 
 /*
@@ -1137,8 +1139,8 @@ count_heavy_sketch(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt
 		d->sk->lines++;
 		cr = count_sampled(d, pr, pr->samp, c0, pr->mask, now_s, d->cross[r->cls], &new_dst,
 				   &new_port, &e);
-		count_after(d, w, p, r, pr, new_dst, (new_dst | new_port) != 0, cr, &e, now_s,
-			    false);
+		count_after(d, w, p, r, pr, new_dst, true, (new_dst | new_port) != 0, cr, &e,
+			    now_s, false);
 		return;
 	}
 	/* the hint was stale: hash the rest, count as any other */
@@ -1249,7 +1251,7 @@ count_response_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt 
 		      keyed);
 	t = trw_scale(d, &e, fresh);
 	if (t >= 0)
-		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true);
+		suspect(d, w, p, r, (unsigned)t, R_TRW, SW_FP_NONE, &e, true, false);
 }
 
 static __rte_noinline void
@@ -1327,7 +1329,7 @@ count_abort(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p, ui
 		      keyed);
 	t = trw_scale(d, &e, answered);
 	if (t >= 0)	/* the source's own RST: masscan's stack shows in it */
-		suspect(d, w, p, &r, (unsigned)t, R_TRW, sw_fp_match(p), &e, true);
+		suspect(d, w, p, &r, (unsigned)t, R_TRW, sw_fp_match(p), &e, true, false);
 	return true;
 }
 
@@ -1817,7 +1819,8 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		p.flags = pe->flags ? SW_PKT_F_REASM : 0;
 		t = trw_scale(d, &e, pe->mask);
 		if (t >= 0)
-			suspect(d, w, &p, &r, (unsigned)t, R_TRW | R_TIMEOUT, SW_FP_NONE, &e, true);
+			suspect(d, w, &p, &r, (unsigned)t, R_TRW | R_TIMEOUT, SW_FP_NONE, &e, true,
+				false);
 	}
 }
 
