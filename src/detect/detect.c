@@ -195,10 +195,10 @@ struct sw_detect {
 	 * and counts a very heavy one's by sample; only a hint, the cell
 	 * decides */
 	uint32_t heavy[HEAVY];
-	/* detect.heavy-sample: a very heavy source's targets and ports in the
-	 * sample have a hash whose bits samp_mask are zero; each counts samp_w */
+	/* detect.heavy-sample (samp_w below: dc.heavy_sample): a very heavy
+	 * source's targets and ports in the sample have a hash whose bits
+	 * samp_mask are zero; each counts samp_w */
 	uint64_t samp_mask;
-	unsigned samp_w;
 	uint32_t samp_contacts;	/* heavy-sample-from x the longest window's contacts;
 				 * UINT32_MAX: off */
 	uint16_t samp_wl[8] __attribute__((aligned(16)));	/* a window's weights */
@@ -323,13 +323,15 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 			sw_cross_set(x, SW_F_CONTACTS, d->dc.contacts[t]);
 		}
 	}
-	d->samp_w = d->dc.heavy_sample;
-	d->samp_mask = ~(UINT64_MAX >> __builtin_ctz(d->samp_w));	/* 0 for 1: off */
+	d->samp_mask = ~(UINT64_MAX >> __builtin_ctz(d->dc.heavy_sample));	/* 0 for 1: off */
 	d->samp_contacts = d->samp_mask != 0 ?
 		(uint32_t)RTE_MIN((uint64_t)d->dc.heavy_sample_from * d->dc.contacts[SW_TS - 1],
 				  UINT32_MAX) : UINT32_MAX;
-	for (unsigned l = 0; l < 8; l++)
-		d->samp_wl[l] = l >= 2 && ((SAMP_FIELDS >> (l - 2)) & 1u) ? (uint16_t)d->samp_w : 1;
+	for (unsigned l = 0; l < 8; l++) {	/* lanes 2 + f: field f */
+		bool weighed = l >= 2 && ((SAMP_FIELDS >> (l - 2)) & 1u);
+
+		d->samp_wl[l] = weighed ? (uint16_t)d->dc.heavy_sample : 1;
+	}
 	for (unsigned cls = 0; cls < SW_C__MAX; cls++)
 		d->samp_on[cls] = d->samp_mask != 0 && cls != SW_C_IP;
 	d->hint_on = d->samp_mask != 0 || d->dc.distributed_sources > 0;
@@ -809,10 +811,9 @@ defer_flush(struct sw_detect *d, struct sw_cell *c, const struct sw_role_info *r
  * very heavy past detect.heavy-sample-from (64) times the longest
  * window's contacts threshold, samp_contacts (6,400 first contacts in an
  * hour by default): its scan was reported long before, the n it counts
- * from then on are off by about sqrt(samp_w * n) (under 2 % of its total,
- * 1 % at 65,535),
- * and each of its first contacts costs the tuple's line and its cell, a
- * target or port line one time in samp_w. What a person checks by hand
+ * from then on are off by about sqrt(samp_w * n) (under 2 % of its
+ * total, 1 % at 65,535), and each of its first contacts costs the
+ * tuple's line and its cell, a target or port line one time in samp_w. What a person checks by hand
  * (nmap's 1,000 ports, a sweep of a /24) stays exact. The hash is the
  * sketch's address hash with a seed of its own, not the sketch's (random
  * per start): a capture replayed gives the same sample, the same
@@ -1086,7 +1087,7 @@ count_probe_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_dst) |
 		    sw_upd(SW_F_PORTS, new_port);
 		cr = sw_skf_update(d->sk, &k, &pr->src, u, now_s, &e, x, keyed);
-		for (unsigned i = 1; sampled && (u & SAMP_UPD) != 0 && i < d->samp_w; i++)
+		for (unsigned i = 1; sampled && (u & SAMP_UPD) != 0 && i < d->dc.heavy_sample; i++)
 			cr |= sw_skf_update(d->sk, &k, &pr->src, u & SAMP_UPD, now_s, &e, x,
 					    keyed);
 	}
