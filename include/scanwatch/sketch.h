@@ -345,6 +345,37 @@ sw_sketch_hash_mix(uint64_t seed, uint64_t ha, uint64_t hb, uint16_t port, uint8
 			   sw_sketch_hash_part(seed, port, proto, kind, seq), h);
 }
 
+/* The first cell of a line at or after cell `from`, round the line, that
+ * a 32-bit set of free cells holds (sw_sketch_hash_beside()). */
+static inline uint32_t
+sw_sketch_free_cell(uint32_t free_, uint32_t from)
+{
+	return (from + (uint32_t)__builtin_ctz(free_ >> from | free_ << ((32 - from) & 31))) & 31;
+}
+
+/*
+ * A second key's hash in the filter line of the key hashed to h: the
+ * answer to a probe beside the probe's tuple, so that testing it reads the
+ * line the tuple's test loaded. Its three cells are drawn from the bits
+ * of h2 the filter leaves unused (it reads bits 1-15, five a cell:
+ * sketch_fast.h), each moved on to the next cell h's key does not use. So
+ * h's own mark never makes this key look seen: it needs other keys' marks,
+ * as any key does, and the filter's false-positive rate holds for it
+ * (test_sketch: keys_beside_others_keep_the_false_positive_rate).
+ */
+static inline void
+sw_sketch_hash_beside(const struct sw_hash *h, struct sw_hash *out)
+{
+	uint32_t h2 = h->h2;
+	uint32_t free_ = ~(1u << ((h2 >> 1) & 31) | 1u << ((h2 >> 6) & 31) |
+			   1u << ((h2 >> 11) & 31));
+
+	out->h1 = h->h1;
+	out->h2 = sw_sketch_free_cell(free_, (h2 >> 16) & 31) << 1 |
+		  sw_sketch_free_cell(free_, (h2 >> 21) & 31) << 6 |
+		  sw_sketch_free_cell(free_, (h2 >> 26) & 31) << 11 | 1;
+}
+
 /* The worker's prefetches are inline, in src/sketch/sketch_fast.h. */
 
 /**

@@ -211,6 +211,8 @@ struct sw_detect {
 	uint32_t rep_step;	/* repeats per REPEAT event: hammering.repeats / workers */
 	uint32_t rep_win_s;	/* detect.hammering.window */
 	bool flowy;		/* half the last burst or more was established TCP */
+	bool src_early;		/* half the last burst's probes or more were first
+				 * contacts: pass 1 loads probes' source cells */
 	struct sw_services svc;	/* detect.sensitive-services; read-only */
 	struct svc_ent svct[SVC_ENTS] __rte_cache_aligned;
 	struct rep_ent rep[REP_ENTS] __rte_cache_aligned;
@@ -283,6 +285,7 @@ sw_detect_create(const struct sw_conf *c, unsigned nworkers, int socket)
 		errno = ENOMEM;
 		return NULL;
 	}
+	d->src_early = true;
 	d->timeout_ns = (uint64_t)(c->trw_timeout_s * 1e9);
 	if (d->timeout_ns != 0) {
 		d->pend = rte_malloc_socket("sw_pend", sizeof(*d->pend) * PEND,
@@ -1225,7 +1228,7 @@ count_response_at(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt 
 	d->answer_s[p->af == 6] = now_s;
 	if (unlikely(keyed))
 		make_key(&k, SW_K_ANSWER, r->scanner, r->target, r->port, r->proto);
-	fresh = sw_skf_first(d->sk, &k, answer, now_s, keyed) & pr->mask;
+	fresh = sw_skf_first_beside(d->sk, &k, answer, now_s, keyed) & pr->mask;
 	if (fresh == 0)
 		return;
 	if (!negative && p->proto == IPPROTO_TCP &&
@@ -1446,13 +1449,18 @@ prep_probe(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, u
 }
 
 static __rte_always_inline void
-prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr, bool keyed)
+prep_response(struct sw_detect *d, const struct sw_role_info *r, struct prep *pr,
+	      const struct sw_hash *tuple, uint32_t now_s, bool af6, bool keyed)
 {
 	struct sw_key k;
 
-	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto,
-		 0, &pr->pair, keyed);
-	sw_skf_prefetch_filter(d->sk, &pr->pair, keyed);
+	sw_sketch_hash_beside(tuple, &pr->pair);
+	if (!keyed && (sw_skf_seen_beside(d->sk, &k, &pr->pair, now_s, keyed) & pr->mask) ==
+			      pr->mask) {
+		d->answer_s[af6] = now_s;
+		return;
+	}
+	pr->act = ACT_RESPONSE;
 	key_hash_fixed(d, &k, SW_K_SRC, r->scanner, NULL, pr->ha, 0, r->cls, &pr->src, keyed);
 	sw_skf_prefetch_cell(d->sk, &pr->src, keyed);
 }
@@ -1563,8 +1571,7 @@ rst_bare(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	pr->src_ready = false;
 	prep_probe(d, r, pr, now_s, keyed);
 	count_probe(d, w, p, r, pr, now_s, keyed);
-	key_hash(d, &k, SW_K_ANSWER, r->scanner, r->target, pr->ha, pr->hb, r->port, r->proto, 0,
-		 &ah, keyed);
+	sw_sketch_hash_beside(th, &ah);
 	count_response(d, w, p, r, pr, &ah, true, now_s, keyed);
 }
 
@@ -1589,7 +1596,8 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 {
 	uint16_t idx[SW_BURST_MAX];	/* the packets passes 2 and 3 look at */
 	uint16_t cand[SW_BURST_MAX];	/* ... and those pass 1 looks at */
-	unsigned m = 0, nc = 0, flows;
+	unsigned m = 0, nc = 0, flows, fcs = 0;
+	uint64_t probes;
 
 	/* Most of a link is established TCP, decided from the flags. Where
 	 * the last burst was mostly that, drop it without a branch per
@@ -1626,8 +1634,10 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 			 r->port, r->proto, 0, &d->hash[i], keyed);
 		sw_skf_prefetch_filter(d->sk, &d->hash[i], keyed);
 		/* a probe's source cell, which pass 2 reads to tell a new
-		 * source (prep_probe) */
-		pr->src_ready = r->role == SW_ROLE_PROBE;
+		 * source (prep_probe), where probes are mostly first contacts
+		 * (a scan); elsewhere (pings, polls and SYNs of known pairs)
+		 * pass 2 hashes and loads it for the first contacts alone */
+		pr->src_ready = r->role == SW_ROLE_PROBE && d->src_early;
 		if (pr->src_ready) {
 			struct sw_key sk;
 
@@ -1646,6 +1656,7 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 	}
 	d->flowy = 2 * flows >= n;
 
+	probes = d->st.probes;
 	for (unsigned j = 0; j < m; j++) {
 		unsigned i = idx[j];
 		struct sw_role_info *r = &d->role[i];
@@ -1687,9 +1698,8 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 					break;
 				role_answer(p, r, SW_ROLE_POS, reverse_port(p, r));
 				RTE_SWAP(pr->ha, pr->hb);
-				pr->act = ACT_RESPONSE;
 				pr->mask = seen;
-				prep_response(d, r, pr, keyed);
+				prep_response(d, r, pr, &pr->pair, ts, p->af == 6, keyed);
 				break;
 			}
 			r->role = SW_ROLE_PROBE;
@@ -1700,8 +1710,7 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 		case SW_ROLE_POS:
 			pr->mask = sw_skf_seen(d->sk, &d->key[i], &d->hash[i], ts, keyed);
 			if (pr->mask) {
-				pr->act = ACT_RESPONSE;
-				prep_response(d, r, pr, keyed);
+				prep_response(d, r, pr, &d->hash[i], ts, p->af == 6, keyed);
 			} else if (p->proto == IPPROTO_TCP && r->role == SW_ROLE_NEG &&
 				   (p->tcp_flags & (SW_TCP_RST | SW_TCP_ACK)) == SW_TCP_RST &&
 				   !client_reset(p)) {
@@ -1716,7 +1725,9 @@ detect_burst(struct sw_detect *d, struct sw_worker *w, struct sw_pkt *pkts, unsi
 		default:
 			break;
 		}
+		fcs += pr->act == ACT_PROBE;
 	}
+	d->src_early = 2 * fcs >= d->st.probes - probes;
 
 	/* pass 3, in packet order: a SYN-ACK is counted before the RST that
 	 * aborts it, even when both arrive in one burst */
@@ -1799,8 +1810,11 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		}
 		ha = sw_sketch_hash_addr(d->seed, &pe->src);
 		hb = sw_sketch_hash_addr(d->seed, &pe->dst);
-		key_hash(d, &k, SW_K_ANSWER, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h,
+		key_hash(d, &k, SW_K_TUPLE, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h,
 			 keyed);
+		sw_sketch_hash_beside(&h, &h);
+		if (unlikely(keyed))
+			k.kind = SW_K_ANSWER;
 		if (sw_skf_seen(d->sk, &k, &h, now_s, keyed) != 0)
 			continue;
 		d->st.timeouts++;
