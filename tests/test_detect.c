@@ -2451,6 +2451,58 @@ heavy_source_does_not_count_among_a_targets_sources(void)
 	wk_free(k);
 }
 
+/*
+ * A target that has counted more sources than a distributed scan's in
+ * every window cannot make the test fire again before a window ends, in a
+ * later second: until then its contacts leave its cell alone (count_target,
+ * tdone): a random-source flood's every packet, one line less. The test
+ * fires as before, and again once the shortest window has ended.
+ */
+static void
+flooded_target_is_left_alone_until_a_window_ends(void)
+{
+	struct wk *k = wk_create();
+	const uint32_t tgt = IP(10, 9, 9, 9);
+	struct sw_addr t = v4(tgt);
+	const struct sw_sketch *sk = sw_detect_sketch(k->w->det);
+	uint64_t l0, l1, l2;
+	struct frame f;
+
+	for (unsigned s = 1; s <= 5; s++)
+		three_syns(k, IP(10, 3, 0, s), tgt);
+	wk_flush(k);
+	CHECK(count_target_ev(k, &t) == 1, "five sources: %u TARGET events",
+	      count_target_ev(k, &t));
+	/* a flood in the same second: one SYN from each of 200 new sources */
+	l0 = sw_sketch_lines(sk);
+	for (unsigned s = 0; s < 200; s++) {
+		tcp4s(&f, IP(10, 4, 0, s), tgt, 40000, 80, SW_TCP_SYN);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	l1 = sw_sketch_lines(sk);
+	/* as many new sources' SYNs, each at a target of its own */
+	l2 = sw_sketch_lines(sk);
+	for (unsigned s = 0; s < 200; s++) {
+		tcp4s(&f, IP(10, 5, 0, s), IP(10, 8, 0, s), 40000, 80, SW_TCP_SYN);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	NOTE("    200 new sources' SYNs: %" PRIu64 " lines at a target past the test in every "
+	     "window, %" PRIu64 " at targets of their own\n", l1 - l0, sw_sketch_lines(sk) - l2);
+	CHECK(l1 - l0 + 190 <= sw_sketch_lines(sk) - l2, "the flooded target's cell was "
+	      "touched: %" PRIu64 " lines against %" PRIu64, l1 - l0, sw_sketch_lines(sk) - l2);
+	CHECK(count_target_ev(k, &t) == 1, "the flood: %u TARGET events", count_target_ev(k, &t));
+	/* the shortest window ends: five new sources make a distributed scan again */
+	k->ts_ns += (uint64_t)conf.ts[0].window_s * 1000000000ULL + 1000000000ULL;
+	for (unsigned s = 1; s <= 5; s++)
+		three_syns(k, IP(10, 7, 0, s), tgt);
+	wk_flush(k);
+	CHECK(count_target_ev(k, &t) == 2, "five sources in a new window: %u TARGET events",
+	      count_target_ev(k, &t));
+	wk_free(k);
+}
+
 static unsigned
 syns_left_unanswered(unsigned nprobes, bool answered, bool link_answers,
 		     struct sw_detect_stats *st)
@@ -2649,6 +2701,7 @@ main(void)
 	RUN(burst_size_does_not_change_what_is_counted);
 	RUN(unanswered_syns_are_failures_after_the_timeout);
 	RUN(heavy_source_does_not_count_among_a_targets_sources);
+	RUN(flooded_target_is_left_alone_until_a_window_ends);
 	RUN(very_heavy_sources_are_counted_by_sample);
 	RUN(sampling_does_not_depend_on_the_burst);
 	RUN(refused_syns_do_not_time_out);

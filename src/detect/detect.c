@@ -38,6 +38,7 @@
 #define HEADS		256	/* chains through hist, by source address hash */
 #define SAMPLES		8	/* contact samples sent ahead of a suspect event */
 #define HEAVY		1024	/* heavy-source hints (a power of two) */
+#define TDONE		1024	/* targets past their distributed test (a power of two) */
 #define HOT		64	/* targets being watched for distributed scans */
 #define HOT_BUDGET	256	/* contact events per hot target and window */
 #define SVC_ENTS	1024	/* sources whose sensitive services are remembered */
@@ -195,6 +196,13 @@ struct sw_detect {
 	 * and counts a very heavy one's by sample; only a hint, the cell
 	 * decides */
 	uint32_t heavy[HEAVY];
+	/* targets whose cell counted more sources than a distributed scan's in
+	 * every window, this second: none can fire until a window ends, which
+	 * takes a new second, so their contacts skip the cell (count_target) */
+	struct tdone {
+		uint32_t tag;	/* the target's h2 (odd: 0 is empty) */
+		uint32_t sec;
+	} tdone[TDONE];
 	/* detect.heavy-sample (samp_w below: dc.heavy_sample): a very heavy
 	 * source's targets and ports in the sample have a hash whose bits
 	 * samp_mask are zero; each counts samp_w */
@@ -687,17 +695,29 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	sw_upd_t u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_src);
 	struct sw_est e;
 
+	struct tdone *td = &d->tdone[hd->h1 & (TDONE - 1)];
+	uint32_t n = d->dc.distributed_sources;
+
 	if (unlikely(keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	if (!heavy)
+	/* a target flooded by many sources (a random-source flood: each
+	 * packet a new one) is past the test in every window at once */
+	heavy |= td->tag == hd->h2 && td->sec == now_s;
+	if (!heavy) {
 		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e,
 				     1u << SW_F_TARGETS | 1u << SW_F_CONTACTS, keyed);
+		RTE_BUILD_BUG_ON(SW_TS != 3);
+		if (e.v[0][SW_F_TARGETS] > n && e.v[1][SW_F_TARGETS] > n &&
+		    e.v[2][SW_F_TARGETS] > n) {
+			td->tag = hd->h2;
+			td->sec = now_s;
+		}
+	}
 
 	for (unsigned t = 0; t < SW_TS && !heavy; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
 
-		if (!(new_src & (1u << t)) || sources != d->dc.distributed_sources ||
-		    contacts < d->dc.ports[t])
+		if (!(new_src & (1u << t)) || sources != n || contacts < d->dc.ports[t])
 			continue;
 		target_event(d, w, p, r, t, sources, contacts, now_s);
 		break;
