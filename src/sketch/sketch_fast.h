@@ -370,26 +370,6 @@ sw_skf_prefetch_target(const struct sw_sketch *s, const struct sw_hash *h, bool 
 		rte_prefetch0(&s->tcells[h->h1 & s->tmask]);
 }
 
-static __rte_always_inline unsigned
-sw_skf_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	     uint32_t now_s, bool keyed)
-{
-	if (unlikely(keyed))
-		return sw_sketch_first(s, k, h, now_s);
-	s->lines++;
-	return cm_first_in(s, h, now_s);
-}
-
-static __rte_always_inline unsigned
-sw_skf_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
-	    uint32_t now_s, bool keyed)
-{
-	if (unlikely(keyed))
-		return sw_sketch_seen(s, k, h, now_s);
-	s->lines++;
-	return cm_seen_in(s, h, now_s);
-}
-
 /* sw_skf_first() and sw_skf_seen() of a key beside one whose line the
  * caller has read (sw_sketch_hash_beside()): that line, not counted again. */
 static __rte_always_inline unsigned
@@ -408,6 +388,23 @@ sw_skf_seen_beside(struct sw_sketch *s, const struct sw_key *k, const struct sw_
 	if (unlikely(keyed))
 		return sw_sketch_seen(s, k, h, now_s);
 	return cm_seen_in(s, h, now_s);
+}
+
+/* Test and set in the first-contact filter: one line. */
+static __rte_always_inline unsigned
+sw_skf_first(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	     uint32_t now_s, bool keyed)
+{
+	s->lines += !keyed;
+	return sw_skf_first_beside(s, k, h, now_s, keyed);
+}
+
+static __rte_always_inline unsigned
+sw_skf_seen(struct sw_sketch *s, const struct sw_key *k, const struct sw_hash *h,
+	    uint32_t now_s, bool keyed)
+{
+	s->lines += !keyed;
+	return sw_skf_seen_beside(s, k, h, now_s, keyed);
 }
 
 /* Test, and when seen set again: one visit of the line. */
