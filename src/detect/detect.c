@@ -694,7 +694,6 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	struct sw_key k;
 	sw_upd_t u = sw_upd(SW_F_CONTACTS, fresh) | sw_upd(SW_F_TARGETS, new_src);
 	struct sw_est e;
-
 	struct tdone *td = &d->tdone[hd->h1 & (TDONE - 1)];
 	uint32_t n = d->dc.distributed_sources;
 
