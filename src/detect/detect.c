@@ -699,10 +699,12 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 
 	if (unlikely(keyed))
 		make_key(&k, SW_K_DST, r->target, NULL, 0, r->cls);
-	/* a target flooded by many sources (a random-source flood: each
-	 * packet a new one) is past the test in every window at once */
-	heavy |= td->tag == hd->h2 && td->sec == now_s;
-	if (!heavy) {
+	/* heavy sources do not count among a target's; a target flooded by
+	 * many sources (a random-source flood: each packet a new one) is past
+	 * the test in every window at once, for the rest of the second */
+	bool skip = heavy | (td->tag == hd->h2 && td->sec == now_s);
+
+	if (!skip) {
 		sw_skf_target_update(d->sk, &k, hd, u, now_s, &e,
 				     1u << SW_F_TARGETS | 1u << SW_F_CONTACTS, keyed);
 		RTE_BUILD_BUG_ON(SW_TS != 3);
@@ -713,7 +715,7 @@ count_target(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 		}
 	}
 
-	for (unsigned t = 0; t < SW_TS && !heavy; t++) {
+	for (unsigned t = 0; t < SW_TS && !skip; t++) {
 		uint32_t sources = e.v[t][SW_F_TARGETS], contacts = e.v[t][SW_F_CONTACTS];
 
 		if (!(new_src & (1u << t)) || sources != n || contacts < d->dc.ports[t])
@@ -1831,9 +1833,10 @@ expire_pending(struct sw_detect *d, struct sw_worker *w, uint64_t now_ns)
 		hb = sw_sketch_hash_addr(d->seed, &pe->dst);
 		key_hash(d, &k, SW_K_TUPLE, &pe->src, &pe->dst, ha, hb, pe->port, pe->proto, 0, &h,
 			 keyed);
+		/* the answer key, beside its tuple's (prep_response()) */
 		sw_sketch_hash_beside(&h, &h);
 		if (unlikely(keyed))
-			k.kind = SW_K_ANSWER;
+			make_key(&k, SW_K_ANSWER, &pe->src, &pe->dst, pe->port, pe->proto);
 		if (sw_skf_seen(d->sk, &k, &h, now_s, keyed) != 0)
 			continue;
 		d->st.timeouts++;
