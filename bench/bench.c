@@ -153,6 +153,9 @@ static const char *rules_file;
 static const char *lcores = "0-1";	/* EAL -l: which CPUs the two lcores use */
 static uint64_t pkts_opt = 20000000;
 static bool do_scan = true, do_flood = true, do_bg = true, do_payload = true, do_imix = true;
+/* --row STAGE/MIX: only that one of the one-worker rows (bare and parse
+ * rows still run: the ratios need them), no pairs; for profiling one row */
+static const char *only_row;
 static const char *mem_kind;
 
 /* --evidence: the detect rows again with evidence captures on (the worker
@@ -1181,7 +1184,11 @@ one_row(enum stage st, enum mix mix, bool fresh, const char *stage, const char *
 	const struct res *bare)
 {
 	struct res m[2];
+	char name[64];
 
+	snprintf(name, sizeof(name), "%s/%s", stage, mixname);
+	if (only_row != NULL && st != ST_PARSE && strcmp(name, only_row) != 0)
+		return;
 	measure(st, mix, 1, 0, fresh, m);
 	row(stage, mixname, m, cpp(bare));
 }
@@ -1289,6 +1296,8 @@ usage(FILE *out)
 	      "  --burst N     packets per worker call, as capture.burst (default 32)\n"
 	      "  --evidence    also the detect rows with evidence captures: off, on with\n"
 	      "                nothing flagged, 16 flagged not in the mix, 16 in it\n"
+	      "  --row S/M     only that detect or lean row (e.g. detect/scan-fresh),\n"
+	      "                with the bare and parse rows; no pairs (for profiling)\n"
 	      "  --set KEY=VAL a configuration key, as scanwatch --set (e.g. sketch sizes:\n"
 	      "                --set sketch.filter-bits=22)\n", out);
 }
@@ -1362,6 +1371,7 @@ main(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "burst", required_argument, NULL, 'B' },
 		{ "evidence", no_argument, NULL, 'E' },
+		{ "row", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1403,6 +1413,7 @@ main(int argc, char **argv)
 			break;
 		case 'H': huge = true; break;
 		case 'E': do_evid = true; break;
+		case 'O': only_row = optarg; break;
 		case 'S':
 			if (nset == RTE_DIM(sets)) {
 				fprintf(stderr, "scanwatch-bench: at most %zu --set\n", RTE_DIM(sets));
@@ -1418,7 +1429,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "scanwatch-bench: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
-	pairs = do_scan && rte_lcore_count() >= 2;
+	pairs = do_scan && only_row == NULL && rte_lcore_count() >= 2;
 	sw_conf_defaults(&conf);
 	for (unsigned i = 0; i < nset; i++) {
 		char err[256];
