@@ -1730,6 +1730,46 @@ trw_share_crosses_again_at_each_doubling(void)
 	wk_free(one);
 }
 
+/*
+ * A ring with room for one event when a source first crosses a threshold:
+ * the suspect goes in and its samples are the counted loss. Taken in
+ * order as far as they fit, the first sample went in and the suspect, the
+ * event the alert needs, was dropped.
+ */
+static void
+full_ring_keeps_the_suspect_not_its_samples(void)
+{
+	struct wk *k = wk_create();
+	struct sw_addr s = v4(SCANNER);
+	struct sw_event dummy;
+	unsigned suspects = 0, others = 0;
+
+	memset(&dummy, 0, sizeof(dummy));	/* SW_EV_NONE */
+	while (rte_ring_free_count(k->w->ring) > 1)
+		rte_ring_sp_enqueue_elem(k->w->ring, &dummy, sizeof(dummy));
+	/* 20 ports of one target in one burst: no drain in between */
+	k->burst = 64;
+	for (uint16_t port = 1; port <= 20; port++) {
+		struct frame f;
+		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
+				    .seq = 0x01020304, .flags = SW_TCP_SYN,
+				    .opt = OPT_MSS1460, .optlen = 4 };
+		struct ip4x nmap = NMAP_TTL(50);
+
+		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
+		wk_send(k, &f);
+	}
+	wk_flush(k);
+	for (unsigned i = 0; i < k->nev; i++) {
+		suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &s);
+		others += k->ev[i].type != SW_EV_NONE && k->ev[i].type != SW_EV_SUSPECT;
+	}
+	CHECK(suspects == 1 && others == 0, "%u suspects and %u other events in the last slot",
+	      suspects, others);
+	CHECK(k->w->st.ring_drops > 0, "no event counted as dropped");
+	wk_free(k);
+}
+
 static void
 syn_scan_answered_by_rsts_raises_trw_then_ports_suspect(void)
 {
@@ -2699,6 +2739,7 @@ main(void)
 	RUN(clients_resetting_their_own_connections_are_not_answers);
 	RUN(rst_of_own_probe_seen_across_a_second_in_one_burst);
 	RUN(burst_size_does_not_change_what_is_counted);
+	RUN(full_ring_keeps_the_suspect_not_its_samples);
 	RUN(unanswered_syns_are_failures_after_the_timeout);
 	RUN(heavy_source_does_not_count_among_a_targets_sources);
 	RUN(flooded_target_is_left_alone_until_a_window_ends);

@@ -448,14 +448,24 @@ emit(struct sw_worker *w, struct sw_event *ev)
 		w->st.events++;
 }
 
-/* Several events in one enqueue; what does not fit is a counted loss. */
+/*
+ * A suspect event and the samples and services ahead of it (ev[n - 1] is
+ * the suspect), all in one enqueue or, when the ring lacks room for them
+ * all, the suspect alone: an alert without samples names fewer targets,
+ * but a lost suspect can lose the alert (its counter is not raised again
+ * before the next doubling). Taken in order as far as they fit, as once,
+ * a nearly full ring kept the samples and dropped the suspect. The rest
+ * is a counted loss.
+ */
 static inline void
-emit_n(struct sw_worker *w, const struct sw_event *ev, unsigned n)
+emit_suspect(struct sw_worker *w, struct sw_event *ev, unsigned n)
 {
-	unsigned k = rte_ring_sp_enqueue_burst_elem(w->ring, ev, sizeof(*ev), n, NULL);
-
-	w->st.events += k;
-	w->st.ring_drops += n - k;
+	if (rte_ring_sp_enqueue_bulk_elem(w->ring, ev, sizeof(*ev), n, NULL) == n) {
+		w->st.events += n;
+		return;
+	}
+	w->st.ring_drops += n - 1;
+	emit(w, &ev[n - 1]);
 }
 
 /* An event about the probe r describes, as packet p carried it. */
@@ -632,7 +642,7 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	ev->flags |= sampled ? SW_EVF_SAMPLED : 0;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		ev->v[f] = (uint16_t)RTE_MIN(e->v[t][f], (uint32_t)UINT16_MAX);
-	emit_n(w, evs, n);
+	emit_suspect(w, evs, n);
 	d->st.suspects++;
 }
 
