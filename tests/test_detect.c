@@ -1730,25 +1730,19 @@ trw_share_crosses_again_at_each_doubling(void)
 	wk_free(one);
 }
 
-/*
- * A ring with room for one event when a source first crosses a threshold:
- * the suspect goes in and its samples are the counted loss. Taken in
- * order as far as they fit, the first sample went in and the suspect, the
- * event the alert needs, was dropped.
- */
+/* A vertical scan's 20 SYNs in one burst into a worker whose ring has
+ * `room` free slots (filled with SW_EV_NONE), then drained; the number of
+ * the scanner's suspects and of other events that reached the ring. */
 static void
-full_ring_keeps_the_suspect_not_its_samples(void)
+vertical_scan_into(struct wk *k, unsigned room, unsigned *suspects, unsigned *others)
 {
-	struct wk *k = wk_create();
 	struct sw_addr s = v4(SCANNER);
 	struct sw_event dummy;
-	unsigned suspects = 0, others = 0;
 
-	memset(&dummy, 0, sizeof(dummy));	/* SW_EV_NONE */
-	while (rte_ring_free_count(k->w->ring) > 1)
+	memset(&dummy, 0, sizeof(dummy));
+	while (rte_ring_free_count(k->w->ring) > room)
 		rte_ring_sp_enqueue_elem(k->w->ring, &dummy, sizeof(dummy));
-	/* 20 ports of one target in one burst: no drain in between */
-	k->burst = 64;
+	k->burst = 64;	/* no drain before the burst ends */
 	for (uint16_t port = 1; port <= 20; port++) {
 		struct frame f;
 		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
@@ -1760,14 +1754,41 @@ full_ring_keeps_the_suspect_not_its_samples(void)
 		wk_send(k, &f);
 	}
 	wk_flush(k);
+	*suspects = *others = 0;
 	for (unsigned i = 0; i < k->nev; i++) {
-		suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &s);
-		others += k->ev[i].type != SW_EV_NONE && k->ev[i].type != SW_EV_SUSPECT;
+		*suspects += k->ev[i].type == SW_EV_SUSPECT && addr_eq(&k->ev[i].src, &s);
+		*others += k->ev[i].type != SW_EV_NONE && k->ev[i].type != SW_EV_SUSPECT;
 	}
+}
+
+/*
+ * A ring with room for one event when a source first crosses a threshold:
+ * the suspect goes in and its samples are the counted loss. Taken in
+ * order as far as they fit, the first sample went in and the suspect, the
+ * event the alert needs, was dropped. With no room at all the suspect is
+ * lost too, and counted apart (suspects_lost).
+ */
+static void
+full_ring_keeps_the_suspect_not_its_samples(void)
+{
+	struct wk *k = wk_create(), *full = wk_create();
+	const struct sw_detect_stats *st = sw_detect_stats(k->w->det);
+	const struct sw_detect_stats *fst = sw_detect_stats(full->w->det);
+	unsigned suspects, others;
+
+	vertical_scan_into(k, 1, &suspects, &others);
 	CHECK(suspects == 1 && others == 0, "%u suspects and %u other events in the last slot",
 	      suspects, others);
-	CHECK(k->w->st.ring_drops > 0, "no event counted as dropped");
+	CHECK(k->w->st.ring_drops > 0 && st->suspects_lost == st->suspects - 1,
+	      "%llu events dropped, %llu of %llu suspects lost",
+	      (unsigned long long)k->w->st.ring_drops, (unsigned long long)st->suspects_lost,
+	      (unsigned long long)st->suspects);
+	vertical_scan_into(full, 0, &suspects, &others);
+	CHECK(suspects == 0 && fst->suspects > 0 && fst->suspects_lost == fst->suspects,
+	      "full ring: %u suspects got in, %llu of %llu counted lost", suspects,
+	      (unsigned long long)fst->suspects_lost, (unsigned long long)fst->suspects);
 	wk_free(k);
+	wk_free(full);
 }
 
 static void

@@ -205,6 +205,8 @@ struct sw_detect_stats {
 	uint64_t negatives;
 	uint64_t positives;
 	uint64_t suspects;	/* SUSPECT events raised */
+	uint64_t suspects_lost;	/* ... lost to a full ring: crossings the
+				 * control thread never saw */
 	uint64_t timeouts;	/* first contacts unanswered in detect.trw.timeout */
 	uint64_t timeouts_lost;	/* ... that fell off a full queue, not looked at */
 	uint64_t timeouts_one_way; /* ... not counted: no answer of the address

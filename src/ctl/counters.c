@@ -193,6 +193,10 @@ const struct sw_counter sw_detect_counters[] = {
 	  .help = "Responses that accept a probe (SYN-ACK, reply)." },
 	{ C(det.suspects), .eve = "suspects", .tel = "suspects", .prom = "scanwatch_suspects_total",
 	  .help = "Suspect-source events the workers sent to the control thread to decide on." },
+	{ C(det.suspects_lost), .eve = "suspects_lost", .tel = "suspects_lost",
+	  .prom = "scanwatch_suspects_lost_total",
+	  .help = "Of them, lost to a full worker ring: threshold crossings the control thread "
+		  "never saw (a larger events.ring-size, or more workers)." },
 	{ C(det.timeouts), .eve = "timeouts", .tel = "timeouts", .prom = "scanwatch_timeouts_total",
 	  .help = "TCP and SCTP first contacts left unanswered for detect.trw.timeout: "
 		  "failures of their source." },

@@ -455,17 +455,22 @@ emit(struct sw_worker *w, struct sw_event *ev)
  * but a lost suspect can lose the alert (its counter is not raised again
  * before the next doubling). Taken in order as far as they fit, as once,
  * a nearly full ring kept the samples and dropped the suspect. The rest
- * is a counted loss.
+ * is a counted loss. False: the suspect was lost too (suspects_lost).
  */
-static inline void
+static inline bool
 emit_suspect(struct sw_worker *w, struct sw_event *ev, unsigned n)
 {
 	if (rte_ring_sp_enqueue_bulk_elem(w->ring, ev, sizeof(*ev), n, NULL) == n) {
 		w->st.events += n;
-		return;
+		return true;
 	}
 	w->st.ring_drops += n - 1;
-	emit(w, &ev[n - 1]);
+	if (rte_ring_sp_enqueue_elem(w->ring, &ev[n - 1], sizeof(*ev)) != 0) {
+		w->st.ring_drops++;
+		return false;
+	}
+	w->st.events++;
+	return true;
 }
 
 /* An event about the probe r describes, as packet p carried it. */
@@ -642,7 +647,7 @@ suspect(struct sw_detect *d, struct sw_worker *w, const struct sw_pkt *p,
 	ev->flags |= sampled ? SW_EVF_SAMPLED : 0;
 	for (unsigned f = 0; f < SW_F__MAX; f++)
 		ev->v[f] = (uint16_t)RTE_MIN(e->v[t][f], (uint32_t)UINT16_MAX);
-	emit_suspect(w, evs, n);
+	d->st.suspects_lost += !emit_suspect(w, evs, n);
 	d->st.suspects++;
 }
 
