@@ -101,6 +101,7 @@ struct feed {
 
 struct res {
 	uint64_t cycles, pkts, fc, events, drops, lines;
+	uint64_t slost;		/* of the drops, suspects (suspects_lost) */
 	uint64_t ecopies, edrops, ehist;	/* evidence: copies, ring drops, history */
 	double best;		/* cycles per packet of the fastest pass: on a shared
 				 * machine, the one least disturbed by other work */
@@ -865,7 +866,7 @@ run_worker(void *arg)
 	struct run *r = arg;
 	struct feed *f = r->f;
 	const struct sw_detect_stats *ds = r->w && r->w->det ? sw_detect_stats(r->w->det) : NULL;
-	uint64_t done = 0, fc0 = 0, ev0 = 0, drop0 = 0, ln0 = 0;
+	uint64_t done = 0, fc0 = 0, ev0 = 0, drop0 = 0, ln0 = 0, sl0 = 0;
 	uint32_t npass = 0;
 
 	if (r->mix == MIX_BG) {
@@ -904,6 +905,7 @@ run_worker(void *arg)
 	}
 	if (ds != NULL) {
 		fc0 = ds->first_contacts;
+		sl0 = ds->suspects_lost;
 		ev0 = r->w->st.events;
 		drop0 = r->w->st.ring_drops;
 		ln0 = sw_sketch_lines(sw_detect_sketch(r->w->det));
@@ -914,6 +916,7 @@ run_worker(void *arg)
 		repatch(f, ++npass);
 		if (r->fresh && r->w != NULL && r->w->det != NULL) {
 			r->r.fc += ds->first_contacts - fc0;
+			r->r.slost += ds->suspects_lost - sl0;
 			r->r.events += r->w->st.events - ev0;
 			r->r.lines += sw_sketch_lines(sw_detect_sketch(r->w->det)) - ln0;
 			ln0 = 0;
@@ -923,6 +926,7 @@ run_worker(void *arg)
 				rte_panic("scanwatch-bench: cannot re-create detection state\n");
 			ds = sw_detect_stats(r->w->det);
 			fc0 = 0;
+			sl0 = 0;
 			ev0 = r->w->st.events;
 		}
 		if (f->uses++ >= REFCNT_MAX - 2)
@@ -948,6 +952,7 @@ run_worker(void *arg)
 		drain(r->w);
 	if (r->w != NULL && ds != NULL) {
 		r->r.fc += ds->first_contacts - fc0;
+		r->r.slost += ds->suspects_lost - sl0;
 		r->r.events += r->w->st.events - ev0;
 		r->r.drops = r->w->st.ring_drops - drop0;
 		r->r.lines += sw_sketch_lines(sw_detect_sketch(r->w->det)) - ln0;
@@ -1169,10 +1174,10 @@ row(const char *stage, const char *mix, const struct res *r, double bare)
 	printf("| %-6s | %-10s | %6.2f | %7.1f | %5.2f |", stage, mix, mpps(r), cpp(r),
 	       cpp(r) / bare);
 	if (strncmp(stage, "detect", 6) == 0 || strncmp(stage, "lean", 4) == 0)
-		printf(" %5.1f%% | %.2f | %.2f | %.4f | %" PRIu64 " | %.2f |\n",
+		printf(" %5.1f%% | %.2f | %.2f | %.4f | %" PRIu64 " (%" PRIu64 ") | %.2f |\n",
 		       100.0 * (double)r->fc / (double)r->pkts, (double)r->lines / (double)r->pkts,
 		       r->fc ? (double)r->lines / (double)r->fc : 0.0,
-		       (double)r->events / (double)r->pkts, r->drops, r->xparse);
+		       (double)r->events / (double)r->pkts, r->drops, r->slost, r->xparse);
 	else
 		printf(" - | - | - | - | - | - |\n");
 	fflush(stdout);
@@ -1476,7 +1481,8 @@ main(int argc, char **argv)
 	sw_detect_free(d);
 
 	printf("| stage  | mix        | Mpps   | cyc/pkt | x bare | first contacts | "
-	       "lines/pkt | lines/first contact | events/pkt | ring drops | x parse, paired |\n");
+	       "lines/pkt | lines/first contact | events/pkt | ring drops (suspects) | "
+	       "x parse, paired |\n");
 	printf("|--------|------------|-------:|--------:|------:|------:|------:|------:|"
 	       "------:|------:|------:|\n");
 	measure(ST_BARE, MIX_SCAN, 1, 0, false, m);

@@ -1766,15 +1766,25 @@ vertical_scan_into(struct wk *k, unsigned room, unsigned *suspects, unsigned *ot
  * the suspect goes in and its samples are the counted loss. Taken in
  * order as far as they fit, the first sample went in and the suspect, the
  * event the alert needs, was dropped. With no room at all the suspect is
- * lost too, and counted apart (suspects_lost).
+ * lost too, and counted apart (suspects_lost). In the ring's last eighth
+ * only suspects go in: the samples are dropped first.
  */
 static void
 full_ring_keeps_the_suspect_not_its_samples(void)
 {
-	struct wk *k = wk_create(), *full = wk_create();
+	struct wk *k = wk_create(), *full = wk_create(), *rsv = wk_create();
 	const struct sw_detect_stats *st = sw_detect_stats(k->w->det);
 	const struct sw_detect_stats *fst = sw_detect_stats(full->w->det);
+	const struct sw_detect_stats *rst = sw_detect_stats(rsv->w->det);
 	unsigned suspects, others;
+
+	vertical_scan_into(rsv, rte_ring_get_capacity(rsv->w->ring) / 8 + 1, &suspects,
+			   &others);
+	CHECK(suspects > 0 && others == 0 && rst->suspects_lost == 0 &&
+	      suspects == rst->suspects,
+	      "ring in its last eighth: %u of %llu suspects and %u other events got in",
+	      suspects, (unsigned long long)rst->suspects, others);
+	wk_free(rsv);
 
 	vertical_scan_into(k, 1, &suspects, &others);
 	CHECK(suspects == 1 && others == 0, "%u suspects and %u other events in the last slot",

@@ -450,17 +450,24 @@ emit(struct sw_worker *w, struct sw_event *ev)
 
 /*
  * A suspect event and the samples and services ahead of it (ev[n - 1] is
- * the suspect), all in one enqueue or, when the ring lacks room for them
- * all, the suspect alone: an alert without samples names fewer targets,
- * but a lost suspect can lose the alert (its counter is not raised again
- * before the next doubling). Taken in order as far as they fit, as once,
- * a nearly full ring kept the samples and dropped the suspect. The rest
- * is a counted loss. False: the suspect was lost too (suspects_lost).
+ * the suspect): all in one enqueue while the ring has room for them and
+ * its last RESERVE_DIV-th besides, the suspect alone otherwise. An alert
+ * without samples names fewer targets; a lost suspect can lose the alert
+ * (its counter is not raised again before the next doubling). So when the
+ * control thread falls behind, samples are dropped first and the ring's
+ * last part is kept for suspects. Taken in order as far as they fit, as
+ * once, a nearly full ring kept the samples and dropped the suspect. The
+ * rest is a counted loss. False: the suspect was lost too (suspects_lost).
  */
+#define RESERVE_DIV	8
+
 static inline bool
 emit_suspect(struct sw_worker *w, struct sw_event *ev, unsigned n)
 {
-	if (rte_ring_sp_enqueue_bulk_elem(w->ring, ev, sizeof(*ev), n, NULL) == n) {
+	unsigned room = rte_ring_free_count(w->ring);
+
+	if (room >= n + rte_ring_get_capacity(w->ring) / RESERVE_DIV &&
+	    rte_ring_sp_enqueue_bulk_elem(w->ring, ev, sizeof(*ev), n, NULL) == n) {
 		w->st.events += n;
 		return true;
 	}
