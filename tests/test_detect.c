@@ -1662,6 +1662,19 @@ check_twenty_failed_ports(const struct wk *k, const struct sw_addr *s)
 	CHECK(kd == K_PORTSCAN && !filtered, "decided %d filtered %d", kd, filtered);
 }
 
+/* nmap's SYN from SCANNER to port of TARGET, queued 1 ms after the last frame. */
+static void
+send_nmap_syn(struct wk *k, uint16_t port)
+{
+	struct frame f;
+	struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024, .seq = 0x01020304,
+			    .flags = SW_TCP_SYN, .opt = OPT_MSS1460, .optlen = 4 };
+	struct ip4x nmap = NMAP_TTL(50);
+
+	fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
+	wk_send(k, &f);
+}
+
 /* nmap's SYNs from SCANNER to ports 1..n of TARGET, 1 ms apart, each
  * refused by a RST/ACK: n failures of the sequential test. */
 static void
@@ -1669,13 +1682,8 @@ send_refused_syns(struct wk *k, uint16_t n)
 {
 	for (uint16_t port = 1; port <= n; port++) {
 		struct frame f;
-		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
-				    .seq = 0x01020304, .flags = SW_TCP_SYN,
-				    .opt = OPT_MSS1460, .optlen = 4 };
-		struct ip4x nmap = NMAP_TTL(50);
 
-		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
-		wk_send(k, &f);
+		send_nmap_syn(k, port);
 		tcp4s(&f, TARGET, SCANNER, port, 60000, SW_TCP_RST | SW_TCP_ACK);
 		wk_send(k, &f);
 	}
@@ -1743,16 +1751,8 @@ vertical_scan_into(struct wk *k, unsigned room, unsigned *suspects, unsigned *ot
 	while (rte_ring_free_count(k->w->ring) > room)
 		rte_ring_sp_enqueue_elem(k->w->ring, &dummy, sizeof(dummy));
 	k->burst = 64;	/* no drain before the burst ends */
-	for (uint16_t port = 1; port <= 20; port++) {
-		struct frame f;
-		struct tcpx syn = { .sport = 60000, .dport = port, .win = 1024,
-				    .seq = 0x01020304, .flags = SW_TCP_SYN,
-				    .opt = OPT_MSS1460, .optlen = 4 };
-		struct ip4x nmap = NMAP_TTL(50);
-
-		fp_tcp(&f, &nmap, SCANNER, TARGET, &syn);
-		wk_send(k, &f);
-	}
+	for (uint16_t port = 1; port <= 20; port++)
+		send_nmap_syn(k, port);
 	wk_flush(k);
 	*suspects = *others = 0;
 	for (unsigned i = 0; i < k->nev; i++) {
