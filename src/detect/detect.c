@@ -438,14 +438,17 @@ key_hash_fixed(const struct sw_detect *d, struct sw_key *k, enum sw_key_kind kin
 	sw_sketch_hash_fin(ha ^ (b != NULL ? sw_sketch_hash_rot(hb) : 0) ^ d->kfix[kind][cls], h);
 }
 
-static inline void
+/* False: the ring was full. Never wait for the control thread: a full
+ * ring is a counted loss. */
+static inline bool
 emit(struct sw_worker *w, struct sw_event *ev)
 {
-	/* Never wait for the control thread: a full ring is a counted loss. */
-	if (unlikely(rte_ring_sp_enqueue_elem(w->ring, ev, sizeof(*ev)) != 0))
+	if (unlikely(rte_ring_sp_enqueue_elem(w->ring, ev, sizeof(*ev)) != 0)) {
 		w->st.ring_drops++;
-	else
-		w->st.events++;
+		return false;
+	}
+	w->st.events++;
+	return true;
 }
 
 /*
@@ -472,12 +475,7 @@ emit_suspect(struct sw_worker *w, struct sw_event *ev, unsigned n)
 		return true;
 	}
 	w->st.ring_drops += n - 1;
-	if (rte_ring_sp_enqueue_elem(w->ring, &ev[n - 1], sizeof(*ev)) != 0) {
-		w->st.ring_drops++;
-		return false;
-	}
-	w->st.events++;
-	return true;
+	return emit(w, &ev[n - 1]);
 }
 
 /* An event about the probe r describes, as packet p carried it. */
